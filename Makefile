@@ -1,0 +1,50 @@
+# Two commands: `make demo` (install, migrate, demo data, serve) and `make test` (every test).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+ENTITIES ?= 20000
+PORT ?= 8000
+
+.PHONY: demo test install install-test browser lint fmt bench clean
+
+$(BIN)/shuangsuiji: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(BIN)/shuangsuiji
+
+$(VENV)/.test-deps: $(BIN)/shuangsuiji
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install-test: $(VENV)/.test-deps
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root, apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package for the browser tests" >&2; exit 1; fi; }
+
+demo: install
+	$(BIN)/shuangsuiji demo --entities $(ENTITIES) --port $(PORT)
+
+test: install-test browser
+	$(BIN)/pytest -p no:cacheprovider
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+fmt: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python benchmarks/demo_build.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

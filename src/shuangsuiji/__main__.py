@@ -1,0 +1,5 @@
+import sys
+
+from shuangsuiji.cli import main
+
+sys.exit(main())

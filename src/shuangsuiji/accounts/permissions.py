@@ -1,0 +1,126 @@
+"""Who may see and change what: the one place where roles turn into querysets.
+
+Two layers, both decided here:
+- model permissions per role (which kinds of record a role may view/add/change/delete), granted
+  through the role's Django group by `accounts.roles.sync_role_groups`;
+- row scope (which records): `restrict(queryset, user, action)`. A model owned by a department
+  declares `DEPARTMENT_LOOKUP` (the path to its department); a model an inspector owns declares
+  `INSPECTOR_LOOKUP`. Views, admin, API and exports all filter through `restrict`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from shuangsuiji.accounts.models import User
+
+Action = Literal["view", "add", "change", "delete"]
+Q = TypeVar("Q", bound=QuerySet[Any])
+
+
+class Role(StrEnum):
+    """The four roles; the value is the Django group name users see."""
+
+    COORDINATOR = "协调员"
+    DEPARTMENT_ADMIN = "部门管理员"
+    INSPECTOR = "执法人员"
+    AUDITOR = "审计员"
+
+
+ALL_ACTIONS: tuple[Action, ...] = ("view", "add", "change", "delete")
+SHARED_DIRECTORY = (
+    "region",
+    "department",
+    "departmentalias",
+    "scopecategory",
+    "entity",
+    "qualification",
+)
+DEPARTMENT_OWNED = ("inspector", "conflict", "checkitem")
+
+# (app_label, model) -> actions, per role. Row scope is applied on top by `restrict`.
+MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
+    Role.COORDINATOR: {
+        **{("directory", m): ALL_ACTIONS for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
+        ("accounts", "user"): ALL_ACTIONS,
+    },
+    Role.DEPARTMENT_ADMIN: {
+        **{("directory", m): ("view",) for m in SHARED_DIRECTORY},
+        **{("directory", m): ALL_ACTIONS for m in DEPARTMENT_OWNED},
+    },
+    Role.INSPECTOR: {
+        ("directory", "inspector"): ("view",),
+        ("directory", "checkitem"): ("view",),
+    },
+    Role.AUDITOR: {
+        **{("directory", m): ("view",) for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
+        ("accounts", "user"): ("view",),
+    },
+}
+
+# Roles whose members use the back office (Django admin).
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR})
+
+
+def role_of(user: User | AnonymousUser) -> Role | None:
+    """The user's role: a superuser is a coordinator; otherwise the role group it belongs to."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.COORDINATOR
+    cached: Role | None = getattr(user, "_shuangsuiji_role", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = next((role for role in Role if role.value in names), None)
+        user._shuangsuiji_role = cached  # type: ignore[union-attr]
+    return cached
+
+
+def restrict(queryset: Q, user: User | AnonymousUser, action: Action = "view") -> Q:
+    """The rows of `queryset` that `user` may act on; never more than the role allows."""
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role is Role.COORDINATOR:
+        return queryset
+    if role is Role.AUDITOR:
+        return queryset if action == "view" else queryset.none()
+
+    model = queryset.model
+    department_lookup: str | None = getattr(model, "DEPARTMENT_LOOKUP", None)
+    department_id = getattr(user, "department_id", None)
+    if role is Role.DEPARTMENT_ADMIN:
+        if department_lookup is None:
+            return queryset if action == "view" else queryset.none()
+        if department_id is None:
+            return queryset.none()
+        return queryset.filter(**{department_lookup: department_id})
+
+    # Inspector: read-only, its own records, and its department's check items.
+    if action != "view":
+        return queryset.none()
+    inspector_lookup: str | None = getattr(model, "INSPECTOR_LOOKUP", None)
+    if inspector_lookup is not None:
+        inspector_id = getattr(user, "inspector_id", None)
+        if inspector_id is None:
+            return queryset.none()
+        return queryset.filter(**{inspector_lookup: inspector_id})
+    if department_lookup is not None and department_id is not None:
+        return queryset.filter(**{department_lookup: department_id})
+    return queryset.none()
+
+
+def assignable_departments(queryset: Q, user: User | AnonymousUser) -> Q:
+    """Departments a user may file records under: all for a coordinator, its own for an admin."""
+    role = role_of(user)
+    if role is Role.COORDINATOR:
+        return queryset
+    if role is Role.DEPARTMENT_ADMIN and getattr(user, "department_id", None) is not None:
+        return queryset.filter(pk=user.department_id)  # type: ignore[union-attr]
+    return queryset.none()

@@ -1,0 +1,105 @@
+"""The `shuangsuiji` command: `demo`, `serve`, and every Django management command.
+
+shuangsuiji demo [--entities N] [--no-serve] [--rebuild] [--port P]
+shuangsuiji serve [--port P] [--host H] [--workers W]
+shuangsuiji migrate | createsuperuser | import_entities FILE | …   (Django's commands)
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+DEFAULT_DEMO_ENTITIES = 20_000
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
+    command = args[0] if args else "help"
+    if command == "demo":
+        return _demo(args[1:])
+    if command == "serve":
+        return _serve(args[1:])
+    if command == "manage":
+        args = args[1:]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["shuangsuiji", *args])
+    return 0
+
+
+def _server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn 工作进程数（默认 2）")
+
+
+def _demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="shuangsuiji demo", description="建立演示数据库并启动服务"
+    )
+    parser.add_argument(
+        "--entities",
+        type=int,
+        default=DEFAULT_DEMO_ENTITIES,
+        help=f"每个区县的检查对象户数（默认 {DEFAULT_DEMO_ENTITIES}）",
+    )
+    parser.add_argument("--no-serve", action="store_true", help="只建库，不启动服务")
+    parser.add_argument("--rebuild", action="store_true", help="清空数据库后重建演示数据")
+    _server_arguments(parser)
+    options = parser.parse_args(argv)
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo", entities=options.entities, rebuild=options.rebuild)
+    if options.no_serve:
+        return 0
+    return _run_server(options)
+
+
+def _serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="shuangsuiji serve", description="启动服务")
+    _server_arguments(parser)
+    options = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    return _run_server(options)
+
+
+def _run_server(options: argparse.Namespace) -> int:
+    """Serve with gunicorn (static files by WhiteNoise), refusing an unmigrated database."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        print(
+            "数据库尚未迁移：请先运行 `shuangsuiji migrate` 或 `shuangsuiji demo`。",
+            file=sys.stderr,
+        )
+        return 1
+    call_command("collectstatic", interactive=False, verbosity=0)
+    address = f"{options.host}:{options.port}"
+    print(f"双随机抽查平台已启动：http://{address}/  （Ctrl+C 停止）", flush=True)
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "shuangsuiji.wsgi:application",
+        "--bind",
+        address,
+        "--workers",
+        str(options.workers),
+        "--access-logfile",
+        "-",
+    ]
+    os.execv(sys.executable, gunicorn)
+    return 0  # pragma: no cover - execv does not return

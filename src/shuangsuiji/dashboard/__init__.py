@@ -1,0 +1,1 @@
+"""The signed-in home page: what each role needs to see first."""

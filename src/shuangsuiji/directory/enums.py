@@ -1,0 +1,50 @@
+"""Choices with their Chinese labels, defined once."""
+
+from django.db import models
+
+from shuangsuiji.core.risk import RISK_LABELS, RiskClass
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+
+
+class EntityStatus(models.TextChoices):
+    """Registration status; only 存续 and 在业 entities can be drawn."""
+
+    EXISTING = "存续", "存续"
+    OPERATING = "在业", "在业"
+    MOVED_OUT = "迁出", "迁出"
+    DEREGISTERED = "注销", "注销"
+    REVOKED = "吊销", "吊销"
+
+    @classmethod
+    def active(cls) -> list[str]:
+        return [cls.EXISTING, cls.OPERATING]
+
+
+class LegalForm(models.TextChoices):
+    ENTERPRISE = "企业", "企业"
+    INDIVIDUAL = "个体工商户", "个体工商户"
+    PUBLIC_INSTITUTION = "事业单位", "事业单位"
+    SOCIAL_ORGANISATION = "社会组织", "社会组织"
+    GOVERNMENT = "机关", "机关"
+    OTHER = "其他", "其他"
+
+
+class RiskClassChoices(models.TextChoices):
+    """The core's RiskClass as model choices; blank ("") means not yet classified."""
+
+    A = RiskClass.A.value, f"A {RISK_LABELS[RiskClass.A]}"
+    B = RiskClass.B.value, f"B {RISK_LABELS[RiskClass.B]}"
+    C = RiskClass.C.value, f"C {RISK_LABELS[RiskClass.C]}"
+    D = RiskClass.D.value, f"D {RISK_LABELS[RiskClass.D]}"
+
+
+class InspectionMethod(models.TextChoices):
+    ON_SITE = "现场检查", "现场检查"
+    DOCUMENTS = "书面检查", "书面检查"
+    ONLINE = "网络监测", "网络监测"
+    EXPERT = "委托专业机构", "委托专业机构"

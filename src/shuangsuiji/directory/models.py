@@ -1,0 +1,337 @@
+"""两库一单: regions, departments, the entity directory, inspectors and check items."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from shuangsuiji.core.pinyin import pinyin_initials
+from shuangsuiji.directory.enums import (
+    EntityStatus,
+    InspectionMethod,
+    LegalForm,
+    RegionLevel,
+    RiskClassChoices,
+)
+from shuangsuiji.directory.queries import (
+    CheckItemQuerySet,
+    DepartmentQuerySet,
+    EntityQuerySet,
+    InspectorQuerySet,
+    ScopedQuerySet,
+)
+from shuangsuiji.directory.validators import industry_code_validator, uscc_validator
+
+
+class Region(models.Model):
+    """An administrative division by its GB/T 2260 code: province → city → county."""
+
+    code = models.CharField("行政区划代码", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("级别", max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """长治市潞城区 rather than 潞城区: county names repeat across cities (城区)."""
+        if self.parent and self.level == RegionLevel.COUNTY:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
+
+class Department(models.Model):
+    """A regulating body; plans name it by several spellings, recorded as aliases."""
+
+    name = models.CharField("全称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50)
+    region = models.ForeignKey(
+        Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="departments"
+    )
+    is_coordinator = models.BooleanField(
+        "联席会议办公室", default=False, help_text="牵头协调部门，通常为市场监督管理局"
+    )
+    name_initials = models.CharField("拼音首字母", max_length=200, blank=True, editable=False)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["region__code", "-is_coordinator", "short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "short_name"], name="department_short_name_unique_in_region"
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(is_coordinator=True),
+                name="one_coordinator_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_initials = f"{pinyin_initials(self.short_name)} {pinyin_initials(self.name)}"
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class DepartmentAlias(models.Model):
+    """Another spelling of a department as plans write it (区市场监管 for 区市场监管局)."""
+
+    department = models.ForeignKey(
+        Department, verbose_name="部门", on_delete=models.CASCADE, related_name="aliases"
+    )
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.CASCADE)
+    name = models.CharField("别称", max_length=100)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "部门别称"
+        verbose_name_plural = "部门别称"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="alias_unique_in_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.region_id = self.department.region_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ScopeCategory(models.Model):
+    """A tag describing what kind of object an entity is (学校食堂, 网吧, 旅馆 …)."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    industry_code = models.CharField(
+        "典型行业代码", max_length=5, blank=True, validators=[industry_code_validator]
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检查对象类别"
+        verbose_name_plural = "检查对象类别"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Entity(models.Model):
+    """检查对象名录库: one market entity or institution, keyed by its 统一社会信用代码."""
+
+    uscc = models.CharField(
+        "统一社会信用代码", max_length=18, unique=True, validators=[uscc_validator]
+    )
+    name = models.CharField("名称", max_length=200)
+    name_initials = models.CharField("拼音首字母", max_length=300, blank=True, editable=False)
+    legal_form = models.CharField(
+        "主体类型", max_length=10, choices=LegalForm.choices, default=LegalForm.ENTERPRISE
+    )
+    legal_representative = models.CharField("法定代表人/负责人", max_length=50, blank=True)
+    address = models.CharField("住所", max_length=300, blank=True)
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT)
+    industry_code = models.CharField(
+        "行业代码",
+        max_length=5,
+        blank=True,
+        validators=[industry_code_validator],
+        help_text="GB/T 4754-2017，如 H6110",
+    )
+    registered_capital = models.DecimalField(
+        "注册资本（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    status = models.CharField(
+        "登记状态", max_length=4, choices=EntityStatus.choices, default=EntityStatus.EXISTING
+    )
+    categories = models.ManyToManyField(
+        ScopeCategory, verbose_name="检查对象类别", blank=True, related_name="entities"
+    )
+    risk_class = models.CharField(
+        "信用风险分类",
+        max_length=1,
+        choices=RiskClassChoices.choices,
+        blank=True,
+        help_text="留空表示未分类",
+    )
+    risk_classified_on = models.DateField("分类日期", null=True, blank=True)
+    risk_source = models.CharField("分类来源", max_length=100, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检查对象"
+        verbose_name_plural = "检查对象名录库"
+        ordering = ["uscc"]
+        indexes = [
+            models.Index(
+                fields=["region", "status", "risk_class"], name="entity_region_status_risk"
+            ),
+            models.Index(fields=["status"], name="entity_status"),
+            models.Index(fields=["risk_class"], name="entity_risk_class"),
+            models.Index(fields=["name"], name="entity_name"),
+            models.Index(fields=["name_initials"], name="entity_name_initials"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(risk_class__in=["", "A", "B", "C", "D"]), name="entity_risk_class_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.uscc}）"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_initials = pinyin_initials(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Qualification(models.Model):
+    """A specialty an inspector holds and a check item may require (食品安全, 特种设备 …)."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "执法资格"
+        verbose_name_plural = "执法资格"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inspector(models.Model):
+    """执法检查人员名录库: a law-enforcement officer with a valid 执法证."""
+
+    name = models.CharField("姓名", max_length=50)
+    name_initials = models.CharField("拼音首字母", max_length=100, blank=True, editable=False)
+    department = models.ForeignKey(
+        Department, verbose_name="所属部门", on_delete=models.PROTECT, related_name="inspectors"
+    )
+    certificate_no = models.CharField("执法证号", max_length=30, unique=True)
+    certificate_valid_from = models.DateField("执法证生效日期")
+    certificate_valid_until = models.DateField("执法证有效期至")
+    qualifications = models.ManyToManyField(
+        Qualification, verbose_name="专业资格", blank=True, related_name="inspectors"
+    )
+    is_active = models.BooleanField("在岗", default=True)
+
+    DEPARTMENT_LOOKUP = "department"
+    INSPECTOR_LOOKUP = "pk"
+
+    objects = InspectorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "执法检查人员"
+        verbose_name_plural = "执法检查人员名录库"
+        ordering = ["department", "certificate_no"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(certificate_valid_until__gte=models.F("certificate_valid_from")),
+                name="inspector_certificate_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_no}）"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_initials = pinyin_initials(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def certificate_valid_on(self, day: date) -> bool:
+        return self.certificate_valid_from <= day <= self.certificate_valid_until
+
+
+class Conflict(models.Model):
+    """A declared conflict of interest (回避): the inspector must not inspect this entity."""
+
+    inspector = models.ForeignKey(
+        Inspector, verbose_name="执法人员", on_delete=models.CASCADE, related_name="conflicts"
+    )
+    entity = models.ForeignKey(
+        Entity, verbose_name="检查对象", on_delete=models.CASCADE, related_name="conflicts"
+    )
+    reason = models.CharField("回避事由", max_length=200)
+    declared_on = models.DateField("申报日期", default=date.today)
+
+    DEPARTMENT_LOOKUP = "inspector__department"
+    INSPECTOR_LOOKUP = "inspector"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "回避关系"
+        verbose_name_plural = "回避关系"
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "entity"], name="conflict_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector.name} ↔ {self.entity.name}"
+
+
+class CheckItem(models.Model):
+    """随机抽查事项清单: one item a department may check, with its legal basis."""
+
+    department = models.ForeignKey(
+        Department, verbose_name="所属部门", on_delete=models.PROTECT, related_name="check_items"
+    )
+    name = models.CharField("抽查事项", max_length=200)
+    legal_basis = models.TextField("检查依据")
+    object_type = models.CharField("检查对象", max_length=100)
+    method = models.CharField(
+        "检查方式",
+        max_length=10,
+        choices=InspectionMethod.choices,
+        default=InspectionMethod.ON_SITE,
+    )
+    required_qualification = models.ForeignKey(
+        Qualification,
+        verbose_name="检查人员要求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="check_items",
+    )
+
+    DEPARTMENT_LOOKUP = "department"
+
+    objects = CheckItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽查事项"
+        verbose_name_plural = "随机抽查事项清单"
+        ordering = ["department", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="check_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,44 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from shuangsuiji.accounts.permissions import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def perms(role: Role) -> set[str]:
+    group = Group.objects.get(name=role.value)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+
+
+def test_migrate_creates_the_four_role_groups() -> None:
+    assert set(Group.objects.values_list("name", flat=True)) == {
+        "协调员",
+        "部门管理员",
+        "执法人员",
+        "审计员",
+    }
+
+
+def test_department_admin_reads_shared_directory_and_writes_department_records() -> None:
+    granted = perms(Role.DEPARTMENT_ADMIN)
+
+    assert {
+        "directory.view_entity",
+        "directory.change_inspector",
+        "directory.add_checkitem",
+        "directory.delete_conflict",
+    } <= granted
+    assert {
+        "directory.change_entity",
+        "directory.change_department",
+        "accounts.view_user",
+    } & granted == set()
+
+
+def test_auditor_only_views() -> None:
+    assert {codename.split(".")[1].split("_")[0] for codename in perms(Role.AUDITOR)} == {"view"}
+
+
+def test_inspector_role_reads_only_inspectors_and_check_items() -> None:
+    assert perms(Role.INSPECTOR) == {"directory.view_inspector", "directory.view_checkitem"}

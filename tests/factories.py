@@ -1,0 +1,99 @@
+"""factory_boy factories; valid USCCs come from the core's own constructor."""
+
+from datetime import date
+from itertools import count
+
+import factory
+from django.contrib.auth.models import Group
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.core.uscc import make_uscc
+from shuangsuiji.directory.models import (
+    CheckItem,
+    Conflict,
+    Department,
+    Entity,
+    Inspector,
+    Region,
+)
+
+_serial = count(1)
+
+
+def next_uscc(region_code: str = "140406") -> str:
+    return make_uscc("9", "1", region_code, f"MA{next(_serial):07d}")
+
+
+def lucheng() -> Region:
+    return Region.objects.get(code="140406")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"长治市潞城区第{n}局")
+    short_name = factory.Sequence(lambda n: f"区第{n}局")
+    region = factory.LazyFunction(lucheng)
+
+
+class EntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entity
+
+    uscc = factory.LazyFunction(next_uscc)
+    name = factory.Sequence(lambda n: f"潞城区测试{n}有限公司")
+    region = factory.LazyFunction(lucheng)
+    status = "存续"
+    risk_class = "B"
+
+
+class InspectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspector
+
+    name = factory.Sequence(lambda n: f"执法员{n}")
+    department = factory.SubFactory(DepartmentFactory)
+    certificate_no = factory.Sequence(lambda n: f"1404060{n:05d}")
+    certificate_valid_from = date(2021, 1, 1)
+    certificate_valid_until = date(2025, 12, 31)
+
+
+class CheckItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckItem
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"抽查事项{n}")
+    legal_basis = "《中华人民共和国行政许可法》"
+    object_type = "企业"
+
+
+class ConflictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conflict
+
+    inspector = factory.SubFactory(InspectorFactory)
+    entity = factory.SubFactory(EntityFactory)
+    reason = "近亲属在该单位任职"
+
+
+def make_user(
+    username: str,
+    role: str | None,
+    department: Department | None,
+    *,
+    staff: bool = True,
+    inspector: Inspector | None = None,
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="pw-for-tests-only",
+        department=department,
+        is_staff=staff,
+        inspector=inspector,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
