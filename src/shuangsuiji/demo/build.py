@@ -1,0 +1,269 @@
+"""Build the demo data set: both seed districts' departments, directories, check items, users.
+
+Deterministic: the same `seed` and size give the same rows, so screenshots, tests and bug
+reports can refer to the same 甲公司.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from random import Random
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from faker import Faker
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.accounts.permissions import STAFF_ROLES, Role
+from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
+from shuangsuiji.demo.entities import EntityFactory
+from shuangsuiji.directory.models import (
+    CheckItem,
+    Conflict,
+    Department,
+    DepartmentAlias,
+    Entity,
+    Inspector,
+    Qualification,
+    Region,
+    ScopeCategory,
+)
+from shuangsuiji.directory.records import NewEntity
+from shuangsuiji.directory.services import insert_entities
+
+DEMO_SEED = 20230301
+INSPECTORS_PER_DEPARTMENT = 5
+COORDINATOR_INSPECTORS = 12
+CONFLICTS_PER_DISTRICT = 6
+ENTITY_CHUNK = 50_000
+DEMO_PASSWORD = "shuangsuiji-demo"
+RISK_SOURCE = "企业信用风险分类管理系统"
+USER_SLUGS = {"140406": "lucheng", "140502": "chengqu"}
+ROLE_SLUGS = {
+    Role.COORDINATOR: "coordinator",
+    Role.DEPARTMENT_ADMIN: "dept-admin",
+    Role.INSPECTOR: "inspector",
+    Role.AUDITOR: "auditor",
+}
+
+
+@dataclass
+class DemoSummary:
+    entities: dict[str, int] = field(default_factory=dict)
+    departments: dict[str, int] = field(default_factory=dict)
+    inspectors: dict[str, int] = field(default_factory=dict)
+    check_items: dict[str, int] = field(default_factory=dict)
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, department
+
+
+Progress = Callable[[str], None]
+
+
+def build_demo(
+    *, entities_per_district: int, seed: int = DEMO_SEED, progress: Progress = lambda message: None
+) -> DemoSummary:
+    """Create the demo data for every seed district in one transaction (all or nothing)."""
+    summary = DemoSummary()
+    with transaction.atomic():
+        qualifications = {
+            name: Qualification.objects.get_or_create(name=name)[0] for name in QUALIFICATIONS
+        }
+        for number, district in enumerate(DISTRICTS):
+            region = _ensure_region(district)
+            label = region.full_name
+            departments = _create_departments(district, region)
+            categories = _create_categories(district)
+            summary.departments[label] = len(departments)
+            summary.check_items[label] = _create_check_items(district, departments, qualifications)
+            summary.entities[label] = _create_entities(
+                district, region, categories, entities_per_district, seed + number, progress
+            )
+            summary.inspectors[label] = _create_inspectors(
+                district, region, departments, qualifications, seed + number
+            )
+            summary.users += _create_users(district, departments)
+            progress(f"{label}：完成")
+    return summary
+
+
+def _ensure_region(district: DistrictSpec) -> Region:
+    """The county and its parents; the migration seeds them, but a flush removes them."""
+    parent = None
+    levels = (("province", district.province), ("city", district.city), ("county", district.county))
+    for level, (code, name) in levels:
+        parent, _ = Region.objects.get_or_create(
+            code=code, defaults={"name": name, "level": level, "parent": parent}
+        )
+    assert parent is not None
+    return parent
+
+
+def _create_departments(district: DistrictSpec, region: Region) -> dict[str, Department]:
+    departments: dict[str, Department] = {}
+    for spec in district.departments:
+        department = Department.objects.create(
+            name=spec.name,
+            short_name=spec.short_name,
+            region=region,
+            is_coordinator=spec.is_coordinator,
+        )
+        DepartmentAlias.objects.bulk_create(
+            DepartmentAlias(department=department, region=region, name=alias)
+            for alias in spec.aliases
+        )
+        departments[spec.short_name] = department
+    return departments
+
+
+def _create_categories(district: DistrictSpec) -> dict[str, int]:
+    for spec in district.categories:
+        ScopeCategory.objects.get_or_create(
+            name=spec.name, defaults={"industry_code": spec.industry_code}
+        )
+    return dict(ScopeCategory.objects.values_list("name", "pk"))
+
+
+def _create_check_items(
+    district: DistrictSpec,
+    departments: dict[str, Department],
+    qualifications: dict[str, Qualification],
+) -> int:
+    items = [
+        CheckItem(
+            department=departments[spec.department],
+            name=spec.name,
+            legal_basis=spec.legal_basis,
+            object_type=spec.object_type,
+            method=spec.method,
+            required_qualification=qualifications.get(spec.qualification),
+        )
+        for spec in district.check_items
+    ]
+    CheckItem.objects.bulk_create(items, ignore_conflicts=True)
+    return CheckItem.objects.filter(department__region__code=district.county[0]).count()
+
+
+def _create_entities(
+    district: DistrictSpec,
+    region: Region,
+    category_ids: dict[str, int],
+    count: int,
+    seed: int,
+    progress: Progress,
+) -> int:
+    factory = EntityFactory(district, seed=seed)
+    records = (
+        NewEntity(
+            uscc=demo.uscc,
+            name=demo.name,
+            name_initials=demo.name_initials,
+            legal_form=demo.legal_form,
+            legal_representative=demo.legal_representative,
+            address=demo.address,
+            region_id=region.pk,
+            industry_code=demo.industry_code,
+            registered_capital=demo.registered_capital,
+            established_on=demo.established_on,
+            status=demo.status,
+            risk_class=demo.risk_class,
+            risk_classified_on=demo.risk_classified_on,
+            risk_source=RISK_SOURCE if demo.risk_class else "",
+            category_ids=tuple(category_ids[name] for name in demo.categories),
+        )
+        for demo in factory.make(count)
+    )
+    created = 0
+    while chunk := list(islice(records, ENTITY_CHUNK)):
+        created += insert_entities(chunk)
+        progress(f"{region.full_name}：已生成检查对象 {created}/{count}")
+    return created
+
+
+def _create_inspectors(
+    district: DistrictSpec,
+    region: Region,
+    departments: dict[str, Department],
+    qualifications: dict[str, Qualification],
+    seed: int,
+) -> int:
+    """≥4 certified inspectors per department; every 7th has an expired 执法证."""
+    rng = Random(seed)
+    faker = Faker("zh_CN")
+    faker.seed_instance(seed)
+    needed = {spec.department: spec.qualification for spec in district.check_items}
+    serial = 0
+    inspectors: list[tuple[Inspector, list[Qualification]]] = []
+    for short_name, department in departments.items():
+        size = COORDINATOR_INSPECTORS if department.is_coordinator else INSPECTORS_PER_DEPARTMENT
+        for _ in range(size):
+            serial += 1
+            expired = serial % 7 == 0
+            inspector = Inspector(
+                name=faker.name(),
+                department=department,
+                certificate_no=f"{region.code}{serial:05d}",
+                certificate_valid_from=date(district.plan_year - 4, 1, 1),
+                certificate_valid_until=(
+                    date(district.plan_year - 1, 12, 31)
+                    if expired
+                    else date(district.plan_year + 2, 12, 31)
+                ),
+                is_active=serial % 11 != 0,
+            )
+            held = [
+                qualifications[name]
+                for name in QUALIFICATIONS
+                if name == needed.get(short_name) or rng.random() < 0.15
+            ]
+            inspectors.append((inspector, held))
+    for inspector, held in inspectors:
+        inspector.save()
+        inspector.qualifications.set(held)
+    _declare_conflicts(region, [inspector for inspector, _ in inspectors], rng)
+    return len(inspectors)
+
+
+def _declare_conflicts(region: Region, inspectors: list[Inspector], rng: Random) -> None:
+    entities = list(
+        Entity.objects.filter(region=region)
+        .active()
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    reasons = ["近亲属在该单位任职", "曾在该单位任职未满三年", "与法定代表人存在利害关系"]
+    Conflict.objects.bulk_create(
+        Conflict(
+            inspector=rng.choice(inspectors),
+            entity_id=rng.choice(entities),
+            reason=rng.choice(reasons),
+            declared_on=date(2023, 2, 1),
+        )
+        for _ in range(CONFLICTS_PER_DISTRICT)
+    )
+
+
+def _create_users(
+    district: DistrictSpec, departments: dict[str, Department]
+) -> list[tuple[str, str, str]]:
+    """One user per role: the coordinator at 市场监管局, the others at the first partner body."""
+    coordinator = next(d for d in departments.values() if d.is_coordinator)
+    other = next(d for d in departments.values() if not d.is_coordinator)
+    inspector_record = other.inspectors.filter(is_active=True).order_by("pk").first()
+    slug = USER_SLUGS.get(district.county[0], district.county[0])
+    created = []
+    for role, role_slug in ROLE_SLUGS.items():
+        department = coordinator if role in (Role.COORDINATOR, Role.AUDITOR) else other
+        user = User(
+            username=f"{slug}-{role_slug}",
+            department=department,
+            is_staff=role in STAFF_ROLES,
+            last_name=role.value,
+            first_name=department.short_name,
+            inspector=inspector_record if role is Role.INSPECTOR else None,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=role.value))
+        created.append((user.username, role.value, department.short_name))
+    return created

@@ -1,0 +1,36 @@
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from shuangsuiji.demo.build import DEMO_PASSWORD, build_demo
+from shuangsuiji.directory.models import Department
+
+
+class Command(BaseCommand):
+    help = "建立演示数据（潞城区2023、晋城市城区2024两个区县）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--entities", type=int, default=20_000, help="每个区县的检查对象户数")
+        parser.add_argument("--rebuild", action="store_true", help="先清空数据库")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["rebuild"]:
+            call_command("flush", interactive=False, verbosity=0)
+        elif Department.objects.exists():
+            self.stdout.write("数据库中已有数据，跳过演示数据生成（如需重建请加 --rebuild）。")
+            return
+        started = time.perf_counter()
+        summary = build_demo(entities_per_district=options["entities"], progress=self.stdout.write)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"演示数据已生成，用时 {elapsed:.1f} 秒：")
+        for region, count in summary.entities.items():
+            self.stdout.write(
+                f"  {region}：检查对象 {count} 户，部门 {summary.departments[region]} 个，"
+                f"执法人员 {summary.inspectors[region]} 名，"
+                f"抽查事项 {summary.check_items[region]} 项"
+            )
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, role, department in summary.users:
+            self.stdout.write(f"  {username:24} {role}（{department}）")

@@ -1,0 +1,79 @@
+"""The demo data set: every task of both seed plans has a population, every role a user."""
+
+import pytest
+from django.db.models import Count
+from django.test import Client
+
+from shuangsuiji.demo.build import DEMO_PASSWORD, build_demo
+from shuangsuiji.demo.catalog import DISTRICTS
+from shuangsuiji.directory.enums import EntityStatus
+from shuangsuiji.directory.models import Conflict, Department, Entity, Inspector
+
+pytestmark = pytest.mark.django_db
+
+PER_DISTRICT = 600
+
+
+@pytest.fixture
+def demo() -> object:
+    return build_demo(entities_per_district=PER_DISTRICT)
+
+
+def test_demo_builds_the_requested_number_of_entities_per_district(demo: object) -> None:
+    per_region = dict(Entity.objects.values_list("region__code").annotate(n=Count("pk")))
+
+    assert per_region == {"140406": PER_DISTRICT, "140502": PER_DISTRICT}
+
+
+def test_demo_gives_every_task_of_both_plans_an_active_population(demo: object) -> None:
+    empty = []
+    for district in DISTRICTS:
+        for task in district.tasks:
+            population = Entity.objects.active().filter(
+                region__code=district.county[0], categories__name__in=task.categories
+            )
+            if task.min_registered_capital:
+                population = population.filter(registered_capital__gte=task.min_registered_capital)
+            if not population.exists():
+                empty.append((district.county[1], task.number))
+
+    assert empty == []
+
+
+def test_demo_includes_entities_that_cannot_be_drawn(demo: object) -> None:
+    inactive = Entity.objects.exclude(status__in=EntityStatus.active())
+
+    assert set(inactive.values_list("status", flat=True)) == {"迁出", "注销", "吊销"}
+
+
+def test_demo_has_at_least_four_inspectors_per_department_some_expired(demo: object) -> None:
+    smallest = Department.objects.annotate(n=Count("inspectors")).order_by("n").first()
+    expired = Inspector.objects.filter(certificate_valid_until__lt="2023-01-01")
+
+    assert smallest is not None
+    assert smallest.n >= 4
+    assert expired.exists()
+    assert Conflict.objects.count() > 0
+
+
+def test_demo_accounts_log_in_with_the_printed_password(demo: object) -> None:
+    usernames = [name for name, _, _ in demo.users]  # type: ignore[attr-defined]
+
+    logged_in = [
+        name for name in usernames if Client().login(username=name, password=DEMO_PASSWORD)
+    ]
+
+    assert len(usernames) == 8
+    assert logged_in == usernames
+
+
+def test_demo_departments_resolve_every_spelling_of_the_plan(demo: object) -> None:
+    unresolved = []
+    for district in DISTRICTS:
+        region_id = Department.objects.filter(region__code=district.county[0]).first().region_id
+        for spec in district.departments:
+            for spelling in (spec.short_name, *spec.aliases):
+                if Department.objects.resolve(region_id, spelling).name != spec.name:
+                    unresolved.append(spelling)
+
+    assert unresolved == []
