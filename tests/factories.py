@@ -16,6 +16,7 @@ from shuangsuiji.directory.models import (
     Inspector,
     Region,
 )
+from shuangsuiji.directory.services import ensure_region_chain
 
 _serial = count(1)
 
@@ -25,7 +26,8 @@ def next_uscc(region_code: str = "140406") -> str:
 
 
 def lucheng() -> Region:
-    return Region.objects.get(code="140406")
+    """潞城区; the migration seeds it, but transactional (browser) tests flush it away."""
+    return ensure_region_chain(("140000", "山西省"), ("140400", "长治市"), ("140406", "潞城区"))
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -30,7 +30,7 @@ from shuangsuiji.directory.models import (
     ScopeCategory,
 )
 from shuangsuiji.directory.records import NewEntity
-from shuangsuiji.directory.services import insert_entities
+from shuangsuiji.directory.services import ensure_region_chain, insert_entities
 
 DEMO_SEED = 20230301
 INSPECTORS_PER_DEPARTMENT = 5
@@ -70,7 +70,7 @@ def build_demo(
             name: Qualification.objects.get_or_create(name=name)[0] for name in QUALIFICATIONS
         }
         for number, district in enumerate(DISTRICTS):
-            region = _ensure_region(district)
+            region = ensure_region_chain(district.province, district.city, district.county)
             label = region.full_name
             departments = _create_departments(district, region)
             categories = _create_categories(district)
@@ -85,18 +85,6 @@ def build_demo(
             summary.users += _create_users(district, departments)
             progress(f"{label}：完成")
     return summary
-
-
-def _ensure_region(district: DistrictSpec) -> Region:
-    """The county and its parents; the migration seeds them, but a flush removes them."""
-    parent = None
-    levels = (("province", district.province), ("city", district.city), ("county", district.county))
-    for level, (code, name) in levels:
-        parent, _ = Region.objects.get_or_create(
-            code=code, defaults={"name": name, "level": level, "parent": parent}
-        )
-    assert parent is not None
-    return parent
 
 
 def _create_departments(district: DistrictSpec, region: Region) -> dict[str, Department]:

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shuangsuiji.core.pinyin import pinyin_initials
+from shuangsuiji.directory.enums import RegionLevel
 from shuangsuiji.directory.importers import (
     CATEGORIES,
     REGION,
@@ -31,6 +32,18 @@ class ImportRejected(ValueError):
         shown = "；".join(str(problem) for problem in self.problems[:20])
         more = f"；另有{len(self.problems) - 20}处问题" if len(self.problems) > 20 else ""
         super().__init__(f"导入失败，未写入任何数据。{shown}{more}")
+
+
+def ensure_region_chain(*levels: tuple[str, str]) -> Region:
+    """Get or create (code, name) regions from province down; returns the last (the county)."""
+    region = None
+    for (code, name), level in zip(levels, RegionLevel.values, strict=False):
+        region, _ = Region.objects.get_or_create(
+            code=code, defaults={"name": name, "level": level, "parent": region}
+        )
+    if region is None:
+        raise ValueError("ensure_region_chain needs at least one region")
+    return region
 
 
 @dataclass(frozen=True)

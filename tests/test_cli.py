@@ -1,0 +1,134 @@
+"""Command 1 end to end: `shuangsuiji demo` builds a database and `serve` serves it."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "shuangsuiji"]
+
+
+def cli_env(data_dir: Path) -> dict[str, str]:
+    """A laptop install: SQLite in its own data directory, whatever database the suite uses."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SHUANGSUIJI_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("demo")
+    result = subprocess.run(
+        [*CLI, "demo", "--no-serve", "--entities", "400"],
+        env=cli_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (data_dir / "demo.log").write_text(result.stdout, "utf-8")
+    return data_dir
+
+
+@pytest.fixture
+def server(demo_dir: Path) -> Iterator[str]:
+    port = free_port()
+    log = (demo_dir / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--workers", "1"],
+        env=cli_env(demo_dir),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def test_demo_prints_counts_for_both_districts_and_the_accounts(demo_dir: Path) -> None:
+    log = (demo_dir / "demo.log").read_text("utf-8")
+
+    counts = re.findall(r"(\S+)：检查对象 (\d+) 户", log)
+
+    assert counts == [("长治市潞城区", "400"), ("晋城市城区", "400")]
+    assert re.findall(r"^  (\S+-coordinator) ", log, re.M) == [
+        "lucheng-coordinator",
+        "chengqu-coordinator",
+    ]
+
+
+def test_demo_a_second_time_keeps_the_data(demo_dir: Path) -> None:
+    result = subprocess.run(
+        [*CLI, "demo", "--no-serve"],
+        env=cli_env(demo_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+    assert result.stdout.strip() == "数据库中已有数据，跳过演示数据生成（如需重建请加 --rebuild）。"
+
+
+def test_serve_answers_the_login_page_with_its_static_files(server: str) -> None:
+    status, page = fetch(f"{server}/login/")
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', page)
+
+    assert status == 200
+    assert stylesheet is not None
+    assert fetch(server + stylesheet.group(1))[0] == 200
+
+
+def test_serve_refuses_a_database_that_was_never_migrated(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*CLI, "serve", "--port", str(free_port())],
+        env=cli_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert "数据库尚未迁移" in result.stderr
+
+
+def test_django_management_commands_pass_through(demo_dir: Path) -> None:
+    result = subprocess.run(
+        [*CLI, "showmigrations", "directory"],
+        env=cli_env(demo_dir),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["directory", "[X]", "0001_initial", "[X]", "0002_seed_regions"]
