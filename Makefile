@@ -21,12 +21,16 @@ $(VENV)/.test-deps: $(BIN)/shuangsuiji
 
 install-test: $(VENV)/.test-deps
 
-# Browser tests drive Debian's Chromium; install it when missing and we may (root, apt).
+# Browser tests drive Debian's Chromium (screenshots need a CJK font); install what is missing
+# when we may (root with apt), else say what to install.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: install Debian's chromium package for the browser tests" >&2; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages for the browser tests: $$missing" >&2; exit 1; fi; \
+	fi
 
 demo: install
 	$(BIN)/shuangsuiji demo --entities $(ENTITIES) --port $(PORT)
