@@ -6,8 +6,17 @@ from django.urls import reverse
 
 from shuangsuiji.accounts.permissions import Role, restrict, role_of
 from shuangsuiji.directory.models import Conflict, Entity, Inspector
+from shuangsuiji.directory.services import ensure_region_chain
 from tests.conftest import World
-from tests.factories import CheckItemFactory, ConflictFactory, make_user
+from tests.factories import (
+    CheckItemFactory,
+    ConflictFactory,
+    DepartmentFactory,
+    EntityFactory,
+    InspectorFactory,
+    make_user,
+    next_uscc,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +242,35 @@ def test_inspector_role_has_no_back_office(world: World) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_coordinator_sees_only_its_own_region(world: World) -> None:
+    chengqu = ensure_region_chain(("140000", "山西省"), ("140500", "晋城市"), ("140502", "城区"))
+    market = DepartmentFactory(
+        name="晋城市城区市场监督管理局",
+        short_name="城区市场监管局",
+        region=chengqu,
+        is_coordinator=True,
+    )
+    chengqu_coordinator = make_user("cq", "协调员", market)
+    chengqu_company = EntityFactory(region=chengqu, uscc=next_uscc("140502"))
+    chengqu_inspector = InspectorFactory(department=market)
+    client = client_for(chengqu_coordinator)
+
+    foreign = client.get(inspector_change_url(world.police_inspector))
+
+    assert set(restrict(Entity.objects.all(), chengqu_coordinator)) == {chengqu_company}
+    assert set(restrict(Inspector.objects.all(), chengqu_coordinator)) == {chengqu_inspector}
+    assert list(restrict(Entity.objects.all(), world.coordinator)) == [world.company]
+    assert foreign.status_code == 404
+
+
+def test_city_level_department_sees_its_counties(world: World) -> None:
+    city_bureau = DepartmentFactory(
+        name="长治市市场监督管理局",
+        short_name="市市场监管局",
+        region=ensure_region_chain(("140000", "山西省"), ("140400", "长治市")),
+    )
+    city_auditor = make_user("city-auditor", "审计员", city_bureau)
+
+    assert list(restrict(Entity.objects.all(), city_auditor)) == [world.company]

@@ -22,6 +22,8 @@ class User(AbstractUser):
         related_name="user",
     )
 
+    REGION_LOOKUP = "department__region"
+
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"

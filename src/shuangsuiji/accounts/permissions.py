@@ -3,9 +3,11 @@
 Two layers, both decided here:
 - model permissions per role (which kinds of record a role may view/add/change/delete), granted
   through the role's Django group by `accounts.roles.sync_role_groups`;
-- row scope (which records): `restrict(queryset, user, action)`. A model owned by a department
-  declares `DEPARTMENT_LOOKUP` (the path to its department); a model an inspector owns declares
-  `INSPECTOR_LOOKUP`. Views, admin, API and exports all filter through `restrict`.
+- row scope (which records): `restrict(queryset, user, action)`. A model tied to a place declares
+  `REGION_LOOKUP` (users see only their department's region and the regions under it, so one
+  installation can serve a city and its counties); a model owned by a department declares
+  `DEPARTMENT_LOOKUP`; a model an inspector owns declares `INSPECTOR_LOOKUP`. Views, admin, API
+  and exports all filter through `restrict`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from django.db.models import Q as DbQ
 from django.db.models import QuerySet
 
 if TYPE_CHECKING:
@@ -87,6 +90,7 @@ def restrict(queryset: Q, user: User | AnonymousUser, action: Action = "view") -
     role = role_of(user)
     if role is None:
         return queryset.none()
+    queryset = _within_jurisdiction(queryset, user)
     if role is Role.COORDINATOR:
         return queryset
     if role is Role.AUDITOR:
@@ -116,11 +120,28 @@ def restrict(queryset: Q, user: User | AnonymousUser, action: Action = "view") -
     return queryset.none()
 
 
+def _within_jurisdiction(queryset: Q, user: User | AnonymousUser) -> Q:
+    """Rows in the user's region or below; a superuser is everywhere, no department is nowhere."""
+    region_lookup: str | None = getattr(queryset.model, "REGION_LOOKUP", None)
+    if region_lookup is None or user.is_superuser:
+        return queryset
+    department = getattr(user, "department", None)
+    if department is None:
+        return queryset.none()
+    region_id = department.region_id
+    below = (region_lookup, f"{region_lookup}__parent", f"{region_lookup}__parent__parent")
+    condition = DbQ()
+    for path in below:
+        condition |= DbQ(**{path: region_id})
+    return queryset.filter(condition)
+
+
 def assignable_departments(queryset: Q, user: User | AnonymousUser) -> Q:
-    """Departments a user may file records under: all for a coordinator, its own for an admin."""
+    """Departments a user may file records under: its region's for a coordinator, its own for
+    a department admin."""
     role = role_of(user)
     if role is Role.COORDINATOR:
-        return queryset
+        return _within_jurisdiction(queryset, user)
     if role is Role.DEPARTMENT_ADMIN and getattr(user, "department_id", None) is not None:
         return queryset.filter(pk=user.department_id)  # type: ignore[union-attr]
     return queryset.none()

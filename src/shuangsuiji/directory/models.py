@@ -69,6 +69,8 @@ class Department(models.Model):
     )
     name_initials = models.CharField("拼音首字母", max_length=200, blank=True, editable=False)
 
+    REGION_LOOKUP = "region"
+
     objects = DepartmentQuerySet.as_manager()
 
     class Meta:
@@ -102,6 +104,8 @@ class DepartmentAlias(models.Model):
     )
     region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.CASCADE)
     name = models.CharField("别称", max_length=100)
+
+    REGION_LOOKUP = "region"
 
     objects = ScopedQuerySet.as_manager()
 
@@ -181,6 +185,8 @@ class Entity(models.Model):
     risk_source = models.CharField("分类来源", max_length=100, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    REGION_LOOKUP = "region"
+
     objects = EntityQuerySet.as_manager()
 
     class Meta:
@@ -242,6 +248,7 @@ class Inspector(models.Model):
     )
     is_active = models.BooleanField("在岗", default=True)
 
+    REGION_LOOKUP = "department__region"
     DEPARTMENT_LOOKUP = "department"
     INSPECTOR_LOOKUP = "pk"
 
@@ -281,6 +288,7 @@ class Conflict(models.Model):
     reason = models.CharField("回避事由", max_length=200)
     declared_on = models.DateField("申报日期", default=date.today)
 
+    REGION_LOOKUP = "inspector__department__region"
     DEPARTMENT_LOOKUP = "inspector__department"
     INSPECTOR_LOOKUP = "inspector"
 
@@ -321,6 +329,7 @@ class CheckItem(models.Model):
         related_name="check_items",
     )
 
+    REGION_LOOKUP = "department__region"
     DEPARTMENT_LOOKUP = "department"
 
     objects = CheckItemQuerySet.as_manager()
