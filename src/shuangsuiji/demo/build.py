@@ -128,7 +128,7 @@ def _create_check_items(
         )
         for spec in district.check_items
     ]
-    CheckItem.objects.bulk_create(items, ignore_conflicts=True)
+    CheckItem.objects.bulk_create(items)
     return CheckItem.objects.filter(department__region__code=district.county[0]).count()
 
 
@@ -208,11 +208,12 @@ def _create_inspectors(
     for inspector, held in inspectors:
         inspector.save()
         inspector.qualifications.set(held)
-    _declare_conflicts(region, [inspector for inspector, _ in inspectors], rng)
+    _declare_conflicts(region, [inspector for inspector, _ in inspectors], rng, district.plan_year)
     return len(inspectors)
 
 
-def _declare_conflicts(region: Region, inspectors: list[Inspector], rng: Random) -> None:
+def _declare_conflicts(region: Region, inspectors: list[Inspector], rng: Random, year: int) -> None:
+    """A few declared 回避 relations, each to a different entity (pairs are unique)."""
     entities = list(
         Entity.objects.filter(region=region)
         .active()
@@ -223,11 +224,11 @@ def _declare_conflicts(region: Region, inspectors: list[Inspector], rng: Random)
     Conflict.objects.bulk_create(
         Conflict(
             inspector=rng.choice(inspectors),
-            entity_id=rng.choice(entities),
+            entity_id=entity_id,
             reason=rng.choice(reasons),
-            declared_on=date(2023, 2, 1),
+            declared_on=date(year, 2, 1),
         )
-        for _ in range(CONFLICTS_PER_DISTRICT)
+        for entity_id in rng.sample(entities, min(CONFLICTS_PER_DISTRICT, len(entities)))
     )
 
 
