@@ -3,12 +3,12 @@
 import io
 
 import pytest
-from openpyxl import Workbook
 
 from shuangsuiji.directory.importers import ENTITY_COLUMNS
 from shuangsuiji.directory.models import Entity, ScopeCategory
 from shuangsuiji.directory.services import ImportRejected, import_entities_file
 from tests.factories import EntityFactory, next_uscc
+from tests.files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +35,7 @@ def entity_row(**overrides: str) -> list[str]:
 
 
 def workbook(rows: list[list[str]]) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(list(ENTITY_COLUMNS))
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return xlsx_bytes([list(ENTITY_COLUMNS), *rows])
 
 
 def rejected(rows: list[list[str]]) -> list[str]:
@@ -154,17 +145,10 @@ def test_import_unknown_category_is_named(categories: None) -> None:
 
 
 def test_import_missing_required_column_is_named() -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["名称", "行政区划代码"])
-    sheet.append(["甲公司", "140406"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
+    file = xlsx_bytes([["名称", "行政区划代码"], ["甲公司", "140406"]])
 
     with pytest.raises(ImportRejected) as raised:
-        import_entities_file(buffer, "entities.xlsx")
+        import_entities_file(file, "entities.xlsx")
 
     assert [str(p) for p in raised.value.problems] == ["第1行“统一社会信用代码”列：缺少必填列"]
 

@@ -2,21 +2,9 @@ import io
 from datetime import datetime
 
 import pytest
-from openpyxl import Workbook
 
 from shuangsuiji.lib.tables import Row, TableError, read_table
-
-
-def xlsx_bytes(rows: list[list[object]]) -> io.BytesIO:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+from tests.files import xlsx_bytes
 
 
 def test_read_table_xlsx_keys_cells_by_header_and_numbers_rows_as_excel_does() -> None:
