@@ -29,3 +29,7 @@ def test_combine_initials_matches_whole_name_for_plain_parts() -> None:
 
 def test_combine_initials_keeps_variants_of_each_part() -> None:
     assert combine_initials("zz cz", "wb") == "zzwb czwb"
+
+
+def test_pinyin_initials_leave_out_rare_readings() -> None:
+    assert pinyin_initials("九方").split(" ") == ["jf", "jp"]

@@ -3,6 +3,7 @@
 from pypinyin import Style, lazy_pinyin, pinyin
 
 MAX_VARIANTS = 6
+COMMON_READINGS = 2  # rarer readings (方 as wéi) match too much to be worth offering
 
 
 def pinyin_initials(text: str) -> str:
@@ -18,7 +19,7 @@ def pinyin_initials(text: str) -> str:
     variants = ["".join(base)]
     readings = pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors=_split)  # type: ignore[arg-type]
     for position, options in enumerate(readings):
-        for option in options:
+        for option in options[:COMMON_READINGS]:
             letter = _initial(option)
             if letter and letter != base[position]:
                 swapped = "".join([*base[:position], letter, *base[position + 1 :]])

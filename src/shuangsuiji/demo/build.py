@@ -40,6 +40,12 @@ ENTITY_CHUNK = 50_000
 DEMO_PASSWORD = "shuangsuiji-demo"
 RISK_SOURCE = "企业信用风险分类管理系统"
 USER_SLUGS = {"140406": "lucheng", "140502": "chengqu"}
+DEMO_NAMES = {
+    Role.COORDINATOR: "王敏",
+    Role.DEPARTMENT_ADMIN: "刘洋",
+    Role.INSPECTOR: "张三",
+    Role.AUDITOR: "陈静",
+}
 ROLE_SLUGS = {
     Role.COORDINATOR: "coordinator",
     Role.DEPARTMENT_ADMIN: "dept-admin",
@@ -243,13 +249,15 @@ def _create_users(
     created = []
     for role, role_slug in ROLE_SLUGS.items():
         department = coordinator if role in (Role.COORDINATOR, Role.AUDITOR) else other
+        inspector = inspector_record if role is Role.INSPECTOR else None
         user = User(
             username=f"{slug}-{role_slug}",
             department=department,
             is_staff=role in STAFF_ROLES,
-            last_name=role.value,
-            first_name=department.short_name,
-            inspector=inspector_record if role is Role.INSPECTOR else None,
+            # Chinese names are written whole, family name first: keep them in last_name so
+            # get_full_name() gives "王敏", not "敏 王".
+            last_name=inspector.name if inspector else DEMO_NAMES[role],
+            inspector=inspector,
         )
         user.set_password(DEMO_PASSWORD)
         user.save()

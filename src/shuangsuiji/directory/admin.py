@@ -19,6 +19,9 @@ from shuangsuiji.directory.models import (
     ScopeCategory,
 )
 
+# Filter choices drawn from the rows the user may see, so other regions' names do not show.
+ONLY_USED = admin.RelatedOnlyFieldListFilter
+
 admin.site.site_header = "双随机抽查平台 · 管理后台"
 admin.site.site_title = "双随机抽查平台"
 admin.site.index_title = "两库一单与系统管理"
@@ -56,7 +59,7 @@ class DepartmentAliasInline(admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(Department)
 class DepartmentAdmin(InitialsSearchMixin, ScopedAdmin):
     list_display = ["short_name", "name", "region", "is_coordinator"]
-    list_filter = ["region", "is_coordinator"]
+    list_filter = [("region", ONLY_USED), "is_coordinator"]
     search_fields = ["name", "short_name", "aliases__name"]
     inlines = [DepartmentAliasInline]
 
@@ -70,7 +73,7 @@ class ScopeCategoryAdmin(ScopedAdmin):
 @admin.register(Entity)
 class EntityAdmin(InitialsSearchMixin, ScopedAdmin):
     list_display = ["uscc", "name", "region", "legal_form", "status", "risk_class"]
-    list_filter = ["region", "status", "risk_class", "legal_form", "categories"]
+    list_filter = [("region", ONLY_USED), "status", "risk_class", "legal_form", "categories"]
     list_select_related = ["region__parent"]
     search_fields = ["=uscc", "name"]
     show_full_result_count = False
@@ -110,7 +113,7 @@ class ConflictInline(admin.TabularInline):  # type: ignore[type-arg]
 @admin.register(Inspector)
 class InspectorAdmin(InitialsSearchMixin, ScopedAdmin):
     list_display = ["name", "certificate_no", "department", "certificate_valid_until", "is_active"]
-    list_filter = ["department__region", "department", "is_active", "qualifications"]
+    list_filter = [("department", ONLY_USED), "is_active", "qualifications"]
     list_select_related = ["department"]
     search_fields = ["name", "certificate_no"]
     filter_horizontal = ["qualifications"]
@@ -128,6 +131,6 @@ class ConflictAdmin(ScopedAdmin):
 @admin.register(CheckItem)
 class CheckItemAdmin(ScopedAdmin):
     list_display = ["name", "department", "method", "object_type", "required_qualification"]
-    list_filter = ["department__region", "department", "method"]
+    list_filter = [("department", ONLY_USED), "method"]
     list_select_related = ["department", "required_qualification"]
     search_fields = ["name", "legal_basis", "object_type"]
