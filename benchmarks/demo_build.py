@@ -25,7 +25,10 @@ def measure(mode: str, count: int) -> float:
         env.update(SHUANGSUIJI_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="shuangsuiji.settings")
         output = subprocess.run(
             [sys.executable, __file__, "--child", mode, str(count)],
-            env=env, capture_output=True, text=True, check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     return float(json.loads(output.strip().splitlines()[-1])["seconds"])
 
@@ -55,12 +58,21 @@ def child(mode: str, count: int) -> None:
     ids = {c.name: ScopeCategory.objects.create(name=c.name).pk for c in LUCHENG.categories}
     records = [
         NewEntity(
-            uscc=e.uscc, name=e.name, name_initials=e.name_initials, legal_form=e.legal_form,
-            legal_representative=e.legal_representative, address=e.address,
-            region_id=region.pk, industry_code=e.industry_code,
-            registered_capital=e.registered_capital, established_on=e.established_on,
-            status=e.status, risk_class=e.risk_class, risk_classified_on=e.risk_classified_on,
-            risk_source="", category_ids=tuple(ids[name] for name in e.categories),
+            uscc=e.uscc,
+            name=e.name,
+            name_initials=e.name_initials,
+            legal_form=e.legal_form,
+            legal_representative=e.legal_representative,
+            address=e.address,
+            region_id=region.pk,
+            industry_code=e.industry_code,
+            registered_capital=e.registered_capital,
+            established_on=e.established_on,
+            status=e.status,
+            risk_class=e.risk_class,
+            risk_classified_on=e.risk_classified_on,
+            risk_source="",
+            category_ids=tuple(ids[name] for name in e.categories),
         )
         for e in EntityFactory(LUCHENG, seed=1).make(count)
     ]
@@ -74,8 +86,11 @@ def child(mode: str, count: int) -> None:
             Entity.objects.bulk_create(models, batch_size=2000)
             through = Entity.categories.through
             through.objects.bulk_create(
-                (through(entity_id=m.pk, scopecategory_id=c)
-                 for m, r in zip(models, records, strict=True) for c in r.category_ids),
+                (
+                    through(entity_id=m.pk, scopecategory_id=c)
+                    for m, r in zip(models, records, strict=True)
+                    for c in r.category_ids
+                ),
                 batch_size=4000,
             )
     print(json.dumps({"seconds": time.perf_counter() - started}))
@@ -92,12 +107,16 @@ def main() -> None:
         return
     orm = measure("bulk_create", args.baseline)
     ours = measure("insert", args.baseline)
-    print(f"insert {args.baseline} entities: bulk_create {orm:.2f}s, "
-          f"insert_entities {ours:.2f}s, ratio {orm / ours:.2f}x")
+    print(
+        f"insert {args.baseline} entities: bulk_create {orm:.2f}s, "
+        f"insert_entities {ours:.2f}s, ratio {orm / ours:.2f}x"
+    )
     demo = measure("demo", args.entities)
     total = 2 * args.entities
-    print(f"demo build, {args.entities} per district ({total} entities): {demo:.1f}s "
-          f"({total / demo:,.0f} entities/s)")
+    print(
+        f"demo build, {args.entities} per district ({total} entities): {demo:.1f}s "
+        f"({total / demo:,.0f} entities/s)"
+    )
 
 
 if __name__ == "__main__":
