@@ -22,3 +22,7 @@ class InvalidRiskClass(ShuangsuijiError):
         super().__init__(
             f"信用风险分类“{value}”无效：应为 A/B/C/D 或 低风险/一般风险/较高风险/高风险"
         )
+
+
+class PlanFileError(ShuangsuijiError):
+    """A plan file that cannot be read as a table at all; nothing of it is imported."""

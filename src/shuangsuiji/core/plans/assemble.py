@@ -1,0 +1,168 @@
+"""From a grid to the plan's task rows: find the header, drop what is not a task, mend splits.
+
+A table copied out of Word arrives with its header repeated on every page, the title and page
+numbers between rows, and rows cut where a page broke or an empty cell became a blank line.
+Every row dropped or mended leaves a finding, so nothing disappears silently.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from shuangsuiji.core.errors import PlanFileError
+from shuangsuiji.core.plans.columns import COLUMN_LABELS, header_keys
+from shuangsuiji.core.plans.model import Finding, Severity
+from shuangsuiji.core.plans.readers import Grid
+
+PAGE_NUMBER = re.compile(r"[-—–\s]*(第\s*)?\d{1,3}\s*(页|/\s*\d+)?[-—–\s]*")
+SEQ = re.compile(r"\d{1,4}")
+
+
+@dataclass
+class RawTask:
+    cells: dict[str, str]
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    tasks: list[RawTask]
+    title: str
+    findings: list[Finding]
+
+
+def assemble(grid: Grid) -> Table:
+    findings: list[Finding] = []
+    header_at, keys = _find_header(grid.rows)
+    if keys is None:
+        raise PlanFileError(
+            "未找到计划表格的表头：应有“序号”“抽查任务名称”“抽查事项”“抽查对象范围”等列名"
+        )
+    columns = [key or f"column{index + 1}" for index, key in enumerate(keys)]
+    unknown = [grid.rows[header_at][i].strip() for i, key in enumerate(keys) if key is None]
+    for name in unknown:
+        if name:
+            message = f"未识别的列“{name}”，其内容保存在原文中"
+            findings.append(Finding("columns", Severity.INFO, message))
+    title = _title(grid, header_at)
+    width = len(columns)
+    tasks: list[RawTask] = []
+    repeated_headers = dropped_titles = page_numbers = 0
+    for number, row in enumerate(_mend_splits(grid.rows[header_at + 1 :], width), start=1):
+        texts = [cell.strip() for cell in row]
+        filled = [text for text in texts if text]
+        if not filled:
+            continue
+        if header_keys(row) is not None:
+            repeated_headers += 1
+            continue
+        standalone = texts[0] if len(filled) == 1 else None  # a title, page number or note
+        spanning = len(set(filled)) == 1 and len(filled) == len(texts) > 1  # merged across
+        if standalone or spanning:
+            text = filled[0]
+            if (title and _squeeze(text) == _squeeze(title)) or ("计划" in text and len(text) < 80):
+                dropped_titles += 1
+            elif PAGE_NUMBER.fullmatch(text):
+                page_numbers += 1
+            else:
+                findings.append(
+                    Finding("table", Severity.INFO, f"表格中的说明文字未作为任务：“{text}”")
+                )
+            continue
+        cells = dict(zip(columns, (row + [""] * width)[:width], strict=True))
+        extra = [text for text in texts[width:] if text]
+        raw = RawTask(cells)
+        if extra:
+            message = f"本行比表头多出{len(extra)}个单元格：{'；'.join(extra)}"
+            raw.findings.append(Finding("table", Severity.WARNING, message))
+        if "seq" in cells and not cells["seq"].strip() and tasks:
+            _merge_continuation(tasks[-1], raw, number)
+            continue
+        tasks.append(raw)
+    if repeated_headers:
+        findings.append(Finding("table", Severity.INFO, f"已去除重复的表头 {repeated_headers} 处"))
+    if dropped_titles:
+        findings.append(
+            Finding("table", Severity.INFO, f"已去除表格中重复的标题 {dropped_titles} 处")
+        )
+    if page_numbers:
+        findings.append(Finding("table", Severity.INFO, f"已去除页码 {page_numbers} 处"))
+    for text in grid.texts:
+        if PAGE_NUMBER.fullmatch(text):
+            findings.append(Finding("table", Severity.INFO, f"已去除表格外的页码“{text}”"))
+    return Table(columns, tasks, title, findings)
+
+
+def _find_header(rows: list[list[str]]) -> tuple[int, list[str | None] | None]:
+    for index, row in enumerate(rows):
+        keys = header_keys(row)
+        if keys is not None:
+            while keys and keys[-1] is None and not rows[index][len(keys) - 1].strip():
+                keys.pop()
+            return index, keys
+    return -1, None
+
+
+def _title(grid: Grid, header_at: int) -> str:
+    candidates = [t for t in grid.texts if t.strip()]
+    for row in grid.rows[:header_at]:
+        filled = {cell.strip() for cell in row if cell.strip()}
+        if len(filled) == 1:
+            candidates.append(filled.pop())
+    for text in candidates:
+        if "计划" in text:
+            return _squeeze(text)
+    return _squeeze(candidates[0]) if candidates else ""
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _mend_splits(rows: list[list[str]], width: int) -> list[list[str]]:
+    """Join fragments of one row that a blank line cut apart (text copied from Word).
+
+    A fragment shorter than the header is joined with the fragments after it while together
+    they still fit the width and the next fragment does not start a new numbered task.
+    """
+    mended: list[list[str]] = []
+    pending: list[str] = []
+    for row in rows:
+        if len(row) >= width or (len(row) == 1 and not pending):
+            if pending:
+                mended.append(pending)
+                pending = []
+            mended.append(row)
+            continue
+        starts_task = bool(row) and SEQ.fullmatch(row[0].strip()) is not None
+        if pending and (starts_task or len(pending) + len(row) > width):
+            mended.append(pending)
+            pending = []
+        pending = pending + row
+        if len(pending) == width:
+            mended.append(pending)
+            pending = []
+    if pending:
+        mended.append(pending)
+    return mended
+
+
+def _merge_continuation(task: RawTask, fragment: RawTask, number: int) -> None:
+    """A row without 序号 continues the task above it (a row cut at a page break)."""
+    merged = []
+    for key, text in fragment.cells.items():
+        addition = text.strip()
+        if not addition:
+            continue
+        current = task.cells.get(key, "")
+        if _squeeze(addition) == _squeeze(current):
+            merged.append(f"{COLUMN_LABELS.get(key, key)}（与上一行相同，已去重）")
+        elif not current.strip():
+            task.cells[key] = text
+            merged.append(COLUMN_LABELS.get(key, key))
+        else:
+            task.cells[key] = f"{current}\n{text}"
+            merged.append(COLUMN_LABELS.get(key, key))
+    message = f"表格第{number}行没有序号，视为上一任务的续行并合并：{'、'.join(merged)}"
+    task.findings.append(Finding("table", Severity.INFO, message))
+    task.findings.extend(fragment.findings)

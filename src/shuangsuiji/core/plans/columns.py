@@ -1,0 +1,73 @@
+"""Column names of plan tables, with the synonyms localities use, mapped to one key each."""
+
+import re
+
+# Order matters: the first pattern that matches the whole (normalised) header wins.
+COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("seq", r"序号|编号"),
+    ("plan_no", r"(抽查)?计划编号"),
+    ("name", r"(抽查|检查)?任务(名称)?|抽查任务名称|任务名"),
+    ("items", r"(抽查|检查)(事项|内容)(清单)?|事项"),
+    ("scope", r"(抽查|检查)?对象(范围)?|抽查范围"),
+    ("ratio_count", r"抽查比例数量|抽查比例及数量"),
+    ("sample_count", r"抽查户数|抽查数量|抽取户数|抽取数量"),
+    ("ratio", r"(抽查)?(比例|频次|频率)((及|和|与|、)?(频次|比例|频率))?"),
+    ("risk", r".*信用风险.*|智慧监管.*|风险分类.*"),
+    ("draw_date", r"抽取(日期|时间)"),
+    ("deadline", r".*完成时限|完成时间"),
+    ("window", r"(抽查)?(检查)?(起止|实施|计划)?(时间|日期)|起止时间|时间安排"),
+    ("lead", r"(发起|牵头|实施)(部门|单位)"),
+    ("partners", r"(配合|参与|联合|协同)(部门|单位)"),
+    ("mode", r"(抽查)?(检查)?模式|抽查检查方式"),
+    ("sampling_type", r"抽查类型|抽取类型|抽查方式"),
+    ("note", r"备注|说明"),
+)
+
+COLUMN_LABELS: dict[str, str] = {
+    "seq": "序号",
+    "plan_no": "抽查计划编号",
+    "name": "抽查任务名称",
+    "items": "抽查事项",
+    "scope": "抽查对象范围",
+    "ratio_count": "抽查比例（数量）",
+    "sample_count": "抽查户数",
+    "ratio": "抽查比例及频次",
+    "risk": "智慧监管（信用风险分类）要求",
+    "draw_date": "抽取日期",
+    "deadline": "抽查完成时限",
+    "window": "抽查检查起止时间",
+    "lead": "发起部门",
+    "partners": "配合部门",
+    "mode": "抽查检查模式",
+    "sampling_type": "抽查类型",
+    "note": "备注",
+}
+
+_COMPILED = tuple((key, re.compile(pattern)) for key, pattern in COLUMN_PATTERNS)
+_NOISE = re.compile(r"[\s（）()【】\[\]：:*＊]")
+MIN_HEADER_COLUMNS = 3
+CORE_COLUMNS = frozenset({"name", "items", "scope"})
+
+
+def normalise_header(text: str) -> str:
+    return _NOISE.sub("", text)
+
+
+def column_key(text: str) -> str | None:
+    """The key a header cell stands for, or None if it is not a known column name."""
+    header = normalise_header(text)
+    if not header or len(header) > 20:
+        return None
+    for key, pattern in _COMPILED:
+        if pattern.fullmatch(header):
+            return key
+    return None
+
+
+def header_keys(cells: list[str]) -> list[str | None] | None:
+    """Column keys of a row if it is a header row (≥3 known, distinct columns, one core)."""
+    keys = [column_key(cell) for cell in cells]
+    known = [key for key in keys if key]
+    if len(set(known)) < MIN_HEADER_COLUMNS or not CORE_COLUMNS & set(known):
+        return None
+    return keys

@@ -1,0 +1,238 @@
+"""Each cell of a task row read into structure; what cannot be read becomes a finding."""
+
+import re
+from dataclasses import dataclass, field
+
+import cn2an
+
+from shuangsuiji.core.plans.model import (
+    Finding,
+    Mode,
+    RiskRule,
+    RiskRuleKind,
+    Severity,
+    Window,
+)
+from shuangsuiji.core.risk import RISK_LABELS
+
+CHINESE_DIGITS = "零〇一二两三四五六七八九十百千"
+NUMBER = rf"(\d+|[{CHINESE_DIGITS}]+)"
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之([零〇一二两三四五六七八九十百点]+)")
+COUNT = re.compile(rf"{NUMBER}\s*户")
+EMPTY_MARKS = {"", "无", "/", "／", "-", "—", "——", "无要求", "不涉及", "暂无"}
+ESCALATE_WORDS = ("递加", "递增", "提高抽查比例", "提高抽查频次", "逐级提高")
+SEPARATORS = re.compile(r"[、，,；;\s]+")
+RANGE = re.compile(r"\s*(?:至|到|～|~|—|–|－|--)\s*")
+ENDPOINT = re.compile(
+    r"(次年)?\s*(?:(\d{4})\s*(?:年|\.|/|-|．))?\s*(\d{1,2})\s*(?:月(?:份)?|(?=$))"
+    r"(?:\s*(?:底|初|中旬|上旬|下旬|末))?"
+)
+ITEM_MARKER = re.compile(
+    r"[（(]?(?P<n>\d{1,2})[)）]?(?P<p>[.．、)）])?"
+    r"|(?P<cn>[一二三四五六七八九十]{1,3})(?P<cp>、)"
+)
+ITEM_SEGMENTS = re.compile(r"\n+|[ \u3000\t]{2,}")
+EDGE_PUNCTUATION = "。；;，,、：:．. \u3000"
+
+
+def squeeze(text: str) -> str:
+    """Chinese cell text with its line breaks and padding removed."""
+    return re.sub(r"\s+", "", text)
+
+
+def to_int(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    try:
+        return int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass
+class Parsed:
+    """Values read from one row, with the findings gathered along the way."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def note(self, field_name: str, severity: Severity, message: str) -> None:
+        self.findings.append(Finding(field_name, severity, message))
+
+
+def parse_seq(text: str, parsed: Parsed) -> int | None:
+    value = squeeze(text)
+    number = to_int(value) if value else None
+    if number is None:
+        parsed.note("seq", Severity.WARNING, f"序号“{value}”不是数字" if value else "缺少序号")
+    return number
+
+
+def split_items(text: str) -> tuple[str, ...]:
+    """The 抽查事项 as separate items: "1.…2.…", "1、…；2、…", runs of spaces, "2单位…"."""
+    items: list[str] = []
+    for segment in ITEM_SEGMENTS.split(text):
+        for part in _split_numbered(segment):
+            items.extend(piece for piece in re.split(r"[；;]", part))
+    cleaned = (squeeze(item).strip(EDGE_PUNCTUATION) for item in items)
+    return tuple(item for item in cleaned if item)
+
+
+def _split_numbered(segment: str) -> list[str]:
+    expected = 1
+    cuts: list[re.Match[str]] = []
+    for match in ITEM_MARKER.finditer(segment):
+        number = int(match["n"]) if match["n"] else to_int(match["cn"])
+        if number != expected:
+            continue
+        before = segment[match.start() - 1] if match.start() else ""
+        after = segment[match.end() : match.end() + 1]
+        if (
+            before.isdigit()
+            or before in (".", "．")
+            or after in ("%", "％", "年", "月", "日", "次", "户")
+        ):
+            continue
+        punctuated = bool(match["p"] or match["cp"])
+        at_start = not segment[: match.start()].strip()
+        if not punctuated and not (cuts and expected >= 2) and not (at_start and after == " "):
+            continue
+        cuts.append(match)
+        expected += 1
+    if not cuts:
+        return [segment]
+    parts = [segment[: cuts[0].start()]]
+    for index, match in enumerate(cuts):
+        end = cuts[index + 1].start() if index + 1 < len(cuts) else len(segment)
+        parts.append(segment[match.end() : end])
+    return parts
+
+
+def parse_ratio(text: str) -> float | None:
+    match = PERCENT.search(text)
+    if not match:
+        return None
+    value = float(match[1]) if match[1] else float(cn2an.cn2an(match[2], "smart"))
+    return round(value / 100, 6)
+
+
+def parse_count(text: str) -> int | None:
+    match = COUNT.search(text)
+    if match:
+        return to_int(match[1])
+    value = squeeze(text)
+    return int(value) if value.isdigit() else None
+
+
+_FREQUENCIES: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(rf"{NUMBER}\s*次\s*/\s*年"), 1),
+    (re.compile(rf"每\s*半\s*年\s*(?:至少|不少于|不低于|开展|抽查|检查)*\s*{NUMBER}?\s*次"), 2),
+    (re.compile(rf"每\s*季\s*度?\s*(?:至少|不少于|不低于|开展|抽查|检查)*\s*{NUMBER}?\s*次"), 4),
+    (re.compile(rf"每\s*(?:个)?月\s*(?:至少|不少于|不低于|开展|抽查|检查)*\s*{NUMBER}?\s*次"), 12),
+    (re.compile(rf"每\s*年(?:度)?\s*(?:至少|不少于|不低于|开展|抽查|检查)*\s*{NUMBER}?\s*次"), 1),
+    (re.compile(rf"年\s*(?:度)?\s*(?:抽查|检查)\s*{NUMBER}\s*次"), 1),
+    (re.compile(rf"(?:抽查|检查|抽取)\s*{NUMBER}\s*次"), 1),
+    (re.compile(rf"(?:^|[；;，,\s])\s*{NUMBER}\s*次(?!数)"), 1),
+)
+
+
+def parse_frequency(text: str) -> int | None:
+    """Times per year; where a cell names several (重点事项每季度、一般事项每年), the most."""
+    found: list[int] = []
+    for pattern, periods in _FREQUENCIES:
+        for match in pattern.finditer(text):
+            times = to_int(match[1]) if match.lastindex and match[1] else 1
+            if times:
+                found.append(times * periods)
+    return max(found) if found else None
+
+
+def parse_sampling_type(*texts: str) -> str | None:
+    for text in texts:
+        if "不定向" in text:
+            return "不定向"
+        if "定向" in text:
+            return "定向"
+    return None
+
+
+def looks_like_frequency(text: str) -> bool:
+    return parse_frequency(text) is not None and "风险" not in text
+
+
+def parse_risk_rule(text: str) -> RiskRule:
+    value = squeeze(text)
+    if value.strip(EDGE_PUNCTUATION) in EMPTY_MARKS:
+        return RiskRule(RiskRuleKind.NONE, text.strip())
+    if any(word in value for word in ESCALATE_WORDS) or (
+        "分别" in value and "风险" in value and ("比例" in value or "频次" in value)
+    ):
+        return RiskRule(RiskRuleKind.ESCALATE, text.strip())
+    bare = value.strip(EDGE_PUNCTUATION).removesuffix("企业")
+    for risk_class, label in RISK_LABELS.items():
+        if bare in (label, f"{risk_class.value}类", risk_class.value):
+            return RiskRule(RiskRuleKind.FIXED, text.strip(), risk_class.value)
+    if looks_like_frequency(value):
+        return RiskRule(RiskRuleKind.NONE, text.strip())
+    return RiskRule(RiskRuleKind.OTHER, text.strip())
+
+
+def parse_window(text: str, year: int | None, parsed: Parsed) -> Window:
+    value = text.strip()
+    if not value:
+        parsed.note("window", Severity.ERROR, "缺少抽查检查起止时间")
+        return Window(None, None)
+    parts = RANGE.split(value, maxsplit=1)
+    if len(parts) == 1:
+        parts = re.split(r"(?<=[月\d])\s*-\s*(?=(?:次年)?\d)", value, maxsplit=1)
+    start = _endpoint(parts[0], year)
+    end = _endpoint(parts[1], start[0] if start else year) if len(parts) > 1 else None
+    if start is None or (len(parts) > 1 and end is None):
+        parsed.note("window", Severity.ERROR, f"无法识别起止时间“{value}”")
+        return Window(_format(start), _format(end))
+    if start[0] is None:
+        parsed.note("window", Severity.WARNING, f"起止时间“{value}”未写年份，且无法确定计划年度")
+    if end and start[0] is not None and end[0] is not None and end < start:
+        parsed.note("window", Severity.ERROR, f"起止时间“{value}”的结束早于开始")
+    return Window(_format(start), _format(end))
+
+
+def _endpoint(text: str, year: int | None) -> tuple[int | None, int] | None:
+    match = ENDPOINT.search(text.strip())
+    if not match or not 1 <= int(match[3]) <= 12:
+        return None
+    if match[2]:
+        found_year: int | None = int(match[2])
+    elif match[1] and year is not None:
+        found_year = year + 1
+    else:
+        found_year = year
+    return (found_year, int(match[3]))
+
+
+def _format(point: tuple[int | None, int] | None) -> str | None:
+    if point is None or point[0] is None:
+        return None
+    return f"{point[0]:04d}-{point[1]:02d}"
+
+
+def split_departments(text: str) -> tuple[tuple[str, ...], bool]:
+    """Names split on 、，; spaces and line breaks; a trailing 等 is removed and reported."""
+    names = [name for name in SEPARATORS.split(text.strip()) if name]
+    open_ended = False
+    if names and names[-1].endswith("等") and len(names[-1]) > 1:
+        names[-1] = names[-1][:-1]
+        open_ended = True
+    if names and names[-1] == "等":
+        names.pop()
+        open_ended = True
+    return tuple(names), open_ended
+
+
+MODE_PAIR = re.compile(r"([省市县区州盟旗](?:（[^）]*）)?)抽([省市县区州盟旗](?:（[^）]*）)?)查")
+
+
+def parse_mode(text: str) -> Mode | None:
+    value = squeeze(text)
+    if not value:
+        return None
+    return Mode(value, tuple((m[1], m[2]) for m in MODE_PAIR.finditer(value)))

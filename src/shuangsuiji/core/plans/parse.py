@@ -1,0 +1,135 @@
+"""parse_plan: a plan file's bytes in, a Plan with every task and every finding out."""
+
+import re
+
+from shuangsuiji.core.plans.assemble import RawTask, Table, assemble
+from shuangsuiji.core.plans.fields import (
+    Parsed,
+    looks_like_frequency,
+    parse_count,
+    parse_frequency,
+    parse_mode,
+    parse_ratio,
+    parse_risk_rule,
+    parse_sampling_type,
+    parse_seq,
+    parse_window,
+    split_departments,
+    split_items,
+    squeeze,
+)
+from shuangsuiji.core.plans.model import Finding, Plan, PlanTask, RiskRuleKind, Severity
+from shuangsuiji.core.plans.readers import read_grid
+
+YEAR = re.compile(r"(20\d{2})\s*年")
+LOCALITY = re.compile(
+    r"^((?:[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|地区|盟|州|县|区|旗))+)"
+)
+
+
+def parse_plan(data: bytes, filename: str, *, year: int | None = None) -> Plan:
+    """Read a plan file (.txt, .docx, .xlsx, .csv, .html); raise PlanFileError if it is no table."""
+    table = assemble(read_grid(data, filename))
+    return build_plan(table, year=year)
+
+
+def build_plan(table: Table, *, year: int | None = None) -> Plan:
+    findings = list(table.findings)
+    title = table.title
+    title_year = YEAR.search(title)
+    plan_year = year or (int(title_year[1]) if title_year else None)
+    if plan_year is None:
+        findings.append(Finding("year", Severity.WARNING, "标题中未找到计划年度，请指定年度"))
+    locality_match = LOCALITY.match(title)
+    tasks = tuple(_task(raw, plan_year) for raw in table.tasks)
+    findings += _sequence_findings(tasks)
+    return Plan(
+        title=title,
+        locality=locality_match[1] if locality_match else "",
+        year=plan_year,
+        columns=tuple(table.columns),
+        tasks=tasks,
+        findings=tuple(findings),
+    )
+
+
+def _task(raw: RawTask, year: int | None) -> PlanTask:
+    cells = raw.cells
+    parsed = Parsed(findings=list(raw.findings))
+
+    def cell(key: str) -> str:
+        return cells.get(key, "")
+
+    seq = parse_seq(cell("seq"), parsed) if "seq" in cells else None
+    name = squeeze(cell("name"))
+    if not name:
+        parsed.note("name", Severity.ERROR, "缺少抽查任务名称")
+    items = split_items(cell("items"))
+    if not items:
+        parsed.note("items", Severity.ERROR, "缺少抽查事项")
+    scope = squeeze(cell("scope"))
+    if not scope:
+        parsed.note("scope", Severity.WARNING, "缺少抽查对象范围")
+
+    ratio_text = " ".join(cell(key) for key in ("ratio", "ratio_count"))
+    risk_text = cell("risk")
+    ratio_min = parse_ratio(ratio_text)
+    frequency = parse_frequency(ratio_text)
+    if frequency is None and looks_like_frequency(squeeze(risk_text)):
+        frequency = parse_frequency(squeeze(risk_text))
+        message = "抽查频次写在了“智慧监管（信用风险分类）要求”列，已按频次识别"
+        parsed.note("frequency_per_year", Severity.INFO, message)
+    if ratio_min is None:
+        parsed.note("ratio_min", Severity.ERROR, "未写明抽查比例")
+    sample_count = parse_count(cell("sample_count")) if cell("sample_count").strip() else None
+    if sample_count is None:
+        sample_count = parse_count(ratio_text) if "户" in ratio_text else None
+
+    risk_rule = parse_risk_rule(risk_text)
+    window = parse_window(cell("window"), year, parsed)
+    lead = squeeze(cell("lead"))
+    if not lead:
+        parsed.note("lead_department", Severity.ERROR, "缺少发起部门")
+    elif len(split_departments(lead)[0]) > 1:
+        parsed.note("lead_department", Severity.WARNING, f"发起部门“{lead}”含多个部门")
+    partners, open_ended = split_departments(cell("partners"))
+    if open_ended:
+        message = "配合部门以“等”结尾，名单可能不全"
+        parsed.note("partner_departments", Severity.INFO, message)
+    if risk_rule.kind is RiskRuleKind.OTHER:
+        parsed.note("risk_rule", Severity.INFO, f"信用风险要求“{squeeze(risk_text)}”按原文保留")
+    return PlanTask(
+        seq=seq,
+        name=name,
+        items=items,
+        scope=scope,
+        ratio_min=ratio_min,
+        sample_count=sample_count,
+        frequency_per_year=frequency,
+        sampling_type=parse_sampling_type(cell("sampling_type"), ratio_text),
+        risk_rule=risk_rule,
+        window=window,
+        lead_department=lead,
+        partner_departments=partners,
+        partners_open_ended=open_ended,
+        mode=parse_mode(cell("mode")),
+        note=cell("note").strip(),
+        source=dict(cells),
+        findings=tuple(parsed.findings),
+    )
+
+
+def _sequence_findings(tasks: tuple[PlanTask, ...]) -> list[Finding]:
+    numbers = [task.seq for task in tasks if task.seq is not None]
+    findings = []
+    seen: set[int] = set()
+    for number in numbers:
+        if number in seen:
+            findings.append(Finding("seq", Severity.WARNING, f"序号 {number} 重复"))
+        seen.add(number)
+    if numbers:
+        missing = sorted(set(range(1, max(numbers) + 1)) - seen)
+        if missing:
+            listed = "、".join(str(n) for n in missing)
+            findings.append(Finding("seq", Severity.WARNING, f"序号不连续，缺少 {listed}"))
+    return findings

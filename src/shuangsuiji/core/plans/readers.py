@@ -1,0 +1,252 @@
+"""Turn a plan file into a grid: rows of cell texts, plus the free text around the table.
+
+Each format has its own reader; all of them expand merged cells (the text repeats in every
+grid cell the merge covers), so the assembler sees one uniform shape. Limits keep a hostile
+file (100 MB of text, a zip bomb posing as .xlsx) from exhausting the server.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import PurePath
+
+from shuangsuiji.core.errors import PlanFileError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+FORMATS = (".txt", ".docx", ".xlsx", ".csv", ".html", ".htm")
+
+
+@dataclass
+class Grid:
+    rows: list[list[str]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # paragraphs outside the table (the title)
+
+
+def read_grid(data: bytes, filename: str) -> Grid:
+    """Dispatch on the file name's suffix; raise PlanFileError with a user-facing reason."""
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise PlanFileError(
+            f"文件过大（{len(data) // (1024 * 1024)} MB）：计划文件不应超过 {limit} MB"
+        )
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".txt":
+        return read_text(decode(data))
+    if suffix == ".csv":
+        return read_csv(decode(data))
+    if suffix in (".html", ".htm"):
+        return read_html(decode_html(data))
+    if suffix == ".xlsx":
+        return read_xlsx(data)
+    if suffix == ".docx":
+        return read_docx(data)
+    raise PlanFileError(f"不支持的文件类型“{suffix or filename}”：请使用 {'、'.join(FORMATS)}")
+
+
+def decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise PlanFileError("无法识别文件编码：请保存为 UTF-8 或 GBK 文本")
+
+
+def decode_html(data: bytes) -> str:
+    head = data[:2048].decode("ascii", errors="ignore").lower()
+    if "charset=gb" in head or 'charset="gb' in head:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+    return decode(data)
+
+
+def read_text(text: str) -> Grid:
+    """Text copied out of a Word table: a cell starts with a tab at the start of a line (after
+    any spaces), runs on over lines that do not, and a blank line ends a row."""
+    grid = Grid()
+    row: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = raw.lstrip(" \u3000")
+        if stripped.startswith("\t"):
+            row.append(stripped[1:])
+        elif not raw.strip():
+            if row:
+                grid.rows.append(row)
+                row = []
+        elif row:
+            row[-1] = f"{row[-1]}\n{raw}"
+        else:
+            grid.texts.append(raw.strip())
+    if row:
+        grid.rows.append(row)
+    return grid
+
+
+def read_csv(text: str) -> Grid:
+    return Grid(rows=[list(row) for row in csv.reader(io.StringIO(text))])
+
+
+def _check_zip(data: bytes, kind: str) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise PlanFileError(f"文件不是有效的 {kind}（可能已加密、损坏或实为其他格式）") from None
+    with archive:
+        total = sum(info.file_size for info in archive.infolist())
+        packed = sum(info.compress_size for info in archive.infolist()) or 1
+    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        raise PlanFileError(f"{kind} 文件解压后过大，疑似压缩炸弹，已拒绝")
+
+
+def read_xlsx(data: bytes) -> Grid:
+    from openpyxl import load_workbook
+
+    _check_zip(data, ".xlsx")
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as error:  # openpyxl raises many unrelated types for a damaged file
+        raise PlanFileError(f"无法读取 .xlsx 文件：{error}") from error
+    sheet = workbook.worksheets[0]
+    values = [[_text(cell.value) for cell in row] for row in sheet.iter_rows()]
+    for merged in sheet.merged_cells.ranges:
+        top = values[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, merged.max_row):
+            for c in range(merged.min_col - 1, merged.max_col):
+                values[r][c] = top
+    return Grid(rows=values)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_docx(data: bytes) -> Grid:
+    from docx import Document
+
+    _check_zip(data, ".docx")
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises several types for a damaged package
+        raise PlanFileError(f"无法读取 .docx 文件：{error}") from error
+    grid = Grid()
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
+            if text.strip():
+                grid.texts.append(text.strip())
+        elif tag == "tbl":
+            from docx.table import Table
+
+            table = Table(child, document)
+            for row in table.rows:
+                grid.rows.append([cell.text for cell in row.cells])
+    return grid
+
+
+class _TableParser(HTMLParser):
+    """Collects every table's rows (with rowspan/colspan expanded) and the page's headings."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.texts: list[str] = []
+        self._stack: list[tuple[list[list[str]], dict[tuple[int, int], str]]] = []
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+        self._heading: list[str] | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "table":
+            self._stack.append(([], {}))
+        elif tag == "tr" and self._stack:
+            self._stack[-1][0].append([])
+        elif tag in ("td", "th") and self._stack:
+            values = dict(attrs)
+            self._span = (_int(values.get("rowspan")), _int(values.get("colspan")))
+            self._cell = []
+        elif tag in ("br", "p", "div") and self._cell is not None:
+            self._cell.append("\n")
+        elif tag in ("h1", "h2", "h3", "title"):
+            self._heading = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in ("td", "th") and self._cell is not None and self._stack:
+            self._place("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table" and self._stack:
+            rows, _ = self._stack.pop()
+            self.tables.append(rows)
+        elif tag in ("h1", "h2", "h3", "title") and self._heading is not None:
+            text = "".join(self._heading).strip()
+            if text:
+                self.texts.append(text)
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._heading is not None:
+            self._heading.append(data)
+
+    def _place(self, text: str) -> None:
+        rows, occupied = self._stack[-1]
+        if not rows:
+            rows.append([])
+        r = len(rows) - 1
+        row = rows[r]
+        c = len(row)
+        while (r, c) in occupied:
+            row.append(occupied.pop((r, c)))
+            c += 1
+        rowspan, colspan = self._span
+        for dc in range(colspan):
+            row.append(text)
+            for dr in range(1, rowspan):
+                occupied[(r + dr, c + dc)] = text
+
+    def close(self) -> None:
+        super().close()
+        for rows, occupied in self._stack:  # unclosed tables in a damaged page
+            self.tables.append(rows)
+            del occupied
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def read_html(text: str) -> Grid:
+    """A saved web page: its tables' rows, and headings and <title> as title candidates."""
+    parser = _TableParser()
+    parser.feed(text)
+    parser.close()
+    grid = Grid(texts=parser.texts)
+    for table in parser.tables:
+        grid.rows.extend(table)
+        grid.rows.append([])  # keep tables apart
+    return grid
