@@ -1,6 +1,7 @@
 """Named personas for the tests: 协调员王敏, 区教育局 and 区公安分局 and their staff, 甲公司."""
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,8 +32,10 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
-    """Plain static storage (no collectstatic manifest) and a fast hasher for test users."""
+def _test_settings(settings: Any, tmp_path: Path) -> None:
+    """Plain static storage (no collectstatic manifest), a fast hasher for test users, and
+    uploads in the test's own directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

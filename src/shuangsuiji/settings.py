@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "shuangsuiji.accounts",
     "shuangsuiji.directory",
+    "shuangsuiji.plans",
     "shuangsuiji.dashboard",
     "shuangsuiji.demo",
 ]

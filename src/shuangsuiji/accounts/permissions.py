@@ -51,11 +51,15 @@ DEPARTMENT_OWNED = ("inspector", "conflict", "checkitem")
 MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
     Role.COORDINATOR: {
         **{("directory", m): ALL_ACTIONS for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
+        ("plans", "plan"): ALL_ACTIONS,
+        ("plans", "plantask"): ALL_ACTIONS,
         ("accounts", "user"): ALL_ACTIONS,
     },
     Role.DEPARTMENT_ADMIN: {
         **{("directory", m): ("view",) for m in SHARED_DIRECTORY},
         **{("directory", m): ALL_ACTIONS for m in DEPARTMENT_OWNED},
+        ("plans", "plan"): ("view",),
+        ("plans", "plantask"): ("view", "change"),
     },
     Role.INSPECTOR: {
         ("directory", "inspector"): ("view",),
@@ -63,6 +67,8 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
     },
     Role.AUDITOR: {
         **{("directory", m): ("view",) for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
+        ("plans", "plan"): ("view",),
+        ("plans", "plantask"): ("view",),
         ("accounts", "user"): ("view",),
     },
 }
@@ -125,14 +131,25 @@ def _within_jurisdiction(queryset: Q, user: User | AnonymousUser) -> Q:
     region_lookup: str | None = getattr(queryset.model, "REGION_LOOKUP", None)
     if region_lookup is None or user.is_superuser:
         return queryset
+    return _below_user_region(queryset, user, region_lookup)
+
+
+def regions_in_jurisdiction(queryset: Q, user: User | AnonymousUser) -> Q:
+    """Regions a user may file records under (a plan's region): its own and those below."""
+    if user.is_superuser:
+        return queryset
+    return _below_user_region(queryset, user, "")
+
+
+def _below_user_region(queryset: Q, user: User | AnonymousUser, path: str) -> Q:
     department = getattr(user, "department", None)
     if department is None:
         return queryset.none()
     region_id = department.region_id
-    below = (region_lookup, f"{region_lookup}__parent", f"{region_lookup}__parent__parent")
-    condition = DbQ()
-    for path in below:
-        condition |= DbQ(**{path: region_id})
+    prefix = f"{path}__" if path else ""
+    condition = DbQ(**{path or "pk": region_id})
+    condition |= DbQ(**{f"{prefix}parent": region_id})
+    condition |= DbQ(**{f"{prefix}parent__parent": region_id})
     return queryset.filter(condition)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
+from pathlib import Path
 from random import Random
 
 from django.contrib.auth.models import Group
@@ -16,6 +17,7 @@ from faker import Faker
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role
+from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
 from shuangsuiji.demo.entities import EntityFactory
 from shuangsuiji.directory.models import (
@@ -31,8 +33,10 @@ from shuangsuiji.directory.models import (
 )
 from shuangsuiji.directory.records import NewEntity
 from shuangsuiji.directory.services import ensure_region_chain, insert_entities
+from shuangsuiji.plans.services import import_plan
 
 DEMO_SEED = 20230301
+SEEDS = Path(__file__).resolve().parent / "seeds"
 INSPECTORS_PER_DEPARTMENT = 5
 COORDINATOR_INSPECTORS = 12
 CONFLICTS_PER_DISTRICT = 6
@@ -61,6 +65,7 @@ class DemoSummary:
     inspectors: dict[str, int] = field(default_factory=dict)
     check_items: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, department
+    plans: dict[str, str] = field(default_factory=dict)
 
 
 Progress = Callable[[str], None]
@@ -89,6 +94,7 @@ def build_demo(
                 district, region, departments, qualifications, seed + number
             )
             summary.users += _create_users(district, departments)
+            summary.plans[label] = _import_seed_plan(district, region)
             progress(f"{label}：完成")
     return summary
 
@@ -236,6 +242,13 @@ def _declare_conflicts(region: Region, inspectors: list[Inspector], rng: Random,
         )
         for entity_id in rng.sample(entities, min(CONFLICTS_PER_DISTRICT, len(entities)))
     )
+
+
+def _import_seed_plan(district: DistrictSpec, region: Region) -> str:
+    """The district's real plan, imported as a coordinator would, so the plan list is not empty."""
+    seed = SEEDS / district.plan_file
+    plan = import_plan(parse_plan(seed.read_bytes(), seed.name), filename=seed.name, region=region)
+    return plan.title
 
 
 def _create_users(

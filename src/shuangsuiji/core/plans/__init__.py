@@ -1,1 +1,1 @@
-"""Reading annual joint plans (部门联合双随机抽查工作计划) as published: text, docx, xlsx, csv, html."""
+"""Reading joint plans (联合抽查工作计划) as published: txt, docx, xlsx, csv and html."""

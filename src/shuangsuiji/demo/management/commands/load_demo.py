@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 f"执法人员 {summary.inspectors[region]} 名，"
                 f"抽查事项 {summary.check_items[region]} 项"
             )
+        for region, title in summary.plans.items():
+            self.stdout.write(f"  {region}：已导入计划“{title}”")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, department in summary.users:
             self.stdout.write(f"  {username:24} {role}（{department}）")

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from shuangsuiji.accounts.scoped_admin import ScopedAdmin
+from shuangsuiji.plans.models import Plan, PlanTask
+
+
+class PlanTaskInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PlanTask
+    fields = [
+        "seq",
+        "name",
+        "scope",
+        "ratio_min",
+        "frequency_per_year",
+        "window_start",
+        "window_end",
+        "lead_department",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(ScopedAdmin):
+    list_display = ["title", "year", "region", "imported_at"]
+    list_filter = ["year"]
+    list_select_related = ["region__parent"]
+    search_fields = ["title"]
+    readonly_fields = ["columns", "findings", "source_filename", "imported_at", "imported_by"]
+    inlines = [PlanTaskInline]
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(ScopedAdmin):
+    list_display = ["__str__", "plan", "lead_department", "window_start", "window_end"]
+    list_filter = ["plan__year", "risk_kind"]
+    list_select_related = ["plan", "lead_department"]
+    search_fields = ["name", "scope", "lead_department_text"]
+    filter_horizontal = ["partner_departments"]
+    readonly_fields = ["source", "findings"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "shuangsuiji.plans"
+    verbose_name = "抽查计划"

@@ -1,0 +1,102 @@
+"""A stored plan and its tasks: the parsed structure, the original cells, and the findings."""
+
+from django.conf import settings
+from django.db import models
+
+from shuangsuiji.directory.queries import ScopedQuerySet
+from shuangsuiji.plans.enums import RiskRuleKind
+
+
+class Plan(models.Model):
+    title = models.CharField("计划名称", max_length=200)
+    locality = models.CharField("地区（原文）", max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField("年度")
+    region = models.ForeignKey(
+        "directory.Region", verbose_name="行政区划", on_delete=models.PROTECT, related_name="plans"
+    )
+    columns = models.JSONField("原表列", default=list)
+    findings = models.JSONField("计划级问题", default=list, blank=True)
+    source_filename = models.CharField("来源文件", max_length=200, blank=True)
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    REGION_LOOKUP = "region"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽查计划"
+        verbose_name_plural = "抽查计划"
+        ordering = ["-year", "region__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "title"], name="plan_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanTask(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name="计划", on_delete=models.CASCADE, related_name="tasks"
+    )
+    position = models.PositiveSmallIntegerField("行次")
+    seq = models.PositiveSmallIntegerField("序号", null=True, blank=True)
+    name = models.CharField("抽查任务名称", max_length=300, blank=True)
+    items = models.JSONField("抽查事项", default=list)
+    scope = models.CharField("抽查对象范围", max_length=300, blank=True)
+    ratio_min = models.DecimalField(
+        "最低抽查比例", max_digits=7, decimal_places=6, null=True, blank=True
+    )
+    sample_count = models.PositiveIntegerField("抽查户数", null=True, blank=True)
+    frequency_per_year = models.PositiveSmallIntegerField("每年频次", null=True, blank=True)
+    sampling_type = models.CharField("抽查类型", max_length=10, blank=True)
+    risk_kind = models.CharField(
+        "信用风险要求", max_length=10, choices=RiskRuleKind.choices, default=RiskRuleKind.NONE
+    )
+    risk_text = models.TextField("信用风险要求（原文）", blank=True)
+    risk_class = models.CharField("固定风险等级", max_length=1, blank=True)
+    window_start = models.CharField("开始年月", max_length=7, blank=True)
+    window_end = models.CharField("结束年月", max_length=7, blank=True)
+    lead_department = models.ForeignKey(
+        "directory.Department",
+        verbose_name="发起部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    lead_department_text = models.CharField("发起部门（原文）", max_length=200, blank=True)
+    partner_departments = models.ManyToManyField(
+        "directory.Department", verbose_name="配合部门", blank=True, related_name="partner_tasks"
+    )
+    partner_texts = models.JSONField("配合部门（原文）", default=list, blank=True)
+    partners_open_ended = models.BooleanField("配合部门以“等”结尾", default=False)
+    mode_text = models.CharField("抽查检查模式", max_length=50, blank=True)
+    mode_pairs = models.JSONField("抽查/检查层级", default=list, blank=True)
+    note = models.TextField("备注", blank=True)
+    source = models.JSONField("原表单元格", default=dict)
+    findings = models.JSONField("问题", default=list, blank=True)
+
+    REGION_LOOKUP = "plan__region"
+    DEPARTMENT_LOOKUP = "lead_department"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽查任务"
+        verbose_name_plural = "抽查任务"
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="plan_task_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq or '—'}. {self.name or '（未命名任务）'}"
