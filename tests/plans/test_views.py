@@ -118,3 +118,23 @@ def test_plan_page_lists_every_task(world: World) -> None:
     html = page.content.decode()
     assert len(re.findall(r'<td class="col-seq', html)) == 38
     assert page.context["rows"][21].cells[1].severity == "error"
+
+
+def test_a_cell_corrected_in_the_preview_is_imported_with_the_original_on_record(
+    world: World,
+) -> None:
+    client = logged_in(world.coordinator)
+    preview = client.post(reverse("plans:upload"), {"file": seed_upload()})
+    row22 = preview.context["rows"][21]
+    fields = {f"cell-22-{key}": text for key, _, text in row22.sources}
+    fields["cell-22-name"] = "物流寄递企业运输烟草制品情况抽查"
+
+    client.post(
+        reverse("plans:confirm"), {"token": preview.context["token"], "region": "140406", **fields}
+    )
+
+    task = Plan.objects.get().tasks.get(seq=22)
+    assert task.name == "物流寄递企业运输烟草制品情况抽查"
+    assert [f["message"] for f in task.findings if f["field"] == "table"] == [
+        "导入时人工修改了“抽查任务名称”，原文为“（空）”"
+    ]

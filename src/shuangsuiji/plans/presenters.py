@@ -6,6 +6,7 @@ Each finding is placed on the cell it is about, so the coordinator sees the prob
 from dataclasses import dataclass, field
 from typing import Any
 
+from shuangsuiji.core.plans.columns import COLUMN_LABELS
 from shuangsuiji.core.plans.jsonio import task_to_dict
 from shuangsuiji.core.plans.model import Plan as ParsedPlan
 
@@ -59,10 +60,24 @@ class Cell:
 class Row:
     cells: list[Cell]
     row_findings: list[dict[str, str]]
+    position: int = 0
+    sources: list[tuple[str, str, str]] = field(default_factory=list)  # key, label, cell text
+
+    @property
+    def needs_review(self) -> bool:
+        return any(cell.severity in ("error", "warning") for cell in self.cells)
 
 
 def rows_from_parsed(plan: ParsedPlan) -> list[Row]:
-    return [_row(task_to_dict(task)) for task in plan.tasks]
+    """Rows for the preview, each with its original cells so they can be corrected there."""
+    keys = [key for key in plan.columns if key in COLUMN_LABELS]
+    rows = []
+    for position, task in enumerate(plan.tasks, start=1):
+        row = _row(task_to_dict(task))
+        row.position = position
+        row.sources = [(key, COLUMN_LABELS[key], task.source.get(key, "")) for key in keys]
+        rows.append(row)
+    return rows
 
 
 def rows_from_stored(tasks: Any) -> list[Row]:

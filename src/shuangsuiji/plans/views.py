@@ -1,5 +1,6 @@
 """Plan list and page, and the upload → preview → confirm import a coordinator does."""
 
+import re
 import uuid
 from pathlib import PurePath
 
@@ -25,6 +26,7 @@ from shuangsuiji.plans.services import PlanImportError, import_plan, resolve_reg
 UPLOADS = "plan-uploads"
 TOKEN_SALT = "plans.upload"
 TOKEN_MAX_AGE = 3600
+CELL_FIELD = re.compile(r"cell-(\d{1,4})-([a-z_]{2,20})")
 
 
 @login_required
@@ -103,7 +105,9 @@ def plan_confirm(request: HttpRequest) -> HttpResponse:
     with default_storage.open(path, "rb") as file:
         data = file.read()
     try:
-        parsed = parse_plan(data, PurePath(path).name, year=upload["year"])
+        parsed = parse_plan(
+            data, PurePath(path).name, year=upload["year"], corrections=_corrections(request)
+        )
         plan = import_plan(
             parsed,
             filename=PurePath(path).name,
@@ -123,6 +127,16 @@ def _regions(request: HttpRequest) -> QuerySet[Region]:
     return regions_in_jurisdiction(
         Region.objects.select_related("parent").order_by("code"), request.user
     )
+
+
+def _corrections(request: HttpRequest) -> dict[tuple[int, str], str]:
+    """Cells corrected in the preview: fields named cell-<task position>-<column key>."""
+    corrections = {}
+    for name, value in request.POST.items():
+        match = CELL_FIELD.fullmatch(name)
+        if match:
+            corrections[(int(match[1]), match[2])] = value
+    return corrections
 
 
 def _guess(locality: str) -> Region | None:

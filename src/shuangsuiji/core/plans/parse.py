@@ -1,8 +1,10 @@
 """parse_plan: a plan file's bytes in, a Plan with every task and every finding out."""
 
 import re
+from collections.abc import Mapping
 
 from shuangsuiji.core.plans.assemble import RawTask, Table, assemble
+from shuangsuiji.core.plans.columns import COLUMN_LABELS
 from shuangsuiji.core.plans.fields import (
     Parsed,
     looks_like_frequency,
@@ -27,10 +29,37 @@ LOCALITY = re.compile(
 )
 
 
-def parse_plan(data: bytes, filename: str, *, year: int | None = None) -> Plan:
-    """Read a plan file (.txt, .docx, .xlsx, .csv, .html); raise PlanFileError if it is no table."""
+def parse_plan(
+    data: bytes,
+    filename: str,
+    *,
+    year: int | None = None,
+    corrections: Mapping[tuple[int, str], str] | None = None,
+) -> Plan:
+    """Read a plan file (.txt, .docx, .xlsx, .csv, .html); raise PlanFileError if it is no table.
+
+    `corrections` replaces cells before the fields are read: {(task position from 1, column
+    key): new text}, as a coordinator corrects them in the preview. Each correction leaves an
+    info finding with the original text, so the record shows what the document said.
+    """
     table = assemble(read_grid(data, filename))
+    if corrections:
+        _apply_corrections(table, corrections)
     return build_plan(table, year=year)
+
+
+def _apply_corrections(table: Table, corrections: Mapping[tuple[int, str], str]) -> None:
+    for (position, key), text in corrections.items():
+        if not 1 <= position <= len(table.tasks):
+            continue
+        raw = table.tasks[position - 1]
+        original = raw.cells.get(key, "")
+        if squeeze(original) == squeeze(text):
+            continue
+        raw.cells[key] = text
+        label = COLUMN_LABELS.get(key, key)
+        message = f"导入时人工修改了“{label}”，原文为“{squeeze(original) or '（空）'}”"
+        raw.findings.append(Finding("table", Severity.INFO, message))
 
 
 def build_plan(table: Table, *, year: int | None = None) -> Plan:
