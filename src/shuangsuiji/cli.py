@@ -21,6 +21,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _demo(args[1:])
     if command == "serve":
         return _serve(args[1:])
+    if command == "draw" and args[1:2] == ["run"]:
+        from shuangsuiji.drawcli import run_main
+
+        return run_main(args[2:])
+    if command == "verify":
+        from shuangsuiji.drawcli import verify_main
+
+        return verify_main(args[1:])
     if command == "manage":
         args = args[1:]
     from django.core.management import execute_from_command_line

@@ -1,0 +1,479 @@
+#!/usr/bin/env python3
+"""The verifiable draw (shuangsuiji-draw/1): population digest, seed, selection, verification.
+
+This one file is the whole rule. It uses only the Python standard library and imports nothing
+from Shuangsuiji, so the same file is the platform's draw engine and the stand-alone verifier
+offered for download next to every published draw:
+
+    python verify_draw.py bundle.json population.csv
+
+docs/draw-spec.md describes the rule precisely enough to re-implement it from scratch.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import heapq
+import io
+import json
+import math
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+SPEC = "shuangsuiji-draw/1"
+SEP = "\x1f"  # ASCII unit separator: cannot occur in a USCC, a draw id, a stratum or hex
+STRATA = ("A", "B", "C", "D", "U")  # credit-risk classes; U = not classified
+RISK_FIRST = ("D", "C", "B", "A", "U")  # tie-break order when sharing out a count
+DEFAULT_FACTORS = {"A": "1", "B": "1", "C": "1.5", "D": "2"}
+DRAW_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+USCC = re.compile(r"[0-9A-Z]{18}")
+HEX64 = re.compile(r"[0-9a-f]{64}")
+SEED_KINDS = ("commit-reveal", "public", "system")
+
+
+class DrawError(ValueError):
+    """Bad draw input (a malformed code, an unknown stratum, a reveal that does not match)."""
+
+
+# --- canonical encodings -------------------------------------------------------------------
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the bytes every digest over a JSON value is taken of."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def population_listing(population: Mapping[str, str]) -> bytes:
+    """Lines "uscc,stratum\\n" sorted by code: the bytes the population digest is taken of."""
+    return "".join(f"{code},{population[code]}\n" for code in sorted(population)).encode("ascii")
+
+
+def exclusions_listing(exclusions: Sequence[Mapping[str, str]]) -> bytes:
+    rows = sorted((e["uscc"], e["reason"]) for e in exclusions)
+    return "".join(f"{code}{SEP}{reason}\n" for code, reason in rows).encode("utf-8")
+
+
+# --- parameters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """How many to draw per stratum. Ratios are decimal strings, so arithmetic is exact."""
+
+    ratio: str | None = None  # the plan's floor, e.g. "0.3"
+    count: int | None = None  # a number of entities instead of a ratio (5户)
+    risk_rule: str = "escalate"  # escalate | fixed | none | other
+    factors: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_FACTORS))
+    class_ratios: Mapping[str, str] | None = None  # explicit per-class ratios, override all
+    unclassified_as: str = "B"
+    rounds: int = 1
+    reserve: int | None = None  # reserve entities per stratum; None means as many as selected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ratio": self.ratio,
+            "count": self.count,
+            "risk_rule": self.risk_rule,
+            "factors": dict(sorted(self.factors.items())),
+            "class_ratios": dict(sorted(self.class_ratios.items())) if self.class_ratios else None,
+            "unclassified_as": self.unclassified_as,
+            "rounds": self.rounds,
+            "reserve": self.reserve,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Parameters:
+        return cls(
+            ratio=data.get("ratio"),
+            count=data.get("count"),
+            risk_rule=data.get("risk_rule", "escalate"),
+            factors=dict(data.get("factors") or DEFAULT_FACTORS),
+            class_ratios=data.get("class_ratios"),
+            unclassified_as=data.get("unclassified_as", "B"),
+            rounds=int(data.get("rounds", 1)),
+            reserve=data.get("reserve"),
+        )
+
+    def check(self) -> None:
+        if (self.ratio is None) == (self.count is None) and not self.class_ratios:
+            raise DrawError("需要且只能给出抽查比例（ratio）或抽查户数（count）之一")
+        if self.rounds < 1:
+            raise DrawError("轮次（rounds）至少为 1")
+        if self.unclassified_as not in STRATA[:4]:
+            raise DrawError(f"未分类主体按“{self.unclassified_as}”处理无效：应为 A/B/C/D")
+        for text in [self.ratio, *self.factors.values(), *(self.class_ratios or {}).values()]:
+            if text is not None:
+                _fraction(text)
+
+
+def _fraction(text: str) -> Fraction:
+    if not re.fullmatch(r"\d+(\.\d+)?", str(text)):
+        raise DrawError(f"比例或系数“{text}”应写作非负小数，如 0.3")
+    return Fraction(str(text))
+
+
+def stratum_ratio(parameters: Parameters, stratum: str) -> Fraction:
+    """The ratio a stratum is drawn at: explicit class ratio, or floor × factor, capped at 1."""
+    klass = parameters.unclassified_as if stratum == "U" else stratum
+    if parameters.class_ratios and klass in parameters.class_ratios:
+        return min(Fraction(1), _fraction(parameters.class_ratios[klass]))
+    if parameters.ratio is None:
+        return Fraction(0)
+    floor = _fraction(parameters.ratio)
+    if parameters.risk_rule != "escalate":
+        return min(Fraction(1), floor)
+    factor = _fraction(parameters.factors.get(klass, "1"))
+    return min(Fraction(1), floor * max(factor, Fraction(1)))
+
+
+def sample_sizes(parameters: Parameters, sizes: Mapping[str, int]) -> dict[str, int]:
+    """k per stratum: ceil(ratio × N) (at least one when ratio > 0 and N > 0); or, for a count,
+    the count shared out by N × weight with the largest-remainder method, higher risk first."""
+    if parameters.count is None:
+        return {s: min(n, math.ceil(stratum_ratio(parameters, s) * n)) for s, n in sizes.items()}
+    total = min(parameters.count, sum(sizes.values()))
+    weights = {s: n * _weight(parameters, s) for s, n in sizes.items()}
+    weight_sum = sum(weights.values())
+    if weight_sum == 0:
+        return dict.fromkeys(sizes, 0)
+    quotas = {s: Fraction(total) * w / weight_sum for s, w in weights.items()}
+    sizes_k = {s: min(sizes[s], math.floor(q)) for s, q in quotas.items()}
+    order = sorted(sizes, key=lambda s: (math.floor(quotas[s]) - quotas[s], RISK_FIRST.index(s)))
+    while sum(sizes_k.values()) < total:
+        for s in order:
+            if sum(sizes_k.values()) < total and sizes_k[s] < sizes[s]:
+                sizes_k[s] += 1
+    return sizes_k
+
+
+def _weight(parameters: Parameters, stratum: str) -> Fraction:
+    klass = parameters.unclassified_as if stratum == "U" else stratum
+    if parameters.risk_rule != "escalate":
+        return Fraction(1)
+    return max(_fraction(parameters.factors.get(klass, "1")), Fraction(1))
+
+
+# --- the freeze and the seed ---------------------------------------------------------------
+
+
+def freeze_record(
+    draw_id: str,
+    parameters: Parameters,
+    population: Mapping[str, str],
+    exclusions: Sequence[Mapping[str, str]] = (),
+    task: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything fixed before any randomness exists; its digest feeds the seed."""
+    if not DRAW_ID_PATTERN.fullmatch(draw_id):
+        raise DrawError(f"抽取编号“{draw_id}”无效：只能用字母、数字和 . _ -，不超过64位")
+    parameters.check()
+    for code, stratum in population.items():
+        if not USCC.fullmatch(code):
+            raise DrawError(f"统一社会信用代码“{code}”格式无效")
+        if stratum not in STRATA:
+            raise DrawError(f"“{code}”的分层“{stratum}”无效：应为 A/B/C/D/U")
+    sizes = dict.fromkeys(STRATA, 0)
+    for stratum in population.values():
+        sizes[stratum] += 1
+    record = {
+        "spec": SPEC,
+        "draw_id": draw_id,
+        "task": dict(task or {}),
+        "parameters": parameters.as_dict(),
+        "population_digest": sha256_hex(population_listing(population)),
+        "population_size": len(population),
+        "strata_sizes": sizes,
+        "exclusions_digest": sha256_hex(exclusions_listing(exclusions)),
+    }
+    record["freeze_digest"] = sha256_hex(canonical_json(record))
+    return record
+
+
+def commitment(draw_id: str, party: str, secret: str) -> str:
+    """What a party publishes before the reveal: SHA-256 of its salted secret."""
+    return sha256_hex(SEP.join((SPEC, "commit", draw_id, party, secret)).encode("utf-8"))
+
+
+def combine_seed(freeze_digest: str, reveals: Mapping[str, str], public_value: str) -> str:
+    """The seed: SHA-256 over the freeze digest, every revealed secret (sorted by party) and
+    the public value fixed after the reveals closed. Changing any input changes the seed."""
+    parts = [SPEC, "seed", freeze_digest]
+    for party in sorted(reveals):
+        parts += [party, reveals[party]]
+    parts += ["public", public_value]
+    return sha256_hex(SEP.join(parts).encode("utf-8"))
+
+
+def check_ceremony(ceremony: Mapping[str, Any], draw_id: str) -> dict[str, str]:
+    """The reveals that count; a reveal not matching its commitment, or a duplicate commitment,
+    is refused. A party that committed but did not reveal is left out (its withholding cannot
+    steer the seed: the public value was unknown when the reveals closed)."""
+    kind = ceremony.get("kind")
+    if kind not in SEED_KINDS:
+        raise DrawError(f"种子类型“{kind}”无效：应为 {'/'.join(SEED_KINDS)}")
+    commitments = {c["party"]: c["commitment"] for c in ceremony.get("commitments", [])}
+    values = list(commitments.values())
+    if len(values) != len(set(values)) or len(commitments) != len(ceremony.get("commitments", [])):
+        raise DrawError("承诺值重复：每个部门必须提交各自不同的承诺")
+    reveals: dict[str, str] = {}
+    for reveal in ceremony.get("reveals", []):
+        party, secret = reveal["party"], reveal["secret"]
+        if party not in commitments:
+            raise DrawError(f"“{party}”揭示了秘密，但事先没有提交承诺")
+        if commitment(draw_id, party, secret) != commitments[party]:
+            raise DrawError(f"“{party}”揭示的秘密与其承诺不符")
+        reveals[party] = secret
+    if kind == "commit-reveal" and not reveals:
+        raise DrawError("承诺—揭示仪式没有任何有效揭示")
+    if not str(ceremony.get("public_value", "")).strip():
+        raise DrawError("缺少公开随机值（如联席会议现场掷骰结果）")
+    return reveals
+
+
+# --- selection -----------------------------------------------------------------------------
+
+
+def priorities(
+    seed: str, draw_id: str, round_number: int, codes: Iterable[str]
+) -> list[tuple[bytes, str]]:
+    """(SHA-256 digest, code) per entity; a smaller digest (as a big-endian number) is drawn
+    first. The seed is unknown until the population is frozen, so nobody can aim at a code."""
+    prefix = hashlib.sha256(
+        SEP.join((SPEC, "priority", seed, draw_id, str(round_number), "")).encode()
+    )
+    result = []
+    for code in codes:
+        hasher = prefix.copy()
+        hasher.update(code.encode("ascii"))
+        result.append((hasher.digest(), code))
+    return result
+
+
+def draw_rounds(
+    freeze: Mapping[str, Any], seed: str, population: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Every round's selection and reserve list per stratum, in priority order."""
+    parameters = Parameters.from_dict(freeze["parameters"])
+    draw_id = freeze["draw_id"]
+    by_stratum: dict[str, list[str]] = {s: [] for s in STRATA}
+    for code, stratum in population.items():
+        by_stratum[stratum].append(code)
+    sizes = {s: len(codes) for s, codes in by_stratum.items()}
+    ks = sample_sizes(parameters, sizes)
+    drawn_before: set[str] = set()
+    rounds = []
+    for number in range(1, parameters.rounds + 1):
+        strata = {}
+        for stratum in STRATA:
+            codes = by_stratum[stratum]
+            k = ks[stratum]
+            reserve_size = k if parameters.reserve is None else parameters.reserve
+            earlier = sum(1 for code in codes if code in drawn_before) if drawn_before else 0
+            ranked = _smallest(priorities(seed, draw_id, number, codes), k + reserve_size + earlier)
+            fresh = [code for _, code in ranked if code not in drawn_before]
+            if len(fresh) < k:  # exhausted: top up from earlier rounds, in this round's order
+                fresh += [code for _, code in ranked if code in drawn_before]
+            strata[stratum] = {
+                "N": sizes[stratum],
+                "ratio": _ratio_text(stratum_ratio(parameters, stratum)),
+                "k": k,
+                "selected": fresh[:k],
+                "reserve": fresh[k : k + reserve_size],
+            }
+            drawn_before.update(fresh[:k])
+        rounds.append({"round": number, "strata": strata})
+    return rounds
+
+
+def _smallest(ranked: list[tuple[bytes, str]], count: int) -> list[tuple[bytes, str]]:
+    """The `count` smallest priorities in order; a partial selection beats a full sort."""
+    if count >= len(ranked) // 2:
+        return sorted(ranked)[:count]
+    return heapq.nsmallest(count, ranked)
+
+
+def _ratio_text(value: Fraction) -> str:
+    """A ratio as the shortest exact decimal, or a fraction p/q when it has none."""
+    numerator, denominator = value.numerator, value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    scaled = numerator * 10**places // value.denominator
+    text = f"{scaled:0{places + 1}d}"
+    return f"{text[:-places]}.{text[-places:]}".rstrip("0").rstrip(".") if places else text
+
+
+# --- the bundle ----------------------------------------------------------------------------
+
+
+def run_draw(
+    draw_id: str,
+    parameters: Parameters,
+    population: Mapping[str, str],
+    ceremony: Mapping[str, Any],
+    exclusions: Sequence[Mapping[str, str]] = (),
+    task: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The complete bundle of a draw: freeze record, ceremony, seed, rounds."""
+    freeze = freeze_record(draw_id, parameters, population, exclusions, task)
+    reveals = check_ceremony(ceremony, draw_id)
+    seed = combine_seed(freeze["freeze_digest"], reveals, str(ceremony["public_value"]))
+    return {
+        **freeze,
+        "exclusions": sorted(exclusions, key=lambda e: (e["uscc"], e["reason"])),
+        "ceremony": dict(ceremony),
+        "seed": seed,
+        "rounds": draw_rounds(freeze, seed, population),
+        "substitutions": [],
+        "supersedes": None,
+    }
+
+
+def read_population_csv(text: str) -> dict[str, str]:
+    """A population file: header with `uscc` and `risk_class` (A–D, or blank/U for none);
+    other columns (name, status) are ignored."""
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"uscc", "risk_class"} <= set(reader.fieldnames):
+        raise DrawError("名单文件应有表头，且包含 uscc 和 risk_class 两列")
+    population: dict[str, str] = {}
+    for line, row in enumerate(reader, start=2):
+        code = (row["uscc"] or "").strip().upper()
+        stratum = (row["risk_class"] or "").strip().upper() or "U"
+        if code in population:
+            raise DrawError(f"名单第{line}行：统一社会信用代码“{code}”重复")
+        if stratum not in STRATA:
+            raise DrawError(f"名单第{line}行：风险分类“{stratum}”无效")
+        population[code] = stratum
+    return population
+
+
+def write_population_csv(population: Mapping[str, str]) -> str:
+    lines = ["uscc,risk_class"] + [f"{code},{population[code]}" for code in sorted(population)]
+    return "\n".join(lines) + "\n"
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+def verify(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[str]:
+    """Re-derive everything from the bundle and population; return the discrepancies, first
+    one first (an empty list is a PASS)."""
+    if bundle.get("spec") != SPEC:
+        return [f"规范版本“{bundle.get('spec')}”不是 {SPEC}"]
+    try:
+        parameters = Parameters.from_dict(bundle["parameters"])
+        freeze = freeze_record(
+            bundle["draw_id"],
+            parameters,
+            population,
+            bundle.get("exclusions", []),
+            bundle.get("task"),
+        )
+    except (DrawError, KeyError, TypeError) as error:
+        return [f"冻结记录无法重算：{error}"]
+    for key in ("population_digest", "population_size", "strata_sizes", "exclusions_digest"):
+        if bundle.get(key) != freeze[key]:
+            return [f"{key} 不符：记录为 {bundle.get(key)}，按名单重算为 {freeze[key]}"]
+    if bundle.get("freeze_digest") != freeze["freeze_digest"]:
+        recorded, recomputed = bundle.get("freeze_digest"), freeze["freeze_digest"]
+        return [
+            f"freeze_digest 不符：记录为 {recorded}，重算为 {recomputed}（冻结后参数或名单被改动）"
+        ]
+    try:
+        reveals = check_ceremony(bundle["ceremony"], bundle["draw_id"])
+    except (DrawError, KeyError) as error:
+        return [f"种子仪式无效：{error}"]
+    seed = combine_seed(freeze["freeze_digest"], reveals, str(bundle["ceremony"]["public_value"]))
+    if bundle.get("seed") != seed:
+        return [f"种子不符：记录为 {bundle.get('seed')}，由承诺、揭示和公开值重算为 {seed}"]
+    expected = draw_rounds(freeze, seed, population)
+    problems = _compare_rounds(bundle.get("rounds", []), expected)
+    return problems or _check_substitutions(bundle.get("substitutions", []), expected)
+
+
+def _compare_rounds(recorded: Sequence[Any], expected: Sequence[Any]) -> list[str]:
+    if len(recorded) != len(expected):
+        return [f"轮次数不符：记录 {len(recorded)} 轮，应为 {len(expected)} 轮"]
+    for got, want in zip(recorded, expected, strict=True):
+        number = want["round"]
+        for stratum in STRATA:
+            g, w = got["strata"].get(stratum, {}), want["strata"][stratum]
+            for key in ("N", "ratio", "k"):
+                if g.get(key) != w[key]:
+                    return [
+                        f"第{number}轮 {stratum} 层 {key} 不符：记录 {g.get(key)}，应为 {w[key]}"
+                    ]
+            for key, label in (("selected", "抽中"), ("reserve", "备选")):
+                got_list, want_list = g.get(key, []), w[key]
+                for index, (a, b) in enumerate(zip(got_list, want_list, strict=False), start=1):
+                    if a != b:
+                        where = f"第{number}轮 {stratum} 层{label}名单第{index}位"
+                        return [f"{where}不符：记录 {a}，应为 {b}"]
+                if len(got_list) != len(want_list):
+                    where = f"第{number}轮 {stratum} 层{label}名单长度"
+                    return [f"{where}不符：记录 {len(got_list)}，应为 {len(want_list)}"]
+    return []
+
+
+def _check_substitutions(substitutions: Sequence[Any], rounds: Sequence[Any]) -> list[str]:
+    """Each replacement is the next unused reserve of the same round and stratum, in order."""
+    used: dict[tuple[int, str], int] = {}
+    for number, sub in enumerate(substitutions, start=1):
+        round_data = next((r for r in rounds if r["round"] == sub.get("round", 1)), None)
+        stratum = sub.get("stratum")
+        if round_data is None or stratum not in round_data["strata"]:
+            return [f"第{number}次替换的轮次或分层无效"]
+        data = round_data["strata"][stratum]
+        if sub.get("replaced") not in data["selected"]:
+            return [f"第{number}次替换：被替换的 {sub.get('replaced')} 不在抽中名单中"]
+        slot = used.get((round_data["round"], stratum), 0)
+        if slot >= len(data["reserve"]) or data["reserve"][slot] != sub.get("replacement"):
+            want = data["reserve"][slot] if slot < len(data["reserve"]) else "（备选已用完）"
+            return [
+                f"第{number}次替换应使用备选名单中的下一位 {want}，记录为 {sub.get('replacement')}"
+            ]
+        if not str(sub.get("reason", "")).strip():
+            return [f"第{number}次替换没有记录原因"]
+        used[(round_data["round"], stratum)] = slot + 1
+    return []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """python verify_draw.py bundle.json population.csv → PASS, or FAIL and the first problem."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 2:
+        print("用法：python verify_draw.py bundle.json population.csv", file=sys.stderr)
+        return 2
+    bundle = json.loads(Path(args[0]).read_text(encoding="utf-8"))
+    try:
+        population = read_population_csv(Path(args[1]).read_text(encoding="utf-8-sig"))
+    except DrawError as error:
+        print(f"FAIL {error}")
+        return 1
+    problems = verify(bundle, population)
+    if problems:
+        print(f"FAIL {problems[0]}")
+        return 1
+    print(f"PASS {bundle['draw_id']}：种子 {bundle['seed'][:16]}…，名单 {len(population)} 户")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""`shuangsuiji draw run` and `shuangsuiji verify`: the draw outside the database.
+
+For auditors, rehearsals and tests: a population CSV and the task's parameters in, a bundle
+folder out (bundle.json, population.csv, verify_draw.py); and the verifier over such a folder.
+"""
+
+import argparse
+import json
+import secrets
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from shuangsuiji.core import draw
+from shuangsuiji.core.draw import DrawError, Parameters, commitment
+
+
+def run_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="shuangsuiji draw run",
+        description="从名单文件按规则抽取检查对象，生成可独立验证的抽取记录（bundle）。",
+    )
+    parser.add_argument(
+        "--population",
+        type=Path,
+        required=True,
+        help="名单 CSV：表头含 uscc、risk_class（A/B/C/D，空或 U 为未分类）",
+    )
+    parser.add_argument(
+        "--draw-id", required=True, help="抽取编号：字母、数字和 . _ -，如 LC2023-T09-R1"
+    )
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--ratio", help="计划规定的最低抽查比例，如 0.3")
+    size.add_argument("--count", type=int, help="抽查户数（代替比例）")
+    parser.add_argument(
+        "--risk-rule",
+        choices=["escalate", "fixed", "none", "other"],
+        default="escalate",
+        help="escalate：按信用风险分类递加（默认）",
+    )
+    parser.add_argument(
+        "--factor",
+        action="append",
+        default=[],
+        metavar="类=系数",
+        help="递加系数，如 C=1.5；默认 A=1 B=1 C=1.5 D=2，可重复",
+    )
+    parser.add_argument(
+        "--class-ratio",
+        action="append",
+        default=[],
+        metavar="类=比例",
+        help="直接规定某类比例，如 D=1，可重复；优先于 --ratio",
+    )
+    parser.add_argument("--unclassified-as", default="B", help="未分类主体按哪一类处理（默认 B）")
+    parser.add_argument("--rounds", type=int, default=1, help="轮次（每年频次），默认 1")
+    parser.add_argument("--reserve", type=int, help="每层备选名单长度，默认与抽中数相同")
+    parser.add_argument("--task", default="", help="任务说明（写入记录，纳入冻结摘要）")
+    ceremony = parser.add_argument_group("种子仪式（三选一）")
+    ceremony.add_argument(
+        "--reveal",
+        action="append",
+        default=[],
+        metavar="部门=秘密",
+        help="承诺—揭示：各部门的秘密（承诺值自动计算并记录），可重复",
+    )
+    ceremony.add_argument("--public-value", help="公开随机值，如联席会议现场掷骰结果")
+    ceremony.add_argument("--public-source", default="", help="公开值的来源与见证人")
+    ceremony.add_argument(
+        "--system-seed", action="store_true", help="由系统生成随机值（最弱的一种，仅用于演练）"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="输出文件夹")
+    options = parser.parse_args(argv)
+    try:
+        population = draw.read_population_csv(options.population.read_text(encoding="utf-8-sig"))
+        parameters = Parameters(
+            ratio=options.ratio,
+            count=options.count,
+            risk_rule=options.risk_rule,
+            factors={**draw.DEFAULT_FACTORS, **_pairs(options.factor)},
+            class_ratios=_pairs(options.class_ratio) or None,
+            unclassified_as=options.unclassified_as,
+            rounds=options.rounds,
+            reserve=options.reserve,
+        )
+        bundle = draw.run_draw(
+            options.draw_id,
+            parameters,
+            population,
+            _ceremony(options),
+            task={"description": options.task} if options.task else None,
+        )
+    except (DrawError, OSError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    options.out.mkdir(parents=True, exist_ok=True)
+    (options.out / "bundle.json").write_text(
+        json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    (options.out / "population.csv").write_text(
+        draw.write_population_csv(population), encoding="utf-8"
+    )
+    shutil.copyfile(draw.__file__, options.out / "verify_draw.py")
+    selected = sum(len(s["selected"]) for r in bundle["rounds"] for s in r["strata"].values())
+    print(
+        f"已抽取 {selected} 户（{len(bundle['rounds'])} 轮），记录在 {options.out}；"
+        f"种子 {bundle['seed']}（{bundle['ceremony']['kind']}）"
+    )
+    return 0
+
+
+def verify_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="shuangsuiji verify",
+        description="仅凭抽取记录和名单重算一遍，输出 PASS 或第一处不符。",
+    )
+    parser.add_argument("bundle", type=Path, help="bundle.json，或含 bundle.json 的文件夹")
+    parser.add_argument(
+        "population", type=Path, nargs="?", help="名单 CSV（默认为 bundle 旁的 population.csv）"
+    )
+    options = parser.parse_args(argv)
+    bundle = options.bundle / "bundle.json" if options.bundle.is_dir() else options.bundle
+    population = options.population or bundle.with_name("population.csv")
+    return draw.main([str(bundle), str(population)])
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        key, separator, value = item.partition("=")
+        if not separator:
+            raise DrawError(f"“{item}”应写作 类=值")
+        pairs[key.strip().upper()] = value.strip()
+    return pairs
+
+
+def _ceremony(options: argparse.Namespace) -> dict[str, object]:
+    if options.system_seed:
+        return {
+            "kind": "system",
+            "public_value": secrets.token_hex(32),
+            "public_source": "系统随机数（最弱：仅用于演练）",
+        }
+    if not options.public_value:
+        raise DrawError("需要 --public-value（公开随机值）或 --system-seed")
+    reveals = {}
+    for item in options.reveal:
+        party, separator, secret = item.partition("=")
+        if not separator or not secret:
+            raise DrawError(f"“{item}”应写作 部门=秘密")
+        reveals[party.strip()] = secret.strip()
+    return {
+        "kind": "commit-reveal" if reveals else "public",
+        "commitments": [
+            {"party": p, "commitment": commitment(options.draw_id, p, s)}
+            for p, s in reveals.items()
+        ],
+        "reveals": [{"party": p, "secret": s} for p, s in reveals.items()],
+        "public_value": options.public_value,
+        "public_source": options.public_source,
+    }
