@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from shuangsuiji.core.plans.jsonio import finding_to_dict
-from shuangsuiji.core.plans.model import Finding, Severity
+from shuangsuiji.core.plans.model import Finding, Mode, RiskRule, RiskRuleKind, Severity, Window
 from shuangsuiji.core.plans.model import Plan as ParsedPlan
 from shuangsuiji.core.plans.model import PlanTask as ParsedTask
 from shuangsuiji.directory.models import Department, Region
@@ -135,3 +135,39 @@ def _store_task(
 def _unknown_department(field: str, name: str) -> Finding:
     message = f"未知的部门“{name}”：请在“部门”中添加，或把它登记为已有部门的别称"
     return Finding(field, Severity.WARNING, message)
+
+
+def plan_as_parsed(plan: Plan) -> ParsedPlan:
+    """A stored plan (as corrected since import) in the core's shape, for export and display."""
+    tasks = tuple(
+        ParsedTask(
+            seq=task.seq,
+            name=task.name,
+            items=tuple(task.items),
+            scope=task.scope,
+            ratio_min=float(task.ratio_min) if task.ratio_min is not None else None,
+            sample_count=task.sample_count,
+            frequency_per_year=task.frequency_per_year,
+            sampling_type=task.sampling_type or None,
+            risk_rule=RiskRule(
+                RiskRuleKind(task.risk_kind), task.risk_text, task.risk_class or None
+            ),
+            window=Window(task.window_start or None, task.window_end or None),
+            lead_department=task.lead_department_text,
+            partner_departments=tuple(task.partner_texts),
+            partners_open_ended=task.partners_open_ended,
+            mode=Mode(task.mode_text, tuple(tuple(pair) for pair in task.mode_pairs))
+            if task.mode_text
+            else None,
+            note=task.note,
+            source=dict(task.source),
+        )
+        for task in plan.tasks.order_by("position")
+    )
+    return ParsedPlan(
+        title=plan.title,
+        locality=plan.locality,
+        year=plan.year,
+        columns=tuple(plan.columns),
+        tasks=tasks,
+    )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("import/", views.plan_upload, name="upload"),
     path("import/confirm/", views.plan_confirm, name="confirm"),
     path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/export.<str:format_name>", views.plan_export, name="export"),
 ]

@@ -10,14 +10,16 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import regions_in_jurisdiction
 from shuangsuiji.core.errors import PlanFileError
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.directory.models import Region
+from shuangsuiji.plans.exporters import FORMATS, export_plan
 from shuangsuiji.plans.forms import PlanUploadForm
 from shuangsuiji.plans.models import Plan
 from shuangsuiji.plans.presenters import COLUMNS, rows_from_parsed, rows_from_stored
@@ -47,8 +49,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "columns": COLUMNS,
         "rows": rows_from_stored(tasks),
         "plan_findings": plan.findings,
+        "formats": list(FORMATS),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int, format_name: str) -> HttpResponse:
+    """The plan as a file in the familiar table layout, to print and publish."""
+    if format_name not in FORMATS:
+        raise Http404("不支持的导出格式")
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+    content, filename, content_type = export_plan(plan, format_name)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @login_required

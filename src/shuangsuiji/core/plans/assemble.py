@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from shuangsuiji.core.errors import PlanFileError
-from shuangsuiji.core.plans.columns import COLUMN_LABELS, header_keys
+from shuangsuiji.core.plans.columns import COLUMN_LABELS, CORE_COLUMNS, header_keys
 from shuangsuiji.core.plans.model import Finding, Severity
 from shuangsuiji.core.plans.readers import Grid
 
@@ -69,7 +69,7 @@ def assemble(grid: Grid) -> Table:
                     Finding("table", Severity.INFO, f"表格中的说明文字未作为任务：“{text}”")
                 )
             continue
-        cells = dict(zip(columns, (row + [""] * width)[:width], strict=True))
+        cells = _cells(columns, row)
         extra = [text for text in texts[width:] if text]
         raw = RawTask(cells)
         if extra:
@@ -77,6 +77,10 @@ def assemble(grid: Grid) -> Table:
             raw.findings.append(Finding("table", Severity.WARNING, message))
         if "seq" in cells and not cells["seq"].strip() and tasks:
             _merge_continuation(tasks[-1], raw, number)
+            continue
+        if _is_note(cells):
+            message = f"表格中的说明文字未作为任务：“{'；'.join(filled)}”"
+            findings.append(Finding("table", Severity.INFO, message))
             continue
         tasks.append(raw)
     if repeated_headers:
@@ -117,6 +121,25 @@ def _title(grid: Grid, header_at: int) -> str:
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _cells(columns: list[str], row: list[str]) -> dict[str, str]:
+    """The row's cells by column key; two columns under one key (抽查比例, 抽查频次) are joined."""
+    cells: dict[str, str] = {}
+    for key, text in zip(columns, (row + [""] * len(columns))[: len(columns)], strict=True):
+        current = cells.get(key)
+        if current is None or not current.strip():
+            cells[key] = text
+        elif text.strip() and _squeeze(text) != _squeeze(current):
+            cells[key] = f"{current}\n{text}"
+    return cells
+
+
+def _is_note(cells: dict[str, str]) -> bool:
+    """A row with no task name, items or scope and no number is a note (制表单位：…), not a task."""
+    if any(cells.get(key, "").strip() for key in CORE_COLUMNS):
+        return False
+    return SEQ.fullmatch(cells.get("seq", "").strip()) is None
 
 
 def _mend_splits(rows: list[list[str]], width: int) -> list[list[str]]:

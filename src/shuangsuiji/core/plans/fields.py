@@ -24,11 +24,11 @@ ESCALATE_WORDS = ("递加", "递增", "提高抽查比例", "提高抽查频次"
 SEPARATORS = re.compile(r"[、，,；;\s]+")
 RANGE = re.compile(r"\s*(?:至|到|～|~|—|–|－|--)\s*")
 ENDPOINT = re.compile(
-    r"(次年)?\s*(?:(\d{4})\s*(?:年|\.|/|-|．))?\s*(\d{1,2})\s*(?:月(?:份)?|(?=$))"
+    r"(次年)?\s*(?:(\d{4})\s*(?:年|\.|/|-|．))?\s*(\d{1,2})\s*(?:月(?:份)?|(?=(?:起|开始)?$))"
     r"(?:\s*(?:底|初|中旬|上旬|下旬|末))?"
 )
 ITEM_MARKER = re.compile(
-    r"[（(]?(?P<n>\d{1,2})[)）]?(?P<p>[.．、)）])?"
+    r"[（(]?(?P<n>\d{1,2})(?P<p>[)）][.．、]?|[.．、])?"
     r"|(?P<cn>[一二三四五六七八九十]{1,3})(?P<cp>、)"
 )
 ITEM_SEGMENTS = re.compile(r"\n+|[ \u3000\t]{2,}")
@@ -70,15 +70,17 @@ def parse_seq(text: str, parsed: Parsed) -> int | None:
 def split_items(text: str) -> tuple[str, ...]:
     """The 抽查事项 as separate items: "1.…2.…", "1、…；2、…", runs of spaces, "2单位…"."""
     items: list[str] = []
+    expected = 1  # numbering runs on over lines: "1.…\n2.…" is one list, not two
     for segment in ITEM_SEGMENTS.split(text):
-        for part in _split_numbered(segment):
+        parts, expected = _split_numbered(segment, expected)
+        for part in parts:
             items.extend(piece for piece in re.split(r"[；;]", part))
     cleaned = (squeeze(item).strip(EDGE_PUNCTUATION) for item in items)
     return tuple(item for item in cleaned if item)
 
 
-def _split_numbered(segment: str) -> list[str]:
-    expected = 1
+def _split_numbered(segment: str, expected: int) -> tuple[list[str], int]:
+    """The segment cut at its item numbers, counting on from `expected`; and the next number."""
     cuts: list[re.Match[str]] = []
     for match in ITEM_MARKER.finditer(segment):
         number = int(match["n"]) if match["n"] else to_int(match["cn"])
@@ -88,7 +90,7 @@ def _split_numbered(segment: str) -> list[str]:
         after = segment[match.end() : match.end() + 1]
         if (
             before.isdigit()
-            or before in (".", "．")
+            or before in (".", "．", "第")  # 第二、三类: an ordinal, not item 2
             or after in ("%", "％", "年", "月", "日", "次", "户")
         ):
             continue
@@ -99,19 +101,24 @@ def _split_numbered(segment: str) -> list[str]:
         cuts.append(match)
         expected += 1
     if not cuts:
-        return [segment]
+        return [segment], expected
     parts = [segment[: cuts[0].start()]]
     for index, match in enumerate(cuts):
         end = cuts[index + 1].start() if index + 1 < len(cuts) else len(segment)
         parts.append(segment[match.end() : end])
-    return parts
+    return parts, expected
 
 
 def parse_ratio(text: str) -> float | None:
     match = PERCENT.search(text)
     if not match:
         return None
-    value = float(match[1]) if match[1] else float(cn2an.cn2an(match[2], "smart"))
+    if match[1]:
+        return round(float(match[1]) / 100, 6)
+    try:
+        value = float(cn2an.cn2an(match[2], "smart"))
+    except (ValueError, KeyError, TypeError):  # 百分之点: no number, so no ratio (reported)
+        return None
     return round(value / 100, 6)
 
 

@@ -7,6 +7,7 @@ file (100 MB of text, a zip bomb posing as .xlsx) from exhausting the server.
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -92,7 +93,12 @@ def read_text(text: str) -> Grid:
 
 
 def read_csv(text: str) -> Grid:
-    return Grid(rows=[list(row) for row in csv.reader(io.StringIO(text))])
+    """Rows of a CSV file; any line ending (\r\n, \n, a lone \r from old Macs) ends a row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return Grid(rows=[list(row) for row in reader])
+    except csv.Error as error:  # e.g. one quoted cell over the csv module's 128 KB limit
+        raise PlanFileError(f"无法读取 CSV 文件：第 {reader.line_num} 行格式有误") from error
 
 
 def _check_zip(data: bytes, kind: str) -> None:
@@ -114,9 +120,10 @@ def read_xlsx(data: bytes) -> Grid:
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many unrelated types for a damaged file
-        raise PlanFileError(f"无法读取 .xlsx 文件：{error}") from error
+        # The library's own words are English and name internals; the log keeps them (from).
+        raise PlanFileError("无法读取 .xlsx 文件：文件已损坏，或不是 Excel 工作簿") from error
     sheet = workbook.worksheets[0]
-    values = [[_text(cell.value) for cell in row] for row in sheet.iter_rows()]
+    values = [[_text(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows()]
     for merged in sheet.merged_cells.ranges:
         top = values[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row - 1, merged.max_row):
@@ -125,9 +132,12 @@ def read_xlsx(data: bytes) -> Grid:
     return Grid(rows=values)
 
 
-def _text(value: object) -> str:
+def _text(value: object, number_format: str = "General") -> str:
+    """A cell as Excel shows it: 30% typed into a cell is stored as 0.3 in a percent format."""
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        return f"{_text(round(value * 100, 6))}%"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -140,7 +150,7 @@ def read_docx(data: bytes) -> Grid:
     try:
         document = Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises several types for a damaged package
-        raise PlanFileError(f"无法读取 .docx 文件：{error}") from error
+        raise PlanFileError("无法读取 .docx 文件：文件已损坏，或不是 Word 文档") from error
     grid = Grid()
     body = document.element.body
     for child in body.iterchildren():
@@ -158,6 +168,20 @@ def read_docx(data: bytes) -> Grid:
     return grid
 
 
+_BREAK = "\u2028"  # a line break the page asks for (<br>, <p>), as against one in its source
+_CJK = "[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_WRAPPED = re.compile(rf"(?<={_CJK})[ \t\r\f]*\n[ \t\r\n\f]*(?={_CJK})")
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+
+
+def _cell_text(raw: str) -> str:
+    """A cell's text as a browser shows it (CSS white-space: normal): a source line break
+    between Chinese characters vanishes, other runs of white space become one space, and only
+    <br> and paragraphs break lines."""
+    text = _HTML_SPACE.sub(" ", _WRAPPED.sub("", raw))
+    return "\n".join(line.strip() for line in text.split(_BREAK)).strip()
+
+
 class _TableParser(HTMLParser):
     """Collects every table's rows (with rowspan/colspan expanded) and the page's headings."""
 
@@ -165,6 +189,7 @@ class _TableParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tables: list[list[list[str]]] = []
         self.texts: list[str] = []
+        self.page_titles: list[str] = []  # <title>: the browser tab, often with the site's name
         self._stack: list[tuple[list[list[str]], dict[tuple[int, int], str]]] = []
         self._cell: list[str] | None = None
         self._span = (1, 1)
@@ -183,7 +208,7 @@ class _TableParser(HTMLParser):
             self._span = (_int(values.get("rowspan")), _int(values.get("colspan")))
             self._cell = []
         elif tag in ("br", "p", "div") and self._cell is not None:
-            self._cell.append("\n")
+            self._cell.append(_BREAK)
         elif tag in ("h1", "h2", "h3", "title"):
             self._heading = []
 
@@ -191,7 +216,7 @@ class _TableParser(HTMLParser):
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
         elif tag in ("td", "th") and self._cell is not None and self._stack:
-            self._place("".join(self._cell).strip())
+            self._place(_cell_text("".join(self._cell)))
             self._cell = None
         elif tag == "table" and self._stack:
             rows, _ = self._stack.pop()
@@ -199,7 +224,7 @@ class _TableParser(HTMLParser):
         elif tag in ("h1", "h2", "h3", "title") and self._heading is not None:
             text = "".join(self._heading).strip()
             if text:
-                self.texts.append(text)
+                (self.page_titles if tag == "title" else self.texts).append(text)
             self._heading = None
 
     def handle_data(self, data: str) -> None:
@@ -241,11 +266,11 @@ def _int(value: str | None) -> int:
 
 
 def read_html(text: str) -> Grid:
-    """A saved web page: its tables' rows, and headings and <title> as title candidates."""
+    """A saved web page: its tables' rows; its headings, then <title>, as title candidates."""
     parser = _TableParser()
     parser.feed(text)
     parser.close()
-    grid = Grid(texts=parser.texts)
+    grid = Grid(texts=parser.texts + parser.page_titles)
     for table in parser.tables:
         grid.rows.extend(table)
         grid.rows.append([])  # keep tables apart

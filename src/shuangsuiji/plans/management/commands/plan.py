@@ -11,6 +11,8 @@ from shuangsuiji.core.plans.jsonio import plan_to_dict
 from shuangsuiji.core.plans.model import Plan as ParsedPlan
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.directory.models import Region
+from shuangsuiji.plans.exporters import FORMATS, export_plan
+from shuangsuiji.plans.models import Plan
 from shuangsuiji.plans.services import PlanImportError, import_plan
 
 
@@ -28,8 +30,20 @@ class Command(BaseCommand):
         store.add_argument("--year", type=int)
         store.add_argument("--region", help="行政区划代码；缺省时按标题中的地区确定")
         store.add_argument("--replace", action="store_true", help="替换同名计划")
+        export = actions.add_parser("export", help="按原表格式导出已导入的计划")
+        export.add_argument("plan_id", type=int)
+        export.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
+        export.add_argument("-o", "--output", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "export":
+            plan = Plan.objects.filter(pk=options["plan_id"]).first()
+            if plan is None:
+                raise CommandError(f"计划 {options['plan_id']} 不存在")
+            content, _, _ = export_plan(plan, options["format"])
+            options["output"].write_bytes(content)
+            self.stdout.write(f"已导出“{plan.title}”到 {options['output']}")
+            return
         parsed = self._parse(options["file"], options["year"])
         if options["action"] == "parse":
             if options["format"] == "json":
