@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 DEFAULT_DEMO_ENTITIES = 20_000
 
@@ -62,11 +63,27 @@ def _demo(argv: list[str]) -> int:
     from django.core.management import call_command
 
     django.setup()
+    rebuild = options.rebuild and not _remove_sqlite_database()
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("load_demo", entities=options.entities, rebuild=options.rebuild)
+    call_command("load_demo", entities=options.entities, rebuild=rebuild)
     if options.no_serve:
         return 0
     return _run_server(options)
+
+
+def _remove_sqlite_database() -> bool:
+    """Start a SQLite demo from an empty file: published draws refuse deletion row by row (a
+    database trigger), so a rebuild replaces the file instead of flushing it. PostgreSQL's flush
+    truncates, which row triggers do not see. Returns whether the file was removed."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return False
+    connection.close()
+    name = Path(str(connection.settings_dict["NAME"]))
+    for path in (name, name.with_name(name.name + "-wal"), name.with_name(name.name + "-shm")):
+        path.unlink(missing_ok=True)
+    return True
 
 
 def _serve(argv: list[str]) -> int:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "shuangsuiji.accounts",
     "shuangsuiji.directory",
     "shuangsuiji.plans",
+    "shuangsuiji.draws",
     "shuangsuiji.dashboard",
     "shuangsuiji.demo",
 ]

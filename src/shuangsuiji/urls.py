@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("shuangsuiji.dashboard.urls")),
     path("plans/", include("shuangsuiji.plans.urls")),
+    path("draws/", include("shuangsuiji.draws.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -53,6 +53,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         **{("directory", m): ALL_ACTIONS for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
         ("plans", "plan"): ALL_ACTIONS,
         ("plans", "plantask"): ALL_ACTIONS,
+        ("draws", "draw"): ("view", "add", "change"),
         ("accounts", "user"): ALL_ACTIONS,
     },
     Role.DEPARTMENT_ADMIN: {
@@ -60,6 +61,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         **{("directory", m): ALL_ACTIONS for m in DEPARTMENT_OWNED},
         ("plans", "plan"): ("view",),
         ("plans", "plantask"): ("view", "change"),
+        ("draws", "draw"): ("view",),
     },
     Role.INSPECTOR: {
         ("directory", "inspector"): ("view",),
@@ -69,6 +71,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         **{("directory", m): ("view",) for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
         ("plans", "plan"): ("view",),
         ("plans", "plantask"): ("view",),
+        ("draws", "draw"): ("view",),
         ("accounts", "user"): ("view",),
     },
 }

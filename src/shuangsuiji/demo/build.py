@@ -17,6 +17,7 @@ from faker import Faker
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role
+from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
 from shuangsuiji.demo.entities import EntityFactory
@@ -33,6 +34,8 @@ from shuangsuiji.directory.models import (
 )
 from shuangsuiji.directory.records import NewEntity
 from shuangsuiji.directory.services import ensure_region_chain, insert_entities
+from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
+from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.services import import_plan
 
 DEMO_SEED = 20230301
@@ -66,6 +69,7 @@ class DemoSummary:
     check_items: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, department
     plans: dict[str, str] = field(default_factory=dict)
+    draws: dict[str, int] = field(default_factory=dict)
 
 
 Progress = Callable[[str], None]
@@ -94,7 +98,9 @@ def build_demo(
                 district, region, departments, qualifications, seed + number
             )
             summary.users += _create_users(district, departments)
-            summary.plans[label] = _import_seed_plan(district, region)
+            summary.plans[label], summary.draws[label] = _import_seed_plan(
+                district, region, seed + number
+            )
             progress(f"{label}：完成")
     return summary
 
@@ -244,11 +250,46 @@ def _declare_conflicts(region: Region, inspectors: list[Inspector], rng: Random,
     )
 
 
-def _import_seed_plan(district: DistrictSpec, region: Region) -> str:
-    """The district's real plan, imported as a coordinator would, so the plan list is not empty."""
-    seed = SEEDS / district.plan_file
-    plan = import_plan(parse_plan(seed.read_bytes(), seed.name), filename=seed.name, region=region)
-    return plan.title
+# What a coordinator corrects on import: 潞城区 task 8 gives no ratio (its frequency text sits in
+# the wrong column); 全区养老机构 are all inspected every year, so 100%.
+SEED_CORRECTIONS = {"lucheng-2023-plan.txt": {(8, "ratio"): "100%"}}
+
+
+def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tuple[str, int]:
+    """The district's real plan, imported as a coordinator would, every task scoped and drawn
+    with a commit–reveal ceremony, so the plan list and the draws are not empty."""
+    path = SEEDS / district.plan_file
+    parsed = parse_plan(path.read_bytes(), path.name, corrections=SEED_CORRECTIONS.get(path.name))
+    plan = import_plan(parsed, filename=path.name, region=region)
+    scopes = {spec.number: spec for spec in district.tasks}
+    categories = {c.name: c for c in ScopeCategory.objects.all()}
+    rng = Random(seed)
+    drawn = 0
+    for task in plan.tasks.select_related("lead_department").order_by("position"):
+        spec = scopes.get(task.seq or 0)
+        if spec is None:
+            continue
+        task.scope_categories.set([categories[name] for name in spec.categories])
+        if spec.min_registered_capital:
+            task.scope_min_capital = spec.min_registered_capital
+            task.save(update_fields=["scope_min_capital"])
+        drawn += _demo_draw(task, rng)
+    return plan.title, drawn
+
+
+def _demo_draw(task: PlanTask, rng: Random) -> int:
+    """A rehearsal of the real ceremony: the lead and the coordinating department commit and
+    reveal, then 20 dice; the record says it is demo data."""
+    draw = freeze_draw(task)
+    parties = [task.lead_department_text or "发起部门", "联席会议办公室"]
+    secrets = {party: f"{rng.getrandbits(128):032x}" for party in parties}
+    for party, secret in secrets.items():
+        add_commitment(draw, party=party, commitment=commitment(draw.draw_id, party, secret))
+    for party, secret in secrets.items():
+        add_reveal(draw, party=party, secret=secret)
+    dice = " ".join(str(rng.randint(1, 6)) for _ in range(20))
+    complete_draw(draw, public_value=dice, public_source="演示数据：模拟联席会议掷骰20次")
+    return 1
 
 
 def _create_users(

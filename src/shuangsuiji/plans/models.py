@@ -82,6 +82,16 @@ class PlanTask(models.Model):
     mode_text = models.CharField("抽查检查模式", max_length=50, blank=True)
     mode_pairs = models.JSONField("抽查/检查层级", default=list, blank=True)
     note = models.TextField("备注", blank=True)
+    scope_categories = models.ManyToManyField(
+        "directory.ScopeCategory",
+        verbose_name="检查对象类别",
+        blank=True,
+        related_name="tasks",
+        help_text="抽查对象范围对应的名录库类别，决定抽取名单",
+    )
+    scope_min_capital = models.DecimalField(
+        "注册资本不低于（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     source = models.JSONField("原表单元格", default=dict)
     findings = models.JSONField("问题", default=list, blank=True)
 

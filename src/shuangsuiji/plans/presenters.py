@@ -61,6 +61,7 @@ class Row:
     cells: list[Cell]
     row_findings: list[dict[str, str]]
     position: int = 0
+    task_id: int | None = None
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # key, label, cell text
 
     @property
@@ -81,7 +82,12 @@ def rows_from_parsed(plan: ParsedPlan) -> list[Row]:
 
 
 def rows_from_stored(tasks: Any) -> list[Row]:
-    return [_row(_stored_as_dict(task)) for task in tasks]
+    rows = []
+    for task in tasks:
+        row = _row(_stored_as_dict(task))
+        row.task_id = task.pk
+        rows.append(row)
+    return rows
 
 
 def _stored_as_dict(task: Any) -> dict[str, Any]:

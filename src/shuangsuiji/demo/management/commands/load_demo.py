@@ -32,7 +32,8 @@ class Command(BaseCommand):
                 f"抽查事项 {summary.check_items[region]} 项"
             )
         for region, title in summary.plans.items():
-            self.stdout.write(f"  {region}：已导入计划“{title}”")
+            draws = summary.draws[region]
+            self.stdout.write(f"  {region}：已导入计划“{title}”，{draws} 项任务已完成抽取")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, department in summary.users:
             self.stdout.write(f"  {username:24} {role}（{department}）")

@@ -1,0 +1,1 @@
+"""The first random: each task's verifiable draw of entities, stored with its bundle."""

@@ -1,0 +1,177 @@
+"""Running a task's draw: freeze the population, hold the ceremony, draw, publish.
+
+The rule itself is `shuangsuiji.core.draw`; this module only gathers the population from the
+directory, keeps each step's state in the database, and refuses steps out of order.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shuangsuiji.core import draw as rule
+from shuangsuiji.directory.enums import EntityStatus
+from shuangsuiji.directory.models import Entity
+from shuangsuiji.draws.models import Draw, DrawState
+from shuangsuiji.plans.models import PlanTask
+
+
+class DrawStepError(ValueError):
+    """A step that cannot be taken now (no population, a reveal before commitments closed …)."""
+
+
+def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """(code → stratum) of the entities in the task's scope, and those excluded with reasons.
+
+    Scope: the plan's region and the regions below it, the task's scope categories, and its
+    minimum registered capital. Entities not 存续/在业 are excluded and listed, so an auditor
+    can see who was left out and why.
+    """
+    region_id = task.plan.region_id
+    in_region = (
+        Q(region_id=region_id)
+        | Q(region__parent_id=region_id)
+        | Q(region__parent__parent_id=region_id)
+    )
+    entities = Entity.objects.filter(in_region, categories__in=task.scope_categories.all())
+    if task.scope_min_capital is not None:
+        entities = entities.filter(registered_capital__gte=task.scope_min_capital)
+    population: dict[str, str] = {}
+    exclusions: list[dict[str, str]] = []
+    active = set(EntityStatus.active())
+    for code, status, risk in entities.values_list("uscc", "status", "risk_class").distinct():
+        if status in active:
+            population[code] = risk or "U"
+        else:
+            exclusions.append({"uscc": code, "reason": f"登记状态：{status}"})
+    return population, exclusions
+
+
+def task_parameters(task: PlanTask) -> rule.Parameters:
+    """The plan's ratio (or count), risk rule and frequency as draw parameters."""
+    ratio = _decimal_text(task.ratio_min) if task.ratio_min is not None else None
+    count = task.sample_count if ratio is None else None
+    if ratio is None and count is None:
+        raise DrawStepError(f"任务“{task}”没有抽查比例或户数，无法抽取：请先在计划中补充")
+    return rule.Parameters(
+        ratio=ratio,
+        count=count,
+        risk_rule="escalate" if task.risk_kind == "escalate" else "none",
+        rounds=task.frequency_per_year or 1,
+    )
+
+
+def _decimal_text(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+@transaction.atomic
+def freeze_draw(
+    task: PlanTask, *, actor: Any = None, supersedes: Draw | None = None, reason: str = ""
+) -> Draw:
+    """Freeze the task's population and parameters. Starting a draw that already exists returns
+    it (two people pressing the button get one draw); a redraw must name the draw it corrects."""
+    locked = PlanTask.objects.select_for_update().get(pk=task.pk)
+    latest = locked.draws.order_by("-number").first()
+    if supersedes is None and latest is not None:
+        return latest
+    if supersedes is not None:
+        if latest is None or supersedes.pk != latest.pk:
+            raise DrawStepError("只能更正本任务最新的一次抽取")
+        if not reason.strip():
+            raise DrawStepError("重新抽取必须说明原因")
+    population, exclusions = task_population(locked)
+    if not population:
+        raise DrawStepError(f"任务“{locked}”的抽取名单为空：请检查抽查对象范围")
+    number = 1 if latest is None else latest.number + 1
+    region = locked.plan.region
+    draw_id = f"{region.code}-{locked.plan.year}-T{locked.seq or locked.position:02d}-{number}"
+    task_info = {"plan": locked.plan.title, "seq": locked.seq, "name": locked.name}
+    freeze = rule.freeze_record(draw_id, task_parameters(locked), population, exclusions, task_info)
+    return Draw.objects.create(
+        task=locked,
+        number=number,
+        draw_id=draw_id,
+        freeze=freeze,
+        population_csv=rule.write_population_csv(population),
+        exclusions=sorted(exclusions, key=lambda e: (e["uscc"], e["reason"])),
+        supersedes=supersedes,
+        reason=reason,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+@transaction.atomic
+def add_commitment(draw: Draw, *, party: str, commitment: str) -> Draw:
+    locked = _frozen(draw)
+    if locked.reveals:
+        raise DrawStepError("已开始揭示，不能再提交承诺")
+    value = commitment.strip().lower()
+    if not rule.HEX64.fullmatch(value):
+        raise DrawStepError("承诺值应为64位十六进制（SHA-256）")
+    if any(c["party"] == party for c in locked.commitments):
+        raise DrawStepError(f"“{party}”已提交过承诺")
+    if any(c["commitment"] == value for c in locked.commitments):
+        raise DrawStepError("承诺值与已提交的重复")
+    locked.commitments = [*locked.commitments, {"party": party, "commitment": value}]
+    locked.save(update_fields=["commitments"])
+    return locked
+
+
+@transaction.atomic
+def add_reveal(draw: Draw, *, party: str, secret: str) -> Draw:
+    locked = _frozen(draw)
+    committed = {c["party"]: c["commitment"] for c in locked.commitments}
+    if party not in committed:
+        raise DrawStepError(f"“{party}”没有提交承诺")
+    if rule.commitment(locked.draw_id, party, secret) != committed[party]:
+        raise DrawStepError(f"“{party}”揭示的秘密与其承诺不符")
+    if any(r["party"] == party for r in locked.reveals):
+        raise DrawStepError(f"“{party}”已揭示")
+    locked.reveals = [*locked.reveals, {"party": party, "secret": secret}]
+    locked.save(update_fields=["reveals"])
+    return locked
+
+
+@transaction.atomic
+def complete_draw(
+    draw: Draw, *, public_value: str, public_source: str, system: bool = False
+) -> Draw:
+    """Fix the public value, derive the seed, draw and publish. After this nothing changes."""
+    locked = _frozen(draw)
+    if locked.commitments and not locked.reveals:
+        raise DrawStepError("已有承诺但尚无揭示：请先揭示秘密，再录入公开随机值")
+    kind = "system" if system else ("commit-reveal" if locked.reveals else "public")
+    ceremony = {
+        "kind": kind,
+        "commitments": locked.commitments,
+        "reveals": locked.reveals,
+        "public_value": public_value,
+        "public_source": public_source,
+    }
+    population = rule.read_population_csv(locked.population_csv)
+    bundle = rule.run_draw(
+        locked.draw_id,
+        rule.Parameters.from_dict(locked.freeze["parameters"]),
+        population,
+        ceremony,
+        locked.exclusions,
+        locked.freeze["task"],
+    )
+    if bundle["freeze_digest"] != locked.freeze["freeze_digest"]:
+        raise DrawStepError("冻结记录与名单不一致，拒绝抽取")
+    if locked.supersedes_id:
+        bundle["supersedes"] = locked.supersedes.draw_id  # type: ignore[union-attr]
+    locked.bundle, locked.seed = bundle, bundle["seed"]
+    locked.state, locked.drawn_at = DrawState.DRAWN, timezone.now()
+    locked.save(update_fields=["bundle", "seed", "state", "drawn_at"])
+    return locked
+
+
+def _frozen(draw: Draw) -> Draw:
+    locked = Draw.objects.select_for_update().get(pk=draw.pk)
+    if locked.state != DrawState.FROZEN:
+        raise DrawStepError("该抽取已完成，不能更改")
+    return locked

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from shuangsuiji.draws import views
+
+app_name = "draws"
+urlpatterns = [
+    path("task/<int:task_id>/", views.task_draws, name="task"),
+    path("<int:pk>/", views.draw_detail, name="detail"),
+    path("<int:pk>/step/", views.draw_step, name="step"),
+    path("<int:pk>/<str:name>", views.draw_file, name="file"),
+    path("verify_draw.py", views.verifier_script, name="verifier"),
+]

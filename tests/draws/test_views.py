@@ -1,0 +1,94 @@
+"""The coordinator's draw pages: preview, freeze, ceremony, result, files; others only read."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shuangsuiji.core.draw import commitment, read_population_csv, verify
+from shuangsuiji.draws.models import Draw
+from tests.conftest import World
+from tests.draws.test_services import make_task
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_task_page_previews_the_population_per_stratum(world: World) -> None:
+    task = make_task(world)
+
+    page = logged_in(world.coordinator).get(reverse("draws:task", args=[task.pk]))
+
+    assert page.context["strata"] == [
+        ("A 低风险", 3),
+        ("B 一般风险", 3),
+        ("C 较高风险", 2),
+        ("D 高风险", 2),
+        ("未分类", 0),
+    ]
+    assert (page.context["population_size"], page.context["excluded"]) == (10, 1)
+
+
+def test_the_whole_ceremony_through_the_pages_gives_a_verifiable_bundle(world: World) -> None:
+    task = make_task(world)
+    client = logged_in(world.coordinator)
+    client.post(reverse("draws:task", args=[task.pk]))
+    draw = Draw.objects.get()
+    step = reverse("draws:step", args=[draw.pk])
+    secret = "f00d" * 8
+
+    client.post(
+        step,
+        {
+            "step": "commit",
+            "party": "区公安分局",
+            "commitment": commitment(draw.draw_id, "区公安分局", secret),
+        },
+    )
+    client.post(step, {"step": "reveal", "party": "区公安分局", "secret": secret})
+    client.post(step, {"step": "complete", "public_value": "3 6 1 2", "public_source": "掷骰"})
+    bundle = client.get(reverse("draws:file", args=[draw.pk, "bundle.json"]))
+    listing = client.get(reverse("draws:file", args=[draw.pk, "population.csv"]))
+
+    assert Draw.objects.get().state == "drawn"
+    assert verify(json.loads(bundle.content), read_population_csv(listing.content.decode())) == []
+
+
+def test_a_wrong_reveal_is_shown_as_an_error_and_changes_nothing(world: World) -> None:
+    task = make_task(world)
+    client = logged_in(world.coordinator)
+    client.post(reverse("draws:task", args=[task.pk]))
+    draw = Draw.objects.get()
+    step = reverse("draws:step", args=[draw.pk])
+    client.post(
+        step,
+        {"step": "commit", "party": "甲", "commitment": commitment(draw.draw_id, "甲", "right")},
+    )
+
+    response = client.post(step, {"step": "reveal", "party": "甲", "secret": "wrong"}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["“甲”揭示的秘密与其承诺不符"]
+    assert Draw.objects.get().reveals == []
+
+
+def test_department_admin_may_look_but_not_draw(world: World) -> None:
+    task = make_task(world)
+    client = logged_in(world.police_admin)
+
+    page = client.get(reverse("draws:task", args=[task.pk]))
+    start = client.post(reverse("draws:task", args=[task.pk]))
+
+    assert (page.status_code, start.status_code, Draw.objects.count()) == (200, 403, 0)
+
+
+def test_the_verifier_script_is_downloadable_without_login() -> None:
+    response = Client().get(reverse("draws:verifier"))
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"#!/usr/bin/env python3")
