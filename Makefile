@@ -48,6 +48,7 @@ fmt: install-test
 	$(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/demo_build.py
 
 clean:
