@@ -473,3 +473,21 @@ def test_csv_saved_with_old_mac_line_endings_reads_the_same() -> None:
 
     assert structured_tasks(plan) == structured_tasks(windows)
     assert len(plan.tasks) == 3
+
+
+def test_a_seq_cut_off_from_its_row_by_a_blank_line_is_joined_not_taken_for_a_page_number() -> None:
+    header = "\t序号\n\t抽查任务名称\n\t抽查事项\n\t抽查对象范围\n\t抽查比例及频次\n"
+    text = (
+        "某县2024年度部门联合双随机抽查工作计划\n\n" + header + "\n"
+        "\t1\n\t甲任务\n\t甲事项\n\t甲对象\n\t不低于30%\n\n"
+        "\t2\n\n\t乙任务\n\t乙事项\n\t乙对象\n\t不低于20%\n\n"
+        "3\n"
+    )
+
+    plan = parse_plan(text.encode(), "plan.txt")
+
+    assert [(t.seq, t.name, t.ratio_min) for t in plan.tasks] == [
+        (1, "甲任务", 0.3),
+        (2, "乙任务", 0.2),
+    ]
+    assert [f.message for f in plan.findings] == ["已去除表格外的页码“3”"]

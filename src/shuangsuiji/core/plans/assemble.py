@@ -150,7 +150,12 @@ def _mend_splits(rows: list[list[str]], width: int) -> list[list[str]]:
     """
     mended: list[list[str]] = []
     pending: list[str] = []
-    for row in rows:
+    for index, row in enumerate(rows):
+        following = rows[index + 1] if index + 1 < len(rows) else []
+        lone_number = len(row) == 1 and SEQ.fullmatch(row[0].strip()) is not None
+        if lone_number and not pending and len(following) == width - 1:
+            pending = list(row)  # a 序号 cut off from the rest of its row, not a page number
+            continue
         if len(row) >= width or (len(row) == 1 and not pending):
             if pending:
                 mended.append(pending)
