@@ -135,6 +135,10 @@ STORAGES = {
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
+# Exclusions decided before a draw's population is frozen (0 = off); see draws.services.
+DRAW_YEARLY_CAP = env_int("DRAW_YEARLY_CAP", 0)
+DRAW_COOLDOWN_MONTHS = env_int("DRAW_COOLDOWN_MONTHS", 0)
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -143,3 +143,31 @@ def test_two_people_starting_the_same_draw_at_once_get_one_draw(world: World) ->
         thread.join()
 
     assert (len(results), len(set(results)), Draw.objects.count()) == (2, 1, 1)
+
+
+@pytest.mark.django_db
+def test_yearly_cap_and_cooldown_exclude_with_their_reasons(world: World, settings: object) -> None:
+    task = make_task(world, entities=4)
+    other = PlanTask.objects.create(
+        plan=task.plan,
+        position=10,
+        seq=10,
+        name="另一任务",
+        ratio_min=Decimal("1"),
+        lead_department=world.police,
+    )
+    other.scope_categories.set(task.scope_categories.all())
+    complete_draw(freeze_draw(other), public_value="1", public_source="演练")
+    settings.DRAW_YEARLY_CAP = 1  # type: ignore[attr-defined]
+
+    population, exclusions = task_population(task)
+    capped = sorted(e["reason"] for e in exclusions)
+    settings.DRAW_YEARLY_CAP = 0  # type: ignore[attr-defined]
+    settings.DRAW_COOLDOWN_MONTHS = 6  # type: ignore[attr-defined]
+    _, cooled = task_population(task)
+
+    assert population == {}
+    assert capped == ["本年度已被抽中1次（上限1次）"] * 4 + ["登记状态：注销"]
+    assert sorted(e["reason"] for e in cooled) == (
+        ["登记状态：注销"] + ["近6个月内已被本部门抽中（冷却期）"] * 4
+    )

@@ -4,9 +4,12 @@ The rule itself is `shuangsuiji.core.draw`; this module only gathers the populat
 directory, keeps each step's state in the database, and refuses steps out of order.
 """
 
+from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,8 +29,10 @@ def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]
     """(code → stratum) of the entities in the task's scope, and those excluded with reasons.
 
     Scope: the plan's region and the regions below it, the task's scope categories, and its
-    minimum registered capital. Entities not 存续/在业 are excluded and listed, so an auditor
-    can see who was left out and why.
+    minimum registered capital. Left out, each with its reason so exclusions are as checkable
+    as selections: entities not 存续/在业; with DRAW_YEARLY_CAP, entities already drawn that
+    many times this plan year; with DRAW_COOLDOWN_MONTHS, entities the same lead department
+    drew within that many months (until inspection records exist, a draw stands for a visit).
     """
     region_id = task.plan.region_id
     in_region = (
@@ -38,15 +43,53 @@ def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]
     entities = Entity.objects.filter(in_region, categories__in=task.scope_categories.all())
     if task.scope_min_capital is not None:
         entities = entities.filter(registered_capital__gte=task.scope_min_capital)
+    drawn_this_year, cooling = _earlier_selections(task)
+    cap = settings.DRAW_YEARLY_CAP
     population: dict[str, str] = {}
     exclusions: list[dict[str, str]] = []
     active = set(EntityStatus.active())
     for code, status, risk in entities.values_list("uscc", "status", "risk_class").distinct():
-        if status in active:
-            population[code] = risk or "U"
+        if status not in active:
+            reason = f"登记状态：{status}"
+        elif cap and drawn_this_year[code] >= cap:
+            reason = f"本年度已被抽中{drawn_this_year[code]}次（上限{cap}次）"
+        elif code in cooling:
+            reason = f"近{settings.DRAW_COOLDOWN_MONTHS}个月内已被本部门抽中（冷却期）"
         else:
-            exclusions.append({"uscc": code, "reason": f"登记状态：{status}"})
+            population[code] = risk or "U"
+            continue
+        exclusions.append({"uscc": code, "reason": reason})
     return population, exclusions
+
+
+def _earlier_selections(task: PlanTask) -> tuple[Counter[str], set[str]]:
+    """How often each entity was drawn in this plan year's other tasks of the region, and
+    which the same lead department drew within the cooldown."""
+    counts: Counter[str] = Counter()
+    cooling: set[str] = set()
+    if not settings.DRAW_YEARLY_CAP and not settings.DRAW_COOLDOWN_MONTHS:
+        return counts, cooling
+    since = timezone.now() - timedelta(days=30 * settings.DRAW_COOLDOWN_MONTHS)
+    earlier = Draw.objects.filter(
+        state=DrawState.DRAWN,
+        task__plan__region_id=task.plan.region_id,
+        task__plan__year=task.plan.year,
+        superseded_by__isnull=True,
+    ).exclude(task=task)
+    for draw in earlier.only("bundle", "drawn_at", "task__lead_department_id"):
+        codes = {
+            code
+            for r in draw.bundle["rounds"]
+            for s in r["strata"].values()
+            for code in s["selected"]
+        }
+        counts.update(codes)
+        same_lead = task.lead_department_id and (
+            draw.task.lead_department_id == task.lead_department_id
+        )
+        if settings.DRAW_COOLDOWN_MONTHS and same_lead and draw.drawn_at >= since:
+            cooling |= codes
+    return counts, cooling
 
 
 def task_parameters(task: PlanTask) -> rule.Parameters:
