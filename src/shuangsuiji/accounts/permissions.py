@@ -148,12 +148,17 @@ def _below_user_region(queryset: Q, user: User | AnonymousUser, path: str) -> Q:
     department = getattr(user, "department", None)
     if department is None:
         return queryset.none()
-    region_id = department.region_id
+    return queryset.filter(in_region_subtree(path, department.region_id))
+
+
+def in_region_subtree(path: str, region_id: int) -> DbQ:
+    """Rows whose region (at `path`, "" for a Region itself) is `region_id` or below it
+    (province → city → county: two levels down)."""
     prefix = f"{path}__" if path else ""
     condition = DbQ(**{path or "pk": region_id})
     condition |= DbQ(**{f"{prefix}parent": region_id})
     condition |= DbQ(**{f"{prefix}parent__parent": region_id})
-    return queryset.filter(condition)
+    return condition
 
 
 def assignable_departments(queryset: Q, user: User | AnonymousUser) -> Q:

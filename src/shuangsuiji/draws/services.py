@@ -11,9 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from shuangsuiji.accounts.permissions import in_region_subtree
 from shuangsuiji.core import draw as rule
 from shuangsuiji.directory.enums import EntityStatus
 from shuangsuiji.directory.models import Entity
@@ -34,12 +34,7 @@ def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]
     many times this plan year; with DRAW_COOLDOWN_MONTHS, entities the same lead department
     drew within that many months (until inspection records exist, a draw stands for a visit).
     """
-    region_id = task.plan.region_id
-    in_region = (
-        Q(region_id=region_id)
-        | Q(region__parent_id=region_id)
-        | Q(region__parent__parent_id=region_id)
-    )
+    in_region = in_region_subtree("region", task.plan.region_id)
     entities = Entity.objects.filter(in_region, categories__in=task.scope_categories.all())
     if task.scope_min_capital is not None:
         entities = entities.filter(registered_capital__gte=task.scope_min_capital)
