@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "shuangsuiji.directory",
     "shuangsuiji.plans",
     "shuangsuiji.draws",
+    "shuangsuiji.assignments",
     "shuangsuiji.dashboard",
     "shuangsuiji.demo",
 ]

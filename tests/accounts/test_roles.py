@@ -40,5 +40,12 @@ def test_auditor_only_views() -> None:
     assert {codename.split(".")[1].split("_")[0] for codename in perms(Role.AUDITOR)} == {"view"}
 
 
-def test_inspector_role_reads_only_inspectors_and_check_items() -> None:
-    assert perms(Role.INSPECTOR) == {"directory.view_inspector", "directory.view_checkitem"}
+def test_inspector_role_reads_inspectors_check_items_and_visits_and_may_recuse() -> None:
+    assert perms(Role.INSPECTOR) == {
+        "directory.view_inspector",
+        "directory.view_checkitem",
+        "assignments.view_visit",
+        "assignments.view_teammember",
+        "assignments.view_recusal",
+        "assignments.add_recusal",
+    }

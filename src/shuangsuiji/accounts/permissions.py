@@ -46,6 +46,7 @@ SHARED_DIRECTORY = (
     "qualification",
 )
 DEPARTMENT_OWNED = ("inspector", "conflict", "checkitem")
+ASSIGNMENT_ROWS = ("visit", "teammember")
 
 # (app_label, model) -> actions, per role. Row scope is applied on top by `restrict`.
 MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
@@ -54,6 +55,9 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("plans", "plan"): ALL_ACTIONS,
         ("plans", "plantask"): ALL_ACTIONS,
         ("draws", "draw"): ("view", "add", "change"),
+        ("assignments", "assignment"): ("view", "add", "change"),
+        **{("assignments", m): ("view",) for m in ASSIGNMENT_ROWS},
+        ("assignments", "recusal"): ("view", "add"),
         ("accounts", "user"): ALL_ACTIONS,
     },
     Role.DEPARTMENT_ADMIN: {
@@ -62,16 +66,23 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("plans", "plan"): ("view",),
         ("plans", "plantask"): ("view", "change"),
         ("draws", "draw"): ("view",),
+        ("assignments", "assignment"): ("view",),
+        **{("assignments", m): ("view",) for m in ASSIGNMENT_ROWS},
+        ("assignments", "recusal"): ("view", "add"),
     },
     Role.INSPECTOR: {
         ("directory", "inspector"): ("view",),
         ("directory", "checkitem"): ("view",),
+        **{("assignments", m): ("view",) for m in ASSIGNMENT_ROWS},
+        ("assignments", "recusal"): ("view", "add"),
     },
     Role.AUDITOR: {
         **{("directory", m): ("view",) for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
         ("plans", "plan"): ("view",),
         ("plans", "plantask"): ("view",),
         ("draws", "draw"): ("view",),
+        ("assignments", "assignment"): ("view",),
+        **{("assignments", m): ("view",) for m in (*ASSIGNMENT_ROWS, "recusal")},
         ("accounts", "user"): ("view",),
     },
 }

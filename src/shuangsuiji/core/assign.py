@@ -636,7 +636,7 @@ def load_report(visits: Sequence[Mapping[str, Any]], freeze: Mapping[str, Any]) 
     loads: Counter[str] = Counter()
     for visit in visits:
         loads.update(m["inspector"] for m in visit["team"])
-    usable = Pool.from_freeze(freeze).usable([_visit_of(v) for v in visits])
+    usable = Pool.from_freeze(freeze).usable([visit_from_dict(v) for v in visits])
     report = {}
     for department, people in sorted(usable.items()):
         counts = [loads[i] for i in people]
@@ -679,7 +679,7 @@ def recuse(bundle: Mapping[str, Any], visit_id: str, inspector: str, reason: str
     }
 
 
-def _visit_of(data: Mapping[str, Any]) -> Visit:
+def visit_from_dict(data: Mapping[str, Any]) -> Visit:
     return Visit(
         id=data["id"],
         uscc=data["uscc"],
@@ -706,14 +706,14 @@ def _replacement(
     earlier = {r["inspector"] for r in bundle.get("recusals", []) if r["visit"] == visit["id"]}
     taken = {m["inspector"] for m in team} | earlier
     key = ("recusal", bundle["seed"], visit["id"], str(member["slot"]), str(number))
-    return _pick(pool, loads, _visit_of(visit), _slot_of(member), taken, key)
+    return _pick(pool, loads, visit_from_dict(visit), _slot_of(member), taken, key)
 
 
 def _replay(
     bundle: Mapping[str, Any], pool: Pool, recusals: Sequence[Mapping[str, Any]]
 ) -> tuple[dict[str, list[dict[str, Any]]], Loads]:
     """Teams and loads after the given recusals, applied in order."""
-    loads = Loads(pool.usable([_visit_of(v) for v in bundle["visits"]]), bundle["caps"])
+    loads = Loads(pool.usable([visit_from_dict(v) for v in bundle["visits"]]), bundle["caps"])
     teams = {v["id"]: [dict(m) for m in v["team"]] for v in bundle["visits"]}
     for team in teams.values():
         for member in team:
@@ -812,7 +812,7 @@ def _compare_visits(
             have = got_team[index] if index < len(got_team) else {}
             if have != member:
                 who = have.get("inspector")
-                why = pool.why_ineligible(str(who), _visit_of(want)) if who else None
+                why = pool.why_ineligible(str(who), visit_from_dict(want)) if who else None
                 because = f"（{who} {why}）" if why else ""
                 return [
                     f"检查 {want['id']} 第{member['slot']}岗位不符：记录 {who}，"

@@ -17,6 +17,7 @@ from faker import Faker
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role
+from shuangsuiji.assignments.services import complete_assignment, freeze_assignment
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
@@ -35,7 +36,7 @@ from shuangsuiji.directory.models import (
 from shuangsuiji.directory.records import NewEntity
 from shuangsuiji.directory.services import ensure_region_chain, insert_entities
 from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
-from shuangsuiji.plans.models import PlanTask
+from shuangsuiji.plans.models import Plan, PlanTask
 from shuangsuiji.plans.services import import_plan
 
 DEMO_SEED = 20230301
@@ -70,6 +71,7 @@ class DemoSummary:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, department
     plans: dict[str, str] = field(default_factory=dict)
     draws: dict[str, int] = field(default_factory=dict)
+    visits: dict[str, dict[str, int]] = field(default_factory=dict)  # before/after merging
 
 
 Progress = Callable[[str], None]
@@ -98,9 +100,9 @@ def build_demo(
                 district, region, departments, qualifications, seed + number
             )
             summary.users += _create_users(district, departments)
-            summary.plans[label], summary.draws[label] = _import_seed_plan(
-                district, region, seed + number
-            )
+            plan, summary.draws[label] = _import_seed_plan(district, region, seed + number)
+            summary.plans[label] = plan.title
+            summary.visits[label] = _demo_assignment(plan, Random(seed + number))
             progress(f"{label}：完成")
     return summary
 
@@ -255,7 +257,7 @@ def _declare_conflicts(region: Region, inspectors: list[Inspector], rng: Random,
 SEED_CORRECTIONS = {"lucheng-2023-plan.txt": {(8, "ratio"): "100%"}}
 
 
-def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tuple[str, int]:
+def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tuple[Plan, int]:
     """The district's real plan, imported as a coordinator would, every task scoped and drawn
     with a commit–reveal ceremony, so the plan list and the draws are not empty."""
     path = SEEDS / district.plan_file
@@ -274,7 +276,7 @@ def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tupl
             task.scope_min_capital = spec.min_registered_capital
             task.save(update_fields=["scope_min_capital"])
         drawn += _demo_draw(task, rng)
-    return plan.title, drawn
+    return plan, drawn
 
 
 def _demo_draw(task: PlanTask, rng: Random) -> int:
@@ -290,6 +292,17 @@ def _demo_draw(task: PlanTask, rng: Random) -> int:
     dice = " ".join(str(rng.randint(1, 6)) for _ in range(20))
     complete_draw(draw, public_value=dice, public_source="演示数据：模拟联席会议掷骰20次")
     return 1
+
+
+def _demo_assignment(plan: Plan, rng: Random) -> dict[str, int]:
+    """The second random over the plan's draws: freeze the pools, 20 dice, teams."""
+    assignment = freeze_assignment(plan)
+    dice = " ".join(str(rng.randint(1, 6)) for _ in range(20))
+    assignment = complete_assignment(
+        assignment, public_value=dice, public_source="演示数据：模拟联席会议掷骰20次"
+    )
+    report = assignment.bundle["report"]  # type: ignore[index]
+    return {"before": report["visits_before"], "after": report["visits_after"]}
 
 
 def _create_users(

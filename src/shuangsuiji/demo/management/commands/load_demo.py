@@ -33,7 +33,11 @@ class Command(BaseCommand):
             )
         for region, title in summary.plans.items():
             draws = summary.draws[region]
-            self.stdout.write(f"  {region}：已导入计划“{title}”，{draws} 项任务已完成抽取")
+            visits = summary.visits[region]
+            self.stdout.write(
+                f"  {region}：已导入计划“{title}”，{draws} 项任务已完成抽取；"
+                f"合并前 {visits['before']} 次检查，合并后 {visits['after']} 次，已分派检查组"
+            )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, department in summary.users:
             self.stdout.write(f"  {username:24} {role}（{department}）")

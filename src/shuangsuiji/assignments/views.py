@@ -1,0 +1,249 @@
+"""Assignment pages: preview and freeze, the seed, visits and teams, recusal, task sheets."""
+
+import json
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
+from shuangsuiji.assignments.services import (
+    AssignStepError,
+    bundle_with_recusals,
+    complete_assignment,
+    department_loads,
+    freeze_assignment,
+    preview,
+    record_recusal,
+)
+from shuangsuiji.assignments.sheet import task_sheet
+from shuangsuiji.core import assign as rule
+from shuangsuiji.directory.models import CheckItem
+from shuangsuiji.plans.models import Plan
+
+VISITS_PER_PAGE = 50
+
+
+@login_required
+def plan_assignment(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan's current assignment, or the preview of one and the button to freeze it."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    if request.method == "POST":
+        _require(request, "assignments.add_assignment")
+        try:
+            assignment = freeze_assignment(plan, actor=request.user)
+        except AssignStepError as error:
+            messages.error(request, str(error))
+            return redirect("assignments:plan", plan_id=plan.pk)
+        return redirect("assignments:detail", pk=assignment.pk)
+    latest = plan.assignments.order_by("-number").first()
+    if latest is not None:
+        return redirect("assignments:detail", pk=latest.pk)
+    context = {
+        "plan": plan,
+        "preview": preview(plan),
+        "can_assign": request.user.has_perm("assignments.add_assignment"),
+    }
+    return render(request, "assignments/preview.html", context)
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _visible(request, pk)
+    visits = (
+        Visit.objects.visible_to(request.user)
+        .filter(assignment=assignment)
+        .select_related("entity", "lead_department")
+        .prefetch_related("members__inspector", "members__department", "tasks")
+        .distinct()
+        .order_by("code")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        visits = visits.filter(entity__name__contains=query) | visits.filter(
+            entity__uscc__startswith=query.upper()
+        )
+    page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    loads = department_loads(assignment)
+    department = getattr(request.user, "department", None)
+    if role_of(request.user) is Role.DEPARTMENT_ADMIN and department is not None:
+        loads = [row for row in loads if row["department"] == department.name]
+    context = {
+        "assignment": assignment,
+        "freeze": assignment.freeze,
+        "report": (assignment.bundle or {}).get("report"),
+        "loads": loads,
+        "page": page,
+        "query": query,
+        "recusals": assignment.recusals.select_related("visit", "inspector", "replacement"),
+        "can_assign": request.user.has_perm("assignments.change_assignment"),
+    }
+    return render(request, "assignments/detail.html", context)
+
+
+@login_required
+@require_POST
+def assignment_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complete with the public value, or redo as a new linked assignment with a reason."""
+    assignment = _visible(request, pk)
+    _require(request, "assignments.change_assignment")
+    post = request.POST
+    try:
+        if post.get("step") == "complete":
+            complete_assignment(
+                assignment,
+                public_value=post.get("public_value", ""),
+                public_source=post.get("public_source", ""),
+                system=post.get("system") == "on",
+            )
+        elif post.get("step") == "redo":
+            assignment = freeze_assignment(
+                assignment.plan,
+                actor=request.user,
+                supersedes=assignment,
+                reason=post.get("reason", ""),
+            )
+        else:
+            messages.error(request, "未知的操作")
+    except AssignStepError as error:
+        messages.error(request, str(error))
+    return redirect("assignments:detail", pk=assignment.pk)
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    members = visit.members.select_related("inspector", "department").order_by("slot")
+    context = {
+        "visit": visit,
+        "members": members,
+        "tasks": visit.tasks.select_related("lead_department").order_by("position"),
+        "items": _items(visit),
+        "recusals": visit.recusals.select_related("inspector", "replacement"),
+        "can_recuse": {m.pk for m in members if _may_recuse(request, m)},
+    }
+    return render(request, "assignments/visit.html", context)
+
+
+@login_required
+@require_POST
+def recuse(request: HttpRequest, member_id: int) -> HttpResponse:
+    """An assigned inspector declares a conflict; the rule names the replacement."""
+    member = get_object_or_404(TeamMember.objects.select_related("visit__entity"), pk=member_id)
+    visit = _visit(request, member.visit_id)
+    if not _may_recuse(request, member):
+        raise PermissionDenied("只有本人、其部门管理员或协调员可以登记回避")
+    try:
+        recusal = record_recusal(member, reason=request.POST.get("reason", ""), actor=request.user)
+        messages.success(request, f"已登记回避，由 {recusal.replacement} 替补")
+    except AssignStepError as error:
+        messages.error(request, str(error))
+    return redirect("assignments:visit", pk=visit.pk)
+
+
+@login_required
+def visit_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable 检查任务单 of a visit, as .docx."""
+    visit = _visit(request, pk)
+    content = task_sheet(visit, _items(visit))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="task-sheet-{visit.code}.docx"'
+    return response
+
+
+@login_required
+def my_visits(request: HttpRequest) -> HttpResponse:
+    """An inspector's own visits, soonest window first."""
+    inspector_id = getattr(request.user, "inspector_id", None)
+    members = (
+        TeamMember.objects.filter(inspector_id=inspector_id, visit__assignment__state="assigned")
+        .select_related("visit__entity", "visit__lead_department", "visit__assignment__plan")
+        .order_by("visit__window_start", "visit__code")
+        if inspector_id
+        else TeamMember.objects.none()
+    )
+    return render(request, "assignments/mine.html", {"members": members})
+
+
+@login_required
+def assignment_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """assignment.json: the published bundle with its recusals, for the verifier."""
+    assignment = _visible(request, pk)
+    if not assignment.bundle:
+        return HttpResponse("尚未分派", status=404)
+    content = json.dumps(bundle_with_recusals(assignment), ensure_ascii=False, indent=1)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{assignment.assignment_id}-assignment.json"'
+    )
+    return response
+
+
+def verifier_script(request: HttpRequest) -> HttpResponse:
+    """verify_assign.py: the assignment rule; it needs verify_draw.py in the same folder."""
+    response = HttpResponse(Path(rule.__file__).read_bytes(), content_type="text/x-python")
+    response["Content-Disposition"] = 'attachment; filename="verify_assign.py"'
+    return response
+
+
+def _items(visit: Visit) -> list[dict[str, str]]:
+    """The visit's check items, each with its department, legal basis and method."""
+    rows = []
+    for task in visit.tasks.order_by("position"):
+        known = {
+            item.name: item
+            for item in CheckItem.objects.filter(
+                department__in=visit.departments.all(), name__in=task.items
+            ).select_related("department")
+        }
+        for name in task.items:
+            item = known.get(name)
+            rows.append(
+                {
+                    "task": task.name,
+                    "name": name,
+                    "department": item.department.short_name if item else "",
+                    "basis": item.legal_basis if item else "",
+                    "method": item.get_method_display() if item else "",
+                }
+            )
+    return rows
+
+
+def _may_recuse(request: HttpRequest, member: TeamMember) -> bool:
+    user = request.user
+    role = role_of(user)
+    if role is Role.COORDINATOR:
+        return True
+    if role is Role.DEPARTMENT_ADMIN:
+        return getattr(user, "department_id", None) == member.department_id
+    return role is Role.INSPECTOR and getattr(user, "inspector_id", None) == member.inspector_id
+
+
+def _visible(request: HttpRequest, pk: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("plan__region"), pk=pk
+    )
+
+
+def _visit(request: HttpRequest, pk: int) -> Visit:
+    return get_object_or_404(
+        Visit.objects.visible_to(request.user)
+        .select_related("entity", "lead_department", "assignment__plan")
+        .distinct(),
+        pk=pk,
+    )
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied("只有协调员可以分派检查人员")
