@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from shuangsuiji.core import assign
 from shuangsuiji.core.draw import write_population_csv
 from shuangsuiji.drawcli import run_main, verify_main
 from tests.core import draw_example as example
@@ -101,3 +102,44 @@ def test_draw_run_without_a_seed_source_says_what_is_missing(
     assert (
         capsys.readouterr().err.strip() == "错误：需要 --public-value（公开随机值）或 --system-seed"
     )
+
+
+def test_verify_recognises_an_assignment_bundle_and_needs_no_population(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inspectors = [
+        {
+            "id": f"C{n}",
+            "department": "市场监管局" if n < 3 else "卫健局",
+            "valid_from": "2020-01-01",
+            "valid_until": "2030-12-31",
+            "active": True,
+            "qualifications": [],
+        }
+        for n in range(6)
+    ]
+    task = {
+        "task": "T1",
+        "window": ["2024-03", "2024-06"],
+        "lead": "市场监管局",
+        "partners": ["卫健局"],
+        "qualifications": [],
+        "team_size": 2,
+        "selected": [example_code(n) for n in range(4)],
+    }
+    freeze = assign.freeze_assignment("A1", assign.Rules(), [task], inspectors)
+    bundle = assign.run_assignment(freeze, {"kind": "public", "public_value": "2 5 6"})
+    path = tmp_path / "assignment.json"
+    path.write_text(json.dumps(bundle, ensure_ascii=False), "utf-8")
+
+    assert verify_main([str(path)]) == 0
+    assert capsys.readouterr().out.startswith("PASS A1")
+    member = bundle["visits"][0]["team"][1]  # the 卫健局 place: C3, C4 or C5
+    member["inspector"] = "C4" if member["inspector"] == "C5" else "C5"
+    path.write_text(json.dumps(bundle, ensure_ascii=False), "utf-8")
+    assert verify_main([str(path)]) == 1
+    assert "第2岗位不符" in capsys.readouterr().out
+
+
+def example_code(number: int) -> str:
+    return sorted(example.POPULATION)[number]

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from shuangsuiji.core import draw
+from shuangsuiji.core import assign, draw
 from shuangsuiji.core.draw import DrawError, Parameters, commitment
 
 
@@ -113,16 +113,30 @@ def run_main(argv: Sequence[str]) -> int:
 def verify_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="shuangsuiji verify",
-        description="仅凭抽取记录和名单重算一遍，输出 PASS 或第一处不符。",
+        description=(
+            "仅凭记录重算一遍，输出 PASS 或第一处不符。抽取记录（bundle.json）需要名单；"
+            "人员分派记录（assignment.json）自带冻结的人员名单，无需名单文件。"
+        ),
     )
-    parser.add_argument("bundle", type=Path, help="bundle.json，或含 bundle.json 的文件夹")
+    parser.add_argument(
+        "bundle", type=Path, help="bundle.json 或 assignment.json，或含 bundle.json 的文件夹"
+    )
     parser.add_argument(
         "population", type=Path, nargs="?", help="名单 CSV（默认为 bundle 旁的 population.csv）"
     )
     options = parser.parse_args(argv)
     bundle = options.bundle / "bundle.json" if options.bundle.is_dir() else options.bundle
+    if _spec_of(bundle) == assign.SPEC:
+        return assign.main([str(bundle)])
     population = options.population or bundle.with_name("population.csv")
     return draw.main([str(bundle), str(population)])
+
+
+def _spec_of(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("spec")
+    except (OSError, ValueError, AttributeError):
+        return None  # the draw verifier reports the unreadable file
 
 
 def _pairs(items: list[str]) -> dict[str, str]:

@@ -88,7 +88,7 @@ def gather_inputs(plan: Plan) -> Inputs:
             }
         )
         inputs.task_ids[current.draw_id] = task.pk
-    _gather_pools(inputs, departments)
+    _gather_pools(inputs, departments, plan)
     return inputs
 
 
@@ -111,7 +111,7 @@ def _qualifications(task: PlanTask, departments: list[Department]) -> list[str]:
     )
 
 
-def _gather_pools(inputs: Inputs, department_ids: set[int]) -> None:
+def _gather_pools(inputs: Inputs, department_ids: set[int], plan: Plan) -> None:
     inspectors = (
         Inspector.objects.filter(department_id__in=department_ids)
         .select_related("department")
@@ -138,17 +138,22 @@ def _gather_pools(inputs: Inputs, department_ids: set[int]) -> None:
         ).values_list("inspector__certificate_no", "entity__uscc", "reason")
         if uscc in codes
     ]
-    inputs.history = _last_visits(codes)
+    inputs.history = _last_visits(codes, plan)
 
 
-def _last_visits(codes: set[str]) -> list[dict[str, str]]:
-    """For each entity, the inspectors of its latest visit in an earlier assignment."""
+def _last_visits(codes: set[str], plan: Plan) -> list[dict[str, str]]:
+    """For each entity, the inspectors of its latest visit in another plan's assignment (a
+    redo of this plan's assignment is not a later visit)."""
     latest: dict[str, tuple[Any, int]] = {}
-    visits = Visit.objects.filter(
-        assignment__state=AssignmentState.ASSIGNED,
-        assignment__superseded_by__isnull=True,
-        entity__uscc__in=codes,
-    ).values_list("pk", "entity__uscc", "assignment__assigned_at")
+    visits = (
+        Visit.objects.filter(
+            assignment__state=AssignmentState.ASSIGNED,
+            assignment__superseded_by__isnull=True,
+            entity__uscc__in=codes,
+        )
+        .exclude(assignment__plan=plan)
+        .values_list("pk", "entity__uscc", "assignment__assigned_at")
+    )
     for pk, uscc, at in visits:
         if uscc not in latest or at > latest[uscc][0]:
             latest[uscc] = (at, pk)

@@ -78,9 +78,14 @@ Progress = Callable[[str], None]
 
 
 def build_demo(
-    *, entities_per_district: int, seed: int = DEMO_SEED, progress: Progress = lambda message: None
+    *,
+    entities_per_district: int,
+    seed: int = DEMO_SEED,
+    progress: Progress = lambda message: None,
+    assign: bool = True,
 ) -> DemoSummary:
-    """Create the demo data for every seed district in one transaction (all or nothing)."""
+    """Create the demo data for every seed district in one transaction (all or nothing);
+    `assign=False` stops after the draws, leaving the second random to be done."""
     summary = DemoSummary()
     with transaction.atomic():
         qualifications = {
@@ -102,7 +107,8 @@ def build_demo(
             summary.users += _create_users(district, departments)
             plan, summary.draws[label] = _import_seed_plan(district, region, seed + number)
             summary.plans[label] = plan.title
-            summary.visits[label] = _demo_assignment(plan, Random(seed + number))
+            if assign:
+                summary.visits[label] = _demo_assignment(plan, Random(seed + number))
             progress(f"{label}：完成")
     return summary
 

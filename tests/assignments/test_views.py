@@ -1,0 +1,130 @@
+"""The assignment pages: the coordinator runs it; inspectors see their own visits only."""
+
+import json
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from docx import Document
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
+from shuangsuiji.core import assign as rule
+from shuangsuiji.demo.build import DemoSummary
+from shuangsuiji.plans.models import Plan
+from tests.assignments.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_coordinator_previews_freezes_and_assigns_through_the_pages(
+    drawn: DemoSummary,
+) -> None:
+    plan = Plan.objects.get(region__code="140406")
+    client = client_for("lucheng-coordinator")
+
+    page = client.get(reverse("assignments:plan", args=[plan.pk]))
+    assert page.status_code == 200
+    before = page.context["preview"]["report"]["visits_before"]
+    frozen = client.post(reverse("assignments:plan", args=[plan.pk]))
+    assignment = Assignment.objects.get(plan=plan)
+    assert frozen.url == reverse("assignments:detail", args=[assignment.pk])
+    client.post(
+        reverse("assignments:step", args=[assignment.pk]),
+        {"step": "complete", "public_value": "3 1 4 1 5 9 2 6", "public_source": "联席会议"},
+    )
+
+    assignment.refresh_from_db()
+    assert assignment.is_assigned
+    assert assignment.bundle["report"]["visits_before"] == before
+    detail = client.get(reverse("assignments:detail", args=[assignment.pk]))
+    assert detail.context["page"].paginator.count == assignment.visits.count()
+    downloaded = client.get(reverse("assignments:file", args=[assignment.pk]))
+    assert rule.verify(json.loads(downloaded.content)) == []
+
+
+def test_an_inspector_sees_only_visits_they_are_on(demo: DemoSummary) -> None:
+    user = User.objects.get(username="lucheng-inspector")
+    client = client_for(user.username)
+    own = Visit.objects.filter(members__inspector=user.inspector).distinct()
+    other = Visit.objects.exclude(members__inspector=user.inspector).first()
+
+    mine = client.get(reverse("assignments:mine"))
+
+    assert {m.visit_id for m in mine.context["members"]} == set(own.values_list("pk", flat=True))
+    assert own.exists()
+    assert client.get(reverse("assignments:visit", args=[own.first().pk])).status_code == 200
+    assert client.get(reverse("assignments:visit", args=[other.pk])).status_code == 404
+
+
+def test_a_department_admin_sees_its_own_departments_load(demo: DemoSummary) -> None:
+    user = User.objects.get(username="lucheng-dept-admin")
+    assignment = Assignment.objects.get(plan__region__code="140406")
+
+    page = client_for(user.username).get(reverse("assignments:detail", args=[assignment.pk]))
+
+    assert [row["department"] for row in page.context["loads"]] == [user.department.name]
+    assert all(
+        user.department in visit.departments.all() for visit in page.context["page"].object_list
+    )
+
+
+def test_an_inspector_declares_a_conflict_and_the_rule_names_the_replacement(
+    demo: DemoSummary,
+) -> None:
+    user = User.objects.get(username="lucheng-inspector")
+    member = TeamMember.objects.filter(inspector=user.inspector).first()
+    client = client_for(user.username)
+
+    client.post(reverse("assignments:recuse", args=[member.pk]), {"reason": "配偶在该单位任职"})
+
+    member.refresh_from_db()
+    assert member.inspector_id != user.inspector.pk
+    assignment = member.visit.assignment
+    downloaded = client_for("lucheng-coordinator").get(
+        reverse("assignments:file", args=[assignment.pk])
+    )
+    bundle = json.loads(downloaded.content)
+    assert [r["reason"] for r in bundle["recusals"]] == ["配偶在该单位任职"]
+    assert rule.verify(bundle) == []
+
+
+def test_nobody_else_may_recuse_an_inspector(demo: DemoSummary) -> None:
+    user = User.objects.get(username="lucheng-inspector")
+    member = (
+        TeamMember.objects.filter(
+            visit__members__inspector=user.inspector, visit__assignment__plan__region__code="140406"
+        )
+        .exclude(inspector=user.inspector)
+        .first()
+    )
+
+    response = client_for(user.username).post(
+        reverse("assignments:recuse", args=[member.pk]), {"reason": "想换人"}
+    )
+
+    assert response.status_code == 403
+
+
+def test_the_task_sheet_is_a_word_document_with_entity_team_and_items(demo: DemoSummary) -> None:
+    visit = Visit.objects.filter(assignment__plan__region__code="140406").first()
+
+    response = client_for("lucheng-coordinator").get(reverse("assignments:sheet", args=[visit.pk]))
+
+    document = Document(BytesIO(response.content))
+    text = "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert visit.entity.uscc in text
+    for member in visit.members.select_related("inspector"):
+        assert member.inspector.name in text
+    for task in visit.tasks.all():
+        assert task.items[0] in text
+
+
+def test_anyone_may_download_the_verifier_which_is_the_rule_itself(db: None) -> None:
+    response = Client().get(reverse("assignments:verifier"))
+
+    assert response.content == Path(rule.__file__).read_bytes()
