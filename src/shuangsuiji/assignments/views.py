@@ -141,9 +141,12 @@ def recuse(request: HttpRequest, member_id: int) -> HttpResponse:
         raise PermissionDenied("只有本人、其部门管理员或协调员可以登记回避")
     try:
         recusal = record_recusal(member, reason=request.POST.get("reason", ""), actor=request.user)
-        messages.success(request, f"已登记回避，由 {recusal.replacement} 替补")
     except AssignStepError as error:
         messages.error(request, str(error))
+        return redirect("assignments:visit", pk=visit.pk)
+    messages.success(request, f"已登记回避（{visit.code}），由 {recusal.replacement} 替补")
+    if getattr(request.user, "inspector_id", None) == recusal.inspector_id:
+        return redirect("assignments:mine")  # no longer on the team, so no longer shown it
     return redirect("assignments:visit", pk=visit.pk)
 
 
