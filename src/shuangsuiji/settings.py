@@ -139,6 +139,10 @@ if DEBUG:
 # Exclusions decided before a draw's population is frozen (0 = off); see draws.services.
 DRAW_YEARLY_CAP = env_int("DRAW_YEARLY_CAP", 0)
 DRAW_COOLDOWN_MONTHS = env_int("DRAW_COOLDOWN_MONTHS", 0)
+ASSIGN_MIN_TEAM = env_int("ASSIGN_MIN_TEAM", 2)
+ASSIGN_CAP = env_int("ASSIGN_CAP", 0)
+ASSIGN_ROTATION = env_bool("ASSIGN_ROTATION", True)
+ASSIGN_VISIT_LIMIT = env_int("ASSIGN_VISIT_LIMIT", 1)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

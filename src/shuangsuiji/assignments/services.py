@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +25,16 @@ from shuangsuiji.core import draw as draw_rule
 from shuangsuiji.directory.models import CheckItem, Conflict, Department, Entity, Inspector
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.plans.models import Plan, PlanTask
+
+
+def configured_rules() -> rule.Rules:
+    """The team rules from settings (docs/configuration.md)."""
+    return rule.Rules(
+        min_team=settings.ASSIGN_MIN_TEAM,
+        cap=settings.ASSIGN_CAP or None,
+        rotation=settings.ASSIGN_ROTATION,
+        visit_limit=settings.ASSIGN_VISIT_LIMIT,
+    )
 
 
 class AssignStepError(ValueError):
@@ -83,7 +94,7 @@ def gather_inputs(plan: Plan) -> Inputs:
                 "lead": task.lead_department.name,
                 "partners": sorted(d.name for d in partners),
                 "qualifications": _qualifications(task, [task.lead_department, *partners]),
-                "team_size": rule.Rules().min_team,
+                "team_size": settings.ASSIGN_MIN_TEAM,
                 "selected": effective_selection(current.bundle),
             }
         )
@@ -169,14 +180,15 @@ def _last_visits(codes: set[str], plan: Plan) -> list[dict[str, str]]:
 def preview(plan: Plan) -> dict[str, Any]:
     """What assigning now would do: visits before and after merging, shortfalls, caps."""
     inputs = gather_inputs(plan)
+    rules = configured_rules()
     freeze = rule.freeze_assignment(
-        "preview", rule.Rules(), inputs.tasks, inputs.inspectors, inputs.conflicts, inputs.history
+        "preview", rules, inputs.tasks, inputs.inspectors, inputs.conflicts, inputs.history
     )
-    visits = rule.merge_visits(freeze["tasks"])
+    visits = rule.merge_visits(freeze["tasks"], rules.min_team)
     pool = rule.Pool.from_freeze(freeze)
     return {
         "inputs": inputs,
-        "report": rule.merge_report(freeze["tasks"], visits, rule.Rules().visit_limit),
+        "report": rule.merge_report(freeze["tasks"], visits, rules.visit_limit),
         "shortfalls": rule.shortfalls(pool, visits) if visits else [],
         "caps": rule.caps(pool, visits) if visits else {},
         "usable": {d: len(p) for d, p in sorted(pool.usable(visits).items())},
@@ -205,13 +217,13 @@ def freeze_assignment(
     assignment_id = f"{locked.region.code}-{locked.year}-P{locked.pk}-A{number}"
     freeze = rule.freeze_assignment(
         assignment_id,
-        rule.Rules(),
+        configured_rules(),
         inputs.tasks,
         inputs.inspectors,
         inputs.conflicts,
         inputs.history,
     )
-    visits = rule.merge_visits(freeze["tasks"])
+    visits = rule.merge_visits(freeze["tasks"], freeze["rules"]["min_team"])
     problems = rule.shortfalls(rule.Pool.from_freeze(freeze), visits)
     if problems:
         raise AssignStepError("执法人员不足，无法分派：" + "；".join(problems))
@@ -359,8 +371,8 @@ def department_loads(assignment: Assignment) -> list[dict[str, Any]]:
         for m in team:
             counts[m["inspector"]] += 1
     published = assignment.bundle["loads"]
-    usable = rule.Pool.from_freeze(assignment.bundle).usable(
-        [rule.visit_from_dict(v) for v in assignment.bundle["visits"]]
+    usable = rule.Pool.from_freeze(assignment.bundle).usable_for_records(
+        assignment.bundle["visits"]
     )
     for department, people in usable.items():
         loads[department] = [counts.get(i, 0) for i in people]

@@ -207,7 +207,11 @@ def freeze_assignment(
         "rules": rules.as_dict(),
         "tasks": _sorted_rows(
             (
-                {**t, "selected": sorted(set(t["selected"])), "partners": sorted(t["partners"])}
+                {
+                    **t,
+                    "selected": sorted(set(t["selected"])),
+                    "partners": sorted(t.get("partners", ())),
+                }
                 for t in tasks
             ),
             "task",
@@ -249,7 +253,7 @@ class Pool:
     units: Mapping[str, str]
     rules: Rules
     quals: dict[str, frozenset[str]] = field(init=False)
-    _usable: tuple[int, dict[str, set[str]]] | None = field(init=False, default=None)
+    _usable: tuple[object, dict[str, set[str]]] | None = field(init=False, default=None)
     _invalid: dict[tuple[str, str], set[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -257,10 +261,16 @@ class Pool:
 
     def usable(self, visits: Sequence[Visit]) -> dict[str, set[str]]:
         """Per department, the active inspectors whose certificate covers at least one of the
-        department's visit windows: the people caps are shared over and teams drawn from."""
-        if self._usable is None or self._usable[0] != id(visits):
-            self._usable = (id(visits), _usable(self, visits))
+        department's visit windows: the people caps are shared over and teams drawn from.
+        Kept for the last list of visits asked about (held, so its identity stays its own)."""
+        if self._usable is None or self._usable[0] is not visits:
+            windows = ((v.departments, v.start, v.end) for v in visits)
+            self._usable = (visits, _usable(self, windows))
         return self._usable[1]
+
+    def usable_for_records(self, visits: Sequence[Mapping[str, Any]]) -> dict[str, set[str]]:
+        """The same for the visits of a bundle, as recorded."""
+        return _usable(self, ((v["departments"], *v["window"]) for v in visits))
 
     def invalid(self, first: str, last: str) -> set[str]:
         """Inspectors whose certificate does not cover the days first–last."""
@@ -321,12 +331,14 @@ def _department_demand(visits: Sequence[Visit]) -> Counter[str]:
     return demand
 
 
-def _usable(pool: Pool, visits: Sequence[Visit]) -> dict[str, set[str]]:
-    """Per department, the inspectors eligible for at least one of its visits' windows."""
+def _usable(pool: Pool, visits: Iterable[tuple[Sequence[str], str, str]]) -> dict[str, set[str]]:
+    """Per department, the inspectors eligible for at least one of its visits' windows, the
+    visits given as (departments, start, end)."""
     windows: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for visit in visits:
-        for department in visit.departments:
-            windows[department].add(_month_bounds(visit.start, visit.end))
+    for departments, start, end in visits:
+        days = _month_bounds(start, end)
+        for department in departments:
+            windows[department].add(days)
     usable: dict[str, set[str]] = defaultdict(set)
     for inspector, person in pool.by_id.items():
         department = person["department"]
@@ -362,15 +374,20 @@ def _qualification_shares(pool: Pool, visits: Sequence[Visit]) -> dict[str, int]
 
 def caps(pool: Pool, visits: Sequence[Visit]) -> dict[str, int]:
     """Visits per inspector allowed, per department: the rules' cap, or else the department's
-    demand shared over its usable inspectors, rounded up, plus the largest share of a
-    qualification its visits need (its holders carry those places too), plus cap_slack."""
+    demand shared over its usable inspectors, rounded up, plus cap_slack, plus for the
+    qualifications its visits need the largest number of those visits per holder in the
+    department (rounded up): its holders may have to carry all of them on top of their share."""
     usable = pool.usable(visits)
-    shares = _qualification_shares(pool, visits)
-    extra: Counter[str] = Counter()
+    need: Counter[tuple[str, str]] = Counter()
     for visit in visits:
         for qualification in visit.qualifications:
             for department in visit.departments:
-                extra[department] = max(extra[department], shares[qualification])
+                need[(department, qualification)] += 1
+    extra: Counter[str] = Counter()
+    for (department, qualification), count in need.items():
+        holders = sum(1 for i in usable.get(department, ()) if qualification in pool.quals[i])
+        if holders:
+            extra[department] = max(extra[department], math.ceil(count / holders))
     result = {}
     for department, demand in sorted(_department_demand(visits).items()):
         people = len(usable.get(department, ()))
@@ -398,6 +415,7 @@ def shortfalls(pool: Pool, visits: Sequence[Visit]) -> list[str]:
         if share == 0
     ]
     problems += _uncovered_qualifications(pool, visits)
+    problems += _unstaffable(pool, visits)
     for department, demand in sorted(_department_demand(visits).items()):
         people = len(usable.get(department, ()))
         capacity = people * limits[department]
@@ -432,6 +450,73 @@ def _uncovered_qualifications(pool: Pool, visits: Sequence[Visit]) -> list[str]:
         f"{'、'.join(departments)}均无持“{qualification}”资格的可用执法人员，{count}次检查无法组队"
         for (qualification, departments), count in sorted(missing.items())
     ]
+
+
+def _personal_bars(pool: Pool, visit: Visit) -> set[str]:
+    """Who may never be on this visit's team because of the entity: declared conflicts, its
+    last visit's team (rotation), its own unit (avoid_own_unit)."""
+    barred = set(pool.conflicts.get(visit.uscc, ()))
+    if pool.rules.rotation:
+        barred |= pool.last_visit.get(visit.uscc, set())
+    unit = pool.units.get(visit.uscc) if pool.rules.avoid_own_unit else None
+    if unit:
+        barred |= {i for i, p in pool.by_id.items() if p.get("unit") == unit}
+    return barred
+
+
+def _barred_for(pool: Pool, visit: Visit) -> set[str]:
+    """The personal bars and everyone whose certificate does not cover the visit's days."""
+    return _personal_bars(pool, visit) | pool.invalid(*_month_bounds(visit.start, visit.end))
+
+
+UNSTAFFABLE_SHOWN = 20
+
+
+def _unstaffable(pool: Pool, visits: Sequence[Visit]) -> list[str]:
+    """Visits no team could staff even with no cap: a department with nobody eligible (all
+    in conflict, on the last visit, or without a valid certificate), a needed qualification no
+    eligible member holds, or fewer eligible people than the team size. Said before the seed,
+    so whether an assignment can be made never depends on the dice (caps aside)."""
+    usable = pool.usable(visits)
+    eligible: dict[tuple[str, tuple[str, str]], set[str]] = {}
+    holders: dict[tuple[str, tuple[str, str], str], set[str]] = {}
+
+    def free(people: set[str], personal: set[str]) -> int:
+        return len(people) - (len(personal & people) if personal else 0)
+
+    problems = []
+    for visit in visits:
+        days = _month_bounds(visit.start, visit.end)
+        personal = _personal_bars(pool, visit)
+        counts = {}
+        for department in visit.departments:
+            if (department, days) not in eligible:
+                people = usable.get(department, set()) - pool.invalid(*days)
+                eligible[(department, days)] = people
+            counts[department] = free(eligible[(department, days)], personal)
+        empty = [d for d in visit.departments if not counts[d]]
+        if empty:
+            problems.append(f"检查 {visit.id}：{'、'.join(empty)}没有可分派的执法人员")
+            continue
+        for qualification in visit.qualifications:
+            held = 0
+            for department in visit.departments:
+                key = (department, days, qualification)
+                if key not in holders:
+                    people = eligible[(department, days)]
+                    holders[key] = {i for i in people if qualification in pool.quals[i]}
+                held += free(holders[key], personal)
+            if not held:
+                problems.append(f"检查 {visit.id}：没有可分派的执法人员持有“{qualification}”资格")
+        if sum(counts.values()) < visit.team_size:
+            problems.append(
+                f"检查 {visit.id}：需{visit.team_size}名执法人员，"
+                f"可分派的只有{sum(counts.values())}名"
+            )
+    if len(problems) > UNSTAFFABLE_SHOWN:
+        more = f"等共{len(problems)}处（均因回避、轮换或执法证有效期）"
+        problems = [*problems[:UNSTAFFABLE_SHOWN], more]
+    return problems
 
 
 # --- the fill ------------------------------------------------------------------------------
@@ -545,22 +630,17 @@ def _pick(
     slot: Slot,
     taken: set[str],
     key: Sequence[str],
+    wanted: frozenset[str] = frozenset(),
 ) -> str:
-    """The slot's candidate: eligible, not on the team, under the cap, holding the slot's
-    qualification; of those, the least loaded; of those (sorted by id), the one at
+    """The slot's candidate: eligible, not on the team, under the cap, holding the wanted
+    qualifications; of those, the least loaded; of those (sorted by id), the one at
     SHA-256(spec, *key) mod their number."""
-    barred = taken | pool.conflicts.get(visit.uscc, set())
-    if pool.rules.rotation:
-        barred |= pool.last_visit.get(visit.uscc, set())
-    barred |= pool.invalid(*_month_bounds(visit.start, visit.end))
-    unit = pool.units.get(visit.uscc) if pool.rules.avoid_own_unit else None
-    if unit:
-        barred |= {i for i, p in pool.by_id.items() if p.get("unit") == unit}
-    wanted, quals = slot.qualification, pool.quals
-    accept = None if wanted is None else (lambda inspector: wanted in quals[inspector])
+    barred = taken | _barred_for(pool, visit)
+    quals = pool.quals
+    accept = None if not wanted else (lambda inspector: wanted <= quals[inspector])
     found = loads.candidates(slot.departments, barred, accept)
     if not found:
-        need = f"持“{wanted}”资格的" if wanted else ""
+        need = f"持“{'、'.join(sorted(wanted))}”资格的" if wanted else ""
         raise AssignError(
             f"检查 {visit.id} 的第{slot.number}个岗位（{'、'.join(slot.departments)}）没有"
             f"{need}可分派的执法人员：均已回避、执法证无效、不在岗或已达每人上限"
@@ -575,9 +655,9 @@ def staff(pool: Pool, loads: Loads, visit: Visit, seed: str) -> list[dict[str, A
     taken: set[str] = set()
 
     def fill(slot: Slot) -> None:
-        inspector = _pick(
-            pool, loads, visit, slot, taken, ("slot", seed, visit.id, str(slot.number))
-        )
+        wanted = frozenset((slot.qualification,)) if slot.qualification else frozenset()
+        key = ("slot", seed, visit.id, str(slot.number))
+        inspector = _pick(pool, loads, visit, slot, taken, key, wanted)
         taken.add(inspector)
         loads.move(inspector, 1)
         team.append(
@@ -636,7 +716,7 @@ def load_report(visits: Sequence[Mapping[str, Any]], freeze: Mapping[str, Any]) 
     loads: Counter[str] = Counter()
     for visit in visits:
         loads.update(m["inspector"] for m in visit["team"])
-    usable = Pool.from_freeze(freeze).usable([visit_from_dict(v) for v in visits])
+    usable = Pool.from_freeze(freeze).usable_for_records(visits)
     report = {}
     for department, people in sorted(usable.items()):
         counts = [loads[i] for i in people]
@@ -705,15 +785,20 @@ def _replacement(
     """Barred: everyone on the team and everyone recused from this visit before."""
     earlier = {r["inspector"] for r in bundle.get("recusals", []) if r["visit"] == visit["id"]}
     taken = {m["inspector"] for m in team} | earlier
+    slot = _slot_of(member)
+    remaining = [pool.quals.get(m["inspector"], frozenset()) for m in team if m is not member]
+    wanted = {q for q in visit["qualifications"] if not any(q in held for held in remaining)}
+    if slot.qualification:
+        wanted.add(slot.qualification)
     key = ("recusal", bundle["seed"], visit["id"], str(member["slot"]), str(number))
-    return _pick(pool, loads, visit_from_dict(visit), _slot_of(member), taken, key)
+    return _pick(pool, loads, visit_from_dict(visit), slot, taken, key, frozenset(wanted))
 
 
 def _replay(
     bundle: Mapping[str, Any], pool: Pool, recusals: Sequence[Mapping[str, Any]]
 ) -> tuple[dict[str, list[dict[str, Any]]], Loads]:
     """Teams and loads after the given recusals, applied in order."""
-    loads = Loads(pool.usable([visit_from_dict(v) for v in bundle["visits"]]), bundle["caps"])
+    loads = Loads(pool.usable_for_records(bundle["visits"]), bundle["caps"])
     teams = {v["id"]: [dict(m) for m in v["team"]] for v in bundle["visits"]}
     for team in teams.values():
         for member in team:
@@ -790,6 +875,11 @@ def verify(bundle: Mapping[str, Any]) -> list[str]:
     if bundle.get("caps") != expected["caps"]:
         return [f"每人上限不符：记录为 {bundle.get('caps')}，应为 {expected['caps']}"]
     problems = _compare_visits(bundle.get("visits", []), expected["visits"], freeze)
+    if not problems and bundle.get("report") != expected["report"]:
+        problems = [f"合并统计不符：记录为 {bundle.get('report')}，应为 {expected['report']}"]
+    loads = load_report(expected["visits"], freeze)
+    if not problems and bundle.get("loads") != loads:
+        problems = [f"工作量统计不符：记录为 {bundle.get('loads')}，应为 {loads}"]
     return problems or _check_recusals(bundle, freeze)
 
 
