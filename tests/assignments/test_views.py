@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from pypdf import PdfReader
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
@@ -108,20 +109,33 @@ def test_nobody_else_may_recuse_an_inspector(demo: DemoSummary) -> None:
     assert response.status_code == 403
 
 
-def test_the_task_sheet_is_a_word_document_with_entity_team_and_items(demo: DemoSummary) -> None:
-    visit = Visit.objects.filter(assignment__plan__region__code="140406").first()
-
-    response = client_for("lucheng-coordinator").get(reverse("assignments:sheet", args=[visit.pk]))
-
+def sheet_text(visit: Visit, kind: str) -> str:
+    response = client_for("lucheng-coordinator").get(
+        reverse("assignments:sheet", args=[visit.pk, kind])
+    )
+    assert response.status_code == 200
+    if kind == "pdf":
+        pages = PdfReader(BytesIO(response.content)).pages
+        # pypdf reads fpdf2's two-byte CID text with a NUL before each character
+        text = "".join(page.extract_text() for page in pages).replace("\x00", "")
+        return "".join(text.split())  # table cells wrap long items over lines
     document = Document(BytesIO(response.content))
-    text = "\n".join(
+    return "\n".join(
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_the_task_sheet_names_entity_team_and_items(demo: DemoSummary, kind: str) -> None:
+    visit = Visit.objects.filter(assignment__plan__region__code="140406").first()
+
+    text = sheet_text(visit, kind)
+
     assert visit.entity.uscc in text
     for member in visit.members.select_related("inspector"):
         assert member.inspector.name in text
     for task in visit.tasks.all():
-        assert task.items[0] in text
+        assert "".join(task.items[0].split()) in text
 
 
 def test_anyone_may_download_the_verifier_which_is_the_rule_itself(db: None) -> None:

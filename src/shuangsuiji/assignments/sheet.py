@@ -1,72 +1,150 @@
-"""The printable 检查任务单 of a joint visit: team, entity, tasks, items and legal basis."""
+"""The printable 检查任务单 of a joint visit — team, entity, tasks, items and legal basis — as
+.docx (python-docx) or PDF (fpdf2 with a CJK font from the system or PDF_FONT)."""
 
+from dataclasses import dataclass, field
 from io import BytesIO
+from pathlib import Path
 
+from django.conf import settings
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from shuangsuiji.assignments.models import Visit
 
-FONT = "SimSun"
+DOCX_FONT = "SimSun"
+TITLE = "部门联合“双随机、一公开”抽查检查任务单"
+NOTICE = (
+    "检查人员应出示执法证件，与检查对象存在利害关系的应当回避。"
+    "检查结果将依法通过国家企业信用信息公示系统向社会公示。"
+)
+SIGNATURES = "检查人员签名：＿＿＿＿＿＿    检查对象签字（盖章）：＿＿＿＿＿＿    日期：＿＿＿＿"
+# (path, index in a font collection): Simplified Chinese faces of common Debian font packages.
+SYSTEM_FONTS = [
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+]
 
 
-def task_sheet(visit: Visit, items: list[dict[str, str]]) -> bytes:
-    """A one-visit .docx that the team carries and the entity signs."""
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = FONT  # type: ignore[attr-defined]
-    style.font.size = Pt(11)  # type: ignore[attr-defined]
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # type: ignore[union-attr]
-    plan = visit.assignment.plan
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("部门联合“双随机、一公开”抽查检查任务单")
-    run.bold, run.font.size = True, Pt(16)
-    document.add_paragraph(f"计划：{plan.title}")
-    document.add_paragraph(f"检查编号：{visit.code}    分派编号：{visit.assignment.assignment_id}")
+class NoChineseFont(RuntimeError):
+    """No font with Chinese glyphs to draw a PDF with."""
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Sheet:
+    lines: list[str]
+    tables: list[Table]
+
+
+def sheet_content(visit: Visit, items: list[dict[str, str]]) -> Sheet:
+    """What the task sheet says, whatever the format."""
     entity = visit.entity
-    _table(
-        document,
-        ["检查对象", "统一社会信用代码", "住所", "检查时间"],
-        [[entity.name, entity.uscc, entity.address, f"{visit.window_start} 至 {visit.window_end}"]],
-    )
-    document.add_paragraph("检查组")
     members = visit.members.select_related("inspector", "department").order_by("slot")
-    _table(
-        document,
-        ["角色", "姓名", "所属部门", "执法证号"],
-        [
-            [m.role, m.inspector.name, m.department.short_name, m.inspector.certificate_no]
-            for m in members
+    window = f"{visit.window_start} 至 {visit.window_end}"
+    return Sheet(
+        lines=[
+            f"计划：{visit.assignment.plan.title}",
+            f"检查编号：{visit.code}    分派编号：{visit.assignment.assignment_id}",
+        ],
+        tables=[
+            Table(
+                "检查对象",
+                ["名称", "统一社会信用代码", "住所", "检查时间"],
+                [[entity.name, entity.uscc, entity.address, window]],
+            ),
+            Table(
+                "检查组",
+                ["角色", "姓名", "所属部门", "执法证号"],
+                [
+                    [m.role, m.inspector.name, m.department.short_name, m.inspector.certificate_no]
+                    for m in members
+                ],
+            ),
+            Table(
+                "检查事项",
+                ["抽查任务", "检查事项", "部门", "检查方式", "检查依据"],
+                [[i["task"], i["name"], i["department"], i["method"], i["basis"]] for i in items],
+            ),
         ],
     )
-    document.add_paragraph("检查事项")
-    _table(
-        document,
-        ["抽查任务", "检查事项", "部门", "检查方式", "检查依据"],
-        [[i["task"], i["name"], i["department"], i["method"], i["basis"]] for i in items],
-    )
-    document.add_paragraph(
-        "检查人员应出示执法证件，与检查对象存在利害关系的应当回避。"
-        "检查结果将依法通过国家企业信用信息公示系统向社会公示。"
-    )
-    document.add_paragraph(
-        "检查人员签名：＿＿＿＿＿＿    检查对象签字（盖章）：＿＿＿＿＿＿    日期：＿＿＿＿"
-    )
+
+
+def task_sheet_docx(sheet: Sheet) -> bytes:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = DOCX_FONT  # type: ignore[attr-defined]
+    style.font.size = Pt(11)  # type: ignore[attr-defined]
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)  # type: ignore[union-attr]
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(TITLE)
+    run.bold, run.font.size = True, Pt(16)
+    for line in sheet.lines:
+        document.add_paragraph(line)
+    for table in sheet.tables:
+        document.add_paragraph(table.title)
+        grid = document.add_table(rows=1, cols=len(table.header))
+        grid.style = "Table Grid"
+        for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+            cell.text = text
+            cell.paragraphs[0].runs[0].bold = True
+        for row in table.rows:
+            for cell, text in zip(grid.add_row().cells, row, strict=True):
+                cell.text = str(text or "")
+    document.add_paragraph(NOTICE)
+    document.add_paragraph(SIGNATURES)
     output = BytesIO()
     document.save(output)
     return output.getvalue()
 
 
-def _table(document: object, header: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = str(text or "")
+def chinese_font() -> tuple[str, int]:
+    """PDF_FONT (a .ttf/.otf/.ttc path, optionally "path#index"), or the first system font."""
+    if settings.PDF_FONT:
+        path, _, index = settings.PDF_FONT.partition("#")
+        if not Path(path).is_file():
+            raise NoChineseFont(f"PDF_FONT 指定的字体文件不存在：{path}")
+        return path, int(index or 0)
+    for path, index in SYSTEM_FONTS:
+        if Path(path).is_file():
+            return path, index
+    raise NoChineseFont("未找到中文字体：请安装 fonts-noto-cjk，或用 PDF_FONT 指定字体文件")
+
+
+def task_sheet_pdf(sheet: Sheet) -> bytes:
+    path, index = chinese_font()
+    pdf = FPDF(format="A4")
+    pdf.set_title(TITLE)
+    pdf.add_page()
+    for style in ("", "B"):  # the same face for headings: CJK collections rarely pair a bold
+        pdf.add_font("cjk", style, path, collection_font_number=index)
+    pdf.set_font("cjk", size=16)
+    pdf.multi_cell(0, 10, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=10.5)
+    for line in sheet.lines:
+        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    for table in sheet.tables:
+        pdf.ln(2)
+        pdf.multi_cell(0, 7, table.title, new_x="LMARGIN", new_y="NEXT")
+        with pdf.table(headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235))) as grid:
+            for row in [table.header, *table.rows]:
+                cells = grid.row()
+                for text in row:
+                    cells.cell(str(text or ""))
+    pdf.ln(3)
+    pdf.multi_cell(0, 7, NOTICE, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.multi_cell(0, 7, SIGNATURES, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
