@@ -165,3 +165,21 @@ def test_a_redo_is_linked_and_its_own_plans_first_try_is_not_a_last_visit(
     assert redo.bundle["supersedes"] == first.assignment_id
     assert Visit.objects.filter(assignment=first).count() == redo.visits.count()
     assert rule.verify(redo.bundle) == []
+
+
+def test_a_tasks_own_team_size_and_a_non_joint_task_shape_its_visits(drawn: DemoSummary) -> None:
+    plan = Plan.objects.get(region__code="140502")
+    joint = plan.tasks.filter(partner_departments__isnull=False, draws__state="drawn").first()
+    joint.team_size, joint.joint_inspection = 3, False
+    joint.save(update_fields=["team_size", "joint_inspection"])
+
+    task = next(t for t in gather_inputs(plan).tasks if t["name"] == joint.name)
+    assignment = complete_assignment(
+        freeze_assignment(plan), public_value="5 5 2", public_source="联席会议"
+    )
+
+    assert (task["team_size"], task["partners"]) == (3, [])
+    own = [v for v in assignment.bundle["visits"] if v["tasks"] == [task["task"]]]
+    assert own
+    assert all(len(v["team"]) >= 3 for v in own)
+    assert all(v["departments"] == [joint.lead_department.name] for v in own)

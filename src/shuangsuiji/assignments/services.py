@@ -83,7 +83,11 @@ def gather_inputs(plan: Plan) -> Inputs:
         if current is None or current.bundle is None:
             inputs.skipped.append(f"{label}：尚未完成第一次随机抽取")
             continue
-        partners = [d for d in task.partner_departments.all() if d.pk != task.lead_department_id]
+        partners = [
+            d
+            for d in task.partner_departments.all()
+            if d.pk != task.lead_department_id and task.joint_inspection
+        ]
         departments |= {task.lead_department_id, *(d.pk for d in partners)}
         inputs.tasks.append(
             {
@@ -94,7 +98,7 @@ def gather_inputs(plan: Plan) -> Inputs:
                 "lead": task.lead_department.name,
                 "partners": sorted(d.name for d in partners),
                 "qualifications": _qualifications(task, [task.lead_department, *partners]),
-                "team_size": settings.ASSIGN_MIN_TEAM,
+                "team_size": max(task.team_size or 0, settings.ASSIGN_MIN_TEAM),
                 "selected": effective_selection(current.bundle),
             }
         )

@@ -82,6 +82,17 @@ class PlanTask(models.Model):
     mode_text = models.CharField("抽查检查模式", max_length=50, blank=True)
     mode_pairs = models.JSONField("抽查/检查层级", default=list, blank=True)
     note = models.TextField("备注", blank=True)
+    team_size = models.PositiveSmallIntegerField(
+        "每组执法人员数",
+        null=True,
+        blank=True,
+        help_text="留空为默认（ASSIGN_MIN_TEAM，至少2人）；联合检查会按参加部门数自动增加",
+    )
+    joint_inspection = models.BooleanField(
+        "联合检查",
+        default=True,
+        help_text="是：每个配合部门至少派1人；否：配合部门只提供名单，检查组来自发起部门",
+    )
     scope_categories = models.ManyToManyField(
         "directory.ScopeCategory",
         verbose_name="检查对象类别",
