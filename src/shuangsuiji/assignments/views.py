@@ -197,7 +197,9 @@ def assignment_file(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _visible(request, pk)
     if not assignment.bundle:
         return HttpResponse("尚未分派", status=404)
-    content = json.dumps(bundle_with_recusals(assignment), ensure_ascii=False, indent=1)
+    content = json.dumps(
+        bundle_with_recusals(assignment), ensure_ascii=False, separators=(",", ":")
+    )
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{assignment.assignment_id}-assignment.json"'

@@ -331,6 +331,18 @@ def _department_demand(visits: Sequence[Visit]) -> Counter[str]:
     return demand
 
 
+def _department_reach(visits: Sequence[Visit]) -> Counter[str]:
+    """Team places each department may be asked to fill at the most: its own place on every
+    visit it takes part in, plus every place open to all the visit's departments (up to the
+    team size, and one per qualification)."""
+    reach: Counter[str] = Counter()
+    for visit in visits:
+        open_places = visit.team_size - len(visit.departments) + len(visit.qualifications)
+        for department in visit.departments:
+            reach[department] += 1 + open_places
+    return reach
+
+
 def _usable(pool: Pool, visits: Iterable[tuple[Sequence[str], str, str]]) -> dict[str, set[str]]:
     """Per department, the inspectors eligible for at least one of its visits' windows, the
     visits given as (departments, start, end)."""
@@ -373,8 +385,9 @@ def _qualification_shares(pool: Pool, visits: Sequence[Visit]) -> dict[str, int]
 
 
 def caps(pool: Pool, visits: Sequence[Visit]) -> dict[str, int]:
-    """Visits per inspector allowed, per department: the rules' cap, or else the department's
-    demand shared over its usable inspectors, rounded up, plus cap_slack, plus for the
+    """Visits per inspector allowed, per department: the rules' cap, or else the most places
+    the department may be asked to fill shared over its usable inspectors, rounded up, plus
+    cap_slack, plus for the
     qualifications its visits need the largest number of those visits per holder in the
     department (rounded up): its holders may have to carry all of them on top of their share."""
     usable = pool.usable(visits)
@@ -389,7 +402,7 @@ def caps(pool: Pool, visits: Sequence[Visit]) -> dict[str, int]:
         if holders:
             extra[department] = max(extra[department], math.ceil(count / holders))
     result = {}
-    for department, demand in sorted(_department_demand(visits).items()):
+    for department, demand in sorted(_department_reach(visits).items()):
         people = len(usable.get(department, ()))
         if pool.rules.cap is not None:
             result[department] = pool.rules.cap
@@ -559,10 +572,14 @@ class Loads:
                 self.department[inspector] = department
 
     def candidates(
-        self, departments: Sequence[str], barred: set[str], accept: Callable[[str], bool] | None
+        self,
+        departments: Sequence[str],
+        barred: set[str],
+        taken: set[str],
+        accept: Callable[[str], bool] | None,
     ) -> list[str]:
-        """The inspectors of the departments, not barred and accepted, under their cap, at the
-        lowest load any of them has; sorted by id."""
+        """The inspectors of the departments, neither barred nor taken and accepted, under
+        their cap, at the lowest load any of them has; sorted by id."""
         levels, limits, floors = self.levels, self.limits, self.floor
         tops = {d: min(len(levels.get(d, ())), limits.get(d, 0)) for d in departments}
         for d in departments:
@@ -575,7 +592,8 @@ class Loads:
         top = max(tops.values(), default=0)
         while load < top:
             parts = [levels[d][load] for d in departments if load < tops[d]]
-            if len(parts) == 1 and accept is None and barred.isdisjoint(parts[0]):
+            clear = accept is None and len(parts) == 1
+            if clear and barred.isdisjoint(parts[0]) and taken.isdisjoint(parts[0]):
                 if parts[0]:
                     return parts[0]
             else:
@@ -583,7 +601,7 @@ class Loads:
                     i
                     for part in parts
                     for i in part
-                    if i not in barred and (accept is None or accept(i))
+                    if i not in barred and i not in taken and (accept is None or accept(i))
                 ]
                 if found:
                     return sorted(found) if len(parts) > 1 else found
@@ -631,14 +649,17 @@ def _pick(
     taken: set[str],
     key: Sequence[str],
     wanted: frozenset[str] = frozenset(),
+    barred: set[str] | None = None,
 ) -> str:
-    """The slot's candidate: eligible, not on the team, under the cap, holding the wanted
-    qualifications; of those, the least loaded; of those (sorted by id), the one at
-    SHA-256(spec, *key) mod their number."""
-    barred = taken | _barred_for(pool, visit)
+    """The slot's candidate: eligible (`barred`: the visit's bars, computed once per visit by
+    the caller or here), not on the team, under the cap, holding the wanted qualifications;
+    of those, the least loaded; of those (sorted by id), the one at SHA-256(spec, *key) mod
+    their number."""
+    if barred is None:
+        barred = _barred_for(pool, visit)
     quals = pool.quals
     accept = None if not wanted else (lambda inspector: wanted <= quals[inspector])
-    found = loads.candidates(slot.departments, barred, accept)
+    found = loads.candidates(slot.departments, barred, taken, accept)
     if not found:
         need = f"持“{'、'.join(sorted(wanted))}”资格的" if wanted else ""
         raise AssignError(
@@ -653,11 +674,12 @@ def staff(pool: Pool, loads: Loads, visit: Visit, seed: str) -> list[dict[str, A
     its team size; each pick raises that inspector's load."""
     team: list[dict[str, Any]] = []
     taken: set[str] = set()
+    barred = _barred_for(pool, visit)
 
     def fill(slot: Slot) -> None:
         wanted = frozenset((slot.qualification,)) if slot.qualification else frozenset()
         key = ("slot", seed, visit.id, str(slot.number))
-        inspector = _pick(pool, loads, visit, slot, taken, key, wanted)
+        inspector = _pick(pool, loads, visit, slot, taken, key, wanted, barred)
         taken.add(inspector)
         loads.move(inspector, 1)
         team.append(
@@ -735,20 +757,39 @@ def load_report(visits: Sequence[Mapping[str, Any]], freeze: Mapping[str, Any]) 
 def recuse(bundle: Mapping[str, Any], visit_id: str, inspector: str, reason: str) -> dict[str, Any]:
     """The recusal record: the inspector leaves the visit and the slot's next candidate, by
     the same rule over the loads after every earlier recusal, takes the place."""
+    pool = Pool.from_freeze(_frozen_part(bundle))
+    earlier = bundle.get("recusals", [])
+    teams, loads = _replay(bundle, pool, earlier)
+    return _next_recusal(pool, loads, teams, bundle, earlier, visit_id, inspector, reason)
+
+
+def _frozen_part(bundle: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: bundle[k] for k in (*FROZEN_KEYS, "units") if k in bundle}
+
+
+def _next_recusal(
+    pool: Pool,
+    loads: Loads,
+    teams: Mapping[str, list[dict[str, Any]]],
+    bundle: Mapping[str, Any],
+    earlier: Sequence[Mapping[str, Any]],
+    visit_id: str,
+    inspector: str,
+    reason: str,
+) -> dict[str, Any]:
+    """Recusal number len(earlier) + 1, given the teams and loads after the earlier ones."""
     if not reason.strip():
         raise AssignError("回避须说明事由")
-    freeze = {k: bundle[k] for k in (*FROZEN_KEYS, "units") if k in bundle}
-    pool = Pool.from_freeze(freeze)
-    visits = {v["id"]: v for v in bundle["visits"]}
-    if visit_id not in visits:
+    visit = next((v for v in bundle["visits"] if v["id"] == visit_id), None)
+    if visit is None:
         raise AssignError(f"没有编号为 {visit_id} 的检查")
-    teams, loads = _replay(bundle, pool, bundle.get("recusals", []))
     team = teams[visit_id]
     member = next((m for m in team if m["inspector"] == inspector), None)
     if member is None:
         raise AssignError(f"执法人员 {inspector} 不在检查 {visit_id} 的检查组中")
-    number = len(bundle.get("recusals", [])) + 1
-    replacement = _replacement(pool, loads, visits[visit_id], team, member, bundle, number)
+    number = len(earlier) + 1
+    before = {r["inspector"] for r in earlier if r["visit"] == visit_id}
+    replacement = _replacement(pool, loads, visit, team, member, before, bundle["seed"], number)
     return {
         "number": number,
         "visit": visit_id,
@@ -779,18 +820,19 @@ def _replacement(
     visit: Mapping[str, Any],
     team: Sequence[Mapping[str, Any]],
     member: Mapping[str, Any],
-    bundle: Mapping[str, Any],
+    recused_before: set[str],
+    seed: str,
     number: int,
 ) -> str:
-    """Barred: everyone on the team and everyone recused from this visit before."""
-    earlier = {r["inspector"] for r in bundle.get("recusals", []) if r["visit"] == visit["id"]}
-    taken = {m["inspector"] for m in team} | earlier
+    """Barred: everyone on the team and everyone recused from this visit before. Wanted: the
+    slot's qualification and any the team would lose."""
+    taken = {m["inspector"] for m in team} | recused_before
     slot = _slot_of(member)
     remaining = [pool.quals.get(m["inspector"], frozenset()) for m in team if m is not member]
     wanted = {q for q in visit["qualifications"] if not any(q in held for held in remaining)}
     if slot.qualification:
         wanted.add(slot.qualification)
-    key = ("recusal", bundle["seed"], visit["id"], str(member["slot"]), str(number))
+    key = ("recusal", seed, visit["id"], str(member["slot"]), str(number))
     return _pick(pool, loads, visit_from_dict(visit), slot, taken, key, frozenset(wanted))
 
 
@@ -805,20 +847,25 @@ def _replay(
             if member["inspector"] in loads.count:
                 loads.move(member["inspector"], 1)
     for recusal in recusals:
-        team = teams[recusal["visit"]]
-        for member in team:
-            if member["inspector"] == recusal["inspector"]:
-                loads.move(member["inspector"], -1)
-                member["inspector"] = recusal["replacement"]
-                member["department"] = loads.department[recusal["replacement"]]
-                loads.move(recusal["replacement"], 1)
+        _apply(teams, loads, recusal)
     return teams, loads
+
+
+def _apply(
+    teams: Mapping[str, list[dict[str, Any]]], loads: Loads, recusal: Mapping[str, Any]
+) -> None:
+    """The replacement takes the recused inspector's place and one visit of load."""
+    for member in teams[recusal["visit"]]:
+        if member["inspector"] == recusal["inspector"]:
+            loads.move(member["inspector"], -1)
+            member["inspector"] = recusal["replacement"]
+            member["department"] = loads.department[recusal["replacement"]]
+            loads.move(recusal["replacement"], 1)
 
 
 def current_teams(bundle: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Each visit's team after all recorded recusals."""
-    freeze = {k: bundle[k] for k in (*FROZEN_KEYS, "units") if k in bundle}
-    return _replay(bundle, Pool.from_freeze(freeze), bundle.get("recusals", []))[0]
+    return _replay(bundle, Pool.from_freeze(_frozen_part(bundle)), bundle.get("recusals", []))[0]
 
 
 # --- the bundle and its verification -------------------------------------------------------
@@ -914,11 +961,24 @@ def _compare_visits(
 
 
 def _check_recusals(bundle: Mapping[str, Any], freeze: Mapping[str, Any]) -> list[str]:
+    """Replay the recusals in order, each against the teams and loads the earlier ones left."""
     recusals = bundle.get("recusals", [])
+    if not recusals:
+        return []
+    pool = Pool.from_freeze(freeze)
+    teams, loads = _replay(bundle, pool, [])
     for number, recusal in enumerate(recusals, start=1):
-        earlier = {**bundle, "recusals": recusals[: number - 1]}
         try:
-            want = recuse(earlier, recusal["visit"], recusal["inspector"], recusal["reason"])
+            want = _next_recusal(
+                pool,
+                loads,
+                teams,
+                bundle,
+                recusals[: number - 1],
+                recusal["visit"],
+                recusal["inspector"],
+                recusal["reason"],
+            )
         except (AssignError, KeyError) as error:
             return [f"第{number}次回避无效：{error}"]
         if want != recusal:
@@ -926,6 +986,7 @@ def _check_recusals(bundle: Mapping[str, Any], freeze: Mapping[str, Any]) -> lis
                 f"第{number}次回避的替补应为 {want['replacement']}，记录为 "
                 f"{recusal.get('replacement')}"
             ]
+        _apply(teams, loads, recusal)
     return []
 
 

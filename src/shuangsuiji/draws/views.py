@@ -110,7 +110,7 @@ def draw_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """bundle.json and population.csv of a drawn draw, for anyone who may see it to verify."""
     draw = _visible(request, pk)
     if name == "bundle.json" and draw.bundle:
-        content = json.dumps(draw.bundle, ensure_ascii=False, indent=1)
+        content = json.dumps(draw.bundle, ensure_ascii=False, separators=(",", ":"))
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
     elif name == "population.csv":
         response = HttpResponse(draw.population_csv, content_type="text/csv; charset=utf-8")
