@@ -40,6 +40,7 @@ from shuangsuiji.core.assign import (
 )
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.uscc import make_uscc
+from tests.core import assign_example as example
 from tests.core.assign_checker import check_bundle, violations_for
 
 Bundle = dict[str, Any]
@@ -1225,3 +1226,30 @@ def test_standalone_verifier_runs_without_the_project(honest: Bundle, tmp_path: 
     assert failed.returncode == 1
     assert failed.stdout.startswith(f"FAIL 检查 {honest['visits'][0]['id']} 第1岗位不符")
     assert usage.returncode == 2
+
+
+def test_the_worked_example_of_the_spec() -> None:
+    """docs/draw-spec.md, "Worked example (assignment)": every figure it states."""
+    frozen = freeze_assignment(
+        example.ASSIGNMENT_ID, example.RULES, example.TASKS, example.INSPECTORS, example.CONFLICTS
+    )
+    bundle = run_assignment(frozen, example.CEREMONY)
+
+    assert bundle["pool_digest"] == (
+        "155724bc5933501a4fb443beaa28e693908a4371780a41b23f9228ffddcf7b22"
+    )
+    assert bundle["freeze_digest"] == (
+        "b141f4b2e410a0030e20cf99630a8087956b97889696c7fe56e479d915aac45c"
+    )
+    assert bundle["seed"] == "f7af04f0c3392d911d663d3a0854e5727d5e61f5c36b1218b8594e319f225f97"
+    assert bundle["caps"] == {"区卫健局": 3, "区市场监管局": 5}
+    visits = {v["id"]: v for v in bundle["visits"]}
+    joint = visits[f"{example.A}-202405"]
+    assert (joint["window"], joint["tasks"]) == (["2024-05", "2024-06"], ["EX-T1", "EX-T2"])
+    assert [m["inspector"] for m in joint["team"]] == ["SC02", "WJ01", "SC01"]
+    assert [m["inspector"] for m in visits[f"{example.B}-202403"]["team"]] == [
+        "SC03",
+        "WJ02",
+        "SC01",
+    ]
+    assert (bundle["report"]["visits_before"], bundle["report"]["visits_after"]) == (3, 2)
