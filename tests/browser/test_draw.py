@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.draws.models import Draw
+from shuangsuiji.draws.services import freeze_draw
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import World
 from tests.draws.test_services import make_task
@@ -57,3 +58,30 @@ def test_coordinator_runs_a_draw_with_a_commitment_reveal_and_dice(
     expect(page.locator("#draw-state")).to_have_text("已抽取（不可更改）")
     expect(page.locator("#seed")).to_have_text(Draw.objects.get().seed)
     expect(page.get_by_role("link", name="验证程序 verify_draw.py")).to_be_visible()
+
+
+def test_a_partner_department_computes_its_commitment_in_the_browser(
+    page: Page, live_server: object, world: World
+) -> None:
+    task = make_task(world)
+    task.partner_departments.set([world.education])
+    draw = freeze_draw(task)
+    sign_in(page, str(live_server), "edu-admin")
+    page.get_by_role("link", name=draw.draw_id).click()
+
+    commit = page.get_by_role("form", name="登记承诺")
+    expect(commit.get_by_label("部门")).to_have_value("区教育局")
+    commit.get_by_role("button", name="生成秘密").click()
+    secret = commit.get_by_label("秘密（只留在本机，揭示时再提交）").input_value()
+    commit.get_by_role("button", name="计算承诺").click()
+    expect(commit.get_by_label("承诺值（SHA-256）")).to_have_value(
+        commitment(draw.draw_id, "区教育局", secret)
+    )
+    commit.get_by_role("button", name="登记承诺").click()
+    reveal = page.get_by_role("form", name="揭示秘密")
+    reveal.get_by_label("秘密").fill(secret)
+    reveal.get_by_role("button", name="揭示").click()
+
+    draw.refresh_from_db()
+    assert len(secret) == 32
+    assert draw.reveals == [{"party": "区教育局", "secret": secret}]

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shuangsuiji.core.draw import commitment, read_population_csv, verify
 from shuangsuiji.draws.models import Draw
+from shuangsuiji.draws.services import freeze_draw
 from tests.conftest import World
 from tests.draws.test_services import make_task
 
@@ -92,3 +93,59 @@ def test_the_verifier_script_is_downloadable_without_login() -> None:
 
     assert response.status_code == 200
     assert response.content.startswith(b"#!/usr/bin/env python3")
+
+
+def partnered_draw(world: World) -> Draw:
+    """The 公安 task with 教育局 as partner, frozen and waiting for its ceremony."""
+    task = make_task(world)
+    task.partner_departments.set([world.education])
+    return freeze_draw(task)
+
+
+def test_a_partner_department_commits_and_reveals_under_its_own_name_only(world: World) -> None:
+    draw = partnered_draw(world)
+    client = logged_in(world.education_admin)
+    step = reverse("draws:step", args=[draw.pk])
+    secret = "edu-secret-42"
+
+    page = client.get(reverse("draws:detail", args=[draw.pk]))
+    client.post(
+        step,
+        {
+            "step": "commit",
+            "party": "区公安分局",  # ignored: a department speaks for itself
+            "commitment": commitment(draw.draw_id, "区教育局", secret),
+        },
+    )
+    client.post(step, {"step": "reveal", "party": "区公安分局", "secret": secret})
+
+    draw.refresh_from_db()
+    assert page.context["own_party"] == "区教育局"
+    assert [c["party"] for c in draw.commitments] == ["区教育局"]
+    assert draw.reveals == [{"party": "区教育局", "secret": secret}]
+    refused = client.post(step, {"step": "complete", "public_value": "1 2 3"})
+    assert refused.status_code == 403
+
+
+def test_a_department_outside_the_task_cannot_see_its_draw(world: World) -> None:
+    task = make_task(world)
+    draw = freeze_draw(task)
+
+    response = logged_in(world.education_admin).get(reverse("draws:detail", args=[draw.pk]))
+
+    assert response.status_code == 404
+
+
+def test_the_home_page_tells_a_partner_department_what_its_ceremony_awaits(world: World) -> None:
+    draw = partnered_draw(world)
+    client = logged_in(world.education_admin)
+
+    before = client.get(reverse("home")).context["ceremonies"]
+    client.post(
+        reverse("draws:step", args=[draw.pk]),
+        {"step": "commit", "commitment": commitment(draw.draw_id, "区教育局", "s")},
+    )
+    after = client.get(reverse("home")).context["ceremonies"]
+
+    assert before == [(draw, "提交承诺")]
+    assert after == [(draw, "揭示秘密")]

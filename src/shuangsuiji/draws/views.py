@@ -7,10 +7,11 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import (
@@ -71,6 +72,8 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds": rounds,
         "sizes": [(STRATUM_LABELS[s], n) for s, n in draw.freeze["strata_sizes"].items() if n],
         "can_draw": request.user.has_perm("draws.change_draw"),
+        "own_party": _own_party(request, draw),
+        "spec": rule.SPEC,
     }
     return render(request, "draws/draw_detail.html", context)
 
@@ -78,15 +81,20 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def draw_step(request: HttpRequest, pk: int) -> HttpResponse:
-    """One ceremony step: commit, reveal, complete (public value), or redraw with a reason."""
+    """One ceremony step: commit, reveal, complete (public value), or redraw with a reason.
+    A participating department commits and reveals for itself; the coordinator may enter any
+    party's (at the 联席会议) and alone completes or redraws."""
     draw = _visible(request, pk)
-    _require(request, "draws.change_draw")
     step, post = request.POST.get("step"), request.POST
+    party = _own_party(request, draw)
+    if party is None or step not in ("commit", "reveal"):
+        _require(request, "draws.change_draw")
+        party = post.get("party", "").strip()
     try:
         if step == "commit":
-            add_commitment(draw, party=post["party"].strip(), commitment=post["commitment"])
+            add_commitment(draw, party=party, commitment=post["commitment"])
         elif step == "reveal":
-            add_reveal(draw, party=post["party"].strip(), secret=post["secret"].strip())
+            add_reveal(draw, party=party, secret=post["secret"].strip())
         elif step == "complete":
             complete_draw(
                 draw,
@@ -128,9 +136,28 @@ def verifier_script(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, pk: int) -> Draw:
-    return get_object_or_404(
-        Draw.objects.visible_to(request.user).select_related("task__plan__region"), pk=pk
-    )
+    """A draw the user may see: by row scope, or as a department taking part in its task."""
+    draws = Draw.objects.select_related("task__plan__region", "task__lead_department")
+    draw = draws.visible_to(request.user).filter(pk=pk).first()
+    if draw is None:
+        draw = get_object_or_404(draws, pk=pk)
+        if _own_party(request, draw) is None:
+            raise Http404("没有这次抽取")
+    return draw
+
+
+def _own_party(request: HttpRequest, draw: Draw) -> str | None:
+    """The name a department admin commits under, when its department leads or partners the
+    draw's task; None for everyone else."""
+    department = getattr(request.user, "department", None)
+    if role_of(request.user) is not Role.DEPARTMENT_ADMIN or department is None:
+        return None
+    task = draw.task
+    if task.lead_department_id == department.pk:
+        return str(department.short_name)
+    if task.partner_departments.filter(pk=department.pk).exists():
+        return str(department.short_name)
+    return None
 
 
 def _require(request: HttpRequest, permission: str) -> None:
