@@ -45,3 +45,17 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         elif hasattr(related, "DEPARTMENT_LOOKUP"):
             kwargs["queryset"] = restrict(manager.all(), request.user, "change")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Records made by a rule through their own pages (draws, assignments, recusals): the
+    back office shows them and never edits them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
