@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "shuangsuiji.plans",
     "shuangsuiji.draws",
     "shuangsuiji.assignments",
+    "shuangsuiji.inspections",
     "shuangsuiji.dashboard",
     "shuangsuiji.demo",
 ]
@@ -141,6 +142,7 @@ DRAW_YEARLY_CAP = env_int("DRAW_YEARLY_CAP", 0)
 DRAW_COOLDOWN_MONTHS = env_int("DRAW_COOLDOWN_MONTHS", 0)
 ASSIGN_MIN_TEAM = env_int("ASSIGN_MIN_TEAM", 2)
 PDF_FONT = env_str("PDF_FONT", "")
+ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 10)
 ASSIGN_CAP = env_int("ASSIGN_CAP", 0)
 ASSIGN_ROTATION = env_bool("ASSIGN_ROTATION", True)
 ASSIGN_VISIT_LIMIT = env_int("ASSIGN_VISIT_LIMIT", 1)

@@ -40,8 +40,15 @@ def test_auditor_only_views() -> None:
     assert {codename.split(".")[1].split("_")[0] for codename in perms(Role.AUDITOR)} == {"view"}
 
 
-def test_inspector_role_reads_inspectors_check_items_and_visits_and_may_recuse() -> None:
+def test_inspector_role_reads_its_visits_may_recuse_and_records_results() -> None:
     assert perms(Role.INSPECTOR) == {
+        "inspections.view_inspection",
+        "inspections.add_inspection",
+        "inspections.change_inspection",
+        "inspections.view_attachment",
+        "inspections.add_attachment",
+        "inspections.change_attachment",
+        "inspections.view_resultcategory",
         "directory.view_inspector",
         "directory.view_checkitem",
         "assignments.view_visit",

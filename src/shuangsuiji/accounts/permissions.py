@@ -47,6 +47,7 @@ SHARED_DIRECTORY = (
 )
 DEPARTMENT_OWNED = ("inspector", "conflict", "checkitem")
 ASSIGNMENT_ROWS = ("visit", "teammember")
+INSPECTION_ROWS = ("inspection", "attachment")
 
 # (app_label, model) -> actions, per role. Row scope is applied on top by `restrict`.
 MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
@@ -58,6 +59,8 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("assignments", "assignment"): ("view", "add", "change"),
         **{("assignments", m): ("view",) for m in ASSIGNMENT_ROWS},
         ("assignments", "recusal"): ("view", "add"),
+        **{("inspections", m): ("view", "add", "change") for m in INSPECTION_ROWS},
+        ("inspections", "resultcategory"): ALL_ACTIONS,
         ("accounts", "user"): ALL_ACTIONS,
     },
     Role.DEPARTMENT_ADMIN: {
@@ -69,12 +72,16 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("assignments", "assignment"): ("view",),
         **{("assignments", m): ("view",) for m in ASSIGNMENT_ROWS},
         ("assignments", "recusal"): ("view", "add"),
+        **{("inspections", m): ("view", "add", "change") for m in INSPECTION_ROWS},
+        ("inspections", "resultcategory"): ("view",),
     },
     Role.INSPECTOR: {
         ("directory", "inspector"): ("view",),
         ("directory", "checkitem"): ("view",),
         **{("assignments", m): ("view",) for m in ASSIGNMENT_ROWS},
         ("assignments", "recusal"): ("view", "add"),
+        **{("inspections", m): ("view", "add", "change") for m in INSPECTION_ROWS},
+        ("inspections", "resultcategory"): ("view",),
     },
     Role.AUDITOR: {
         **{("directory", m): ("view",) for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
@@ -83,6 +90,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("draws", "draw"): ("view",),
         ("assignments", "assignment"): ("view",),
         **{("assignments", m): ("view",) for m in (*ASSIGNMENT_ROWS, "recusal")},
+        **{("inspections", m): ("view",) for m in (*INSPECTION_ROWS, "resultcategory")},
         ("accounts", "user"): ("view",),
     },
 }

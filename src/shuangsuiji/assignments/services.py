@@ -392,3 +392,27 @@ def department_loads(assignment: Assignment) -> list[dict[str, Any]]:
         }
         for d, c in sorted(loads.items())
     ]
+
+
+def visit_items(visit: Visit) -> list[dict[str, str]]:
+    """The visit's check items, each with its department, legal basis and method."""
+    rows = []
+    for task in visit.tasks.order_by("position"):
+        known = {
+            item.name: item
+            for item in CheckItem.objects.filter(
+                department__in=visit.departments.all(), name__in=task.items
+            ).select_related("department")
+        }
+        for name in task.items:
+            item = known.get(name)
+            rows.append(
+                {
+                    "task": task.name,
+                    "name": name,
+                    "department": item.department.short_name if item else "",
+                    "basis": item.legal_basis if item else "",
+                    "method": item.get_method_display() if item else "",
+                }
+            )
+    return rows

@@ -44,8 +44,12 @@ class Table:
 
 @dataclass
 class Sheet:
+    """A printable one-visit document: title, lines, tables, closing paragraphs."""
+
     lines: list[str]
     tables: list[Table]
+    title: str = TITLE
+    closing: list[str] = field(default_factory=lambda: [NOTICE, SIGNATURES])
 
 
 def sheet_content(visit: Visit, items: list[dict[str, str]]) -> Sheet:
@@ -89,7 +93,7 @@ def task_sheet_docx(sheet: Sheet) -> bytes:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)  # type: ignore[union-attr]
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(TITLE)
+    run = title.add_run(sheet.title)
     run.bold, run.font.size = True, Pt(16)
     for line in sheet.lines:
         document.add_paragraph(line)
@@ -103,8 +107,8 @@ def task_sheet_docx(sheet: Sheet) -> bytes:
         for row in table.rows:
             for cell, text in zip(grid.add_row().cells, row, strict=True):
                 cell.text = str(text or "")
-    document.add_paragraph(NOTICE)
-    document.add_paragraph(SIGNATURES)
+    for paragraph in sheet.closing:
+        document.add_paragraph(paragraph)
     output = BytesIO()
     document.save(output)
     return output.getvalue()
@@ -126,12 +130,12 @@ def chinese_font() -> tuple[str, int]:
 def task_sheet_pdf(sheet: Sheet) -> bytes:
     path, index = chinese_font()
     pdf = FPDF(format="A4")
-    pdf.set_title(TITLE)
+    pdf.set_title(sheet.title)
     pdf.add_page()
     for style in ("", "B"):  # the same face for headings: CJK collections rarely pair a bold
         pdf.add_font("cjk", style, path, collection_font_number=index)
     pdf.set_font("cjk", size=16)
-    pdf.multi_cell(0, 10, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 10, sheet.title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=10.5)
     for line in sheet.lines:
         pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
@@ -143,8 +147,7 @@ def task_sheet_pdf(sheet: Sheet) -> bytes:
                 cells = grid.row()
                 for text in row:
                     cells.cell(str(text or ""))
-    pdf.ln(3)
-    pdf.multi_cell(0, 7, NOTICE, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    pdf.multi_cell(0, 7, SIGNATURES, new_x="LMARGIN", new_y="NEXT")
+    for paragraph in sheet.closing:
+        pdf.ln(3)
+        pdf.multi_cell(0, 7, paragraph, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

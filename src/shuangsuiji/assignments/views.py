@@ -21,6 +21,7 @@ from shuangsuiji.assignments.services import (
     freeze_assignment,
     preview,
     record_recusal,
+    visit_items,
 )
 from shuangsuiji.assignments.sheet import (
     NoChineseFont,
@@ -29,7 +30,6 @@ from shuangsuiji.assignments.sheet import (
     task_sheet_pdf,
 )
 from shuangsuiji.core import assign as rule
-from shuangsuiji.directory.models import CheckItem
 from shuangsuiji.plans.models import Plan
 
 VISITS_PER_PAGE = 50
@@ -129,7 +129,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": visit,
         "members": members,
         "tasks": visit.tasks.select_related("lead_department").order_by("position"),
-        "items": _items(visit),
+        "items": visit_items(visit),
         "recusals": visit.recusals.select_related("inspector", "replacement"),
         "can_recuse": {m.pk for m in members if _may_recuse(request, m)},
     }
@@ -167,7 +167,7 @@ def visit_sheet(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in SHEET_TYPES:
         raise Http404("没有这种格式")
     visit = _visit(request, pk)
-    content = sheet_content(visit, _items(visit))
+    content = sheet_content(visit, visit_items(visit))
     try:
         data = task_sheet_pdf(content) if kind == "pdf" else task_sheet_docx(content)
     except NoChineseFont as error:
@@ -212,30 +212,6 @@ def verifier_script(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(Path(rule.__file__).read_bytes(), content_type="text/x-python")
     response["Content-Disposition"] = 'attachment; filename="verify_assign.py"'
     return response
-
-
-def _items(visit: Visit) -> list[dict[str, str]]:
-    """The visit's check items, each with its department, legal basis and method."""
-    rows = []
-    for task in visit.tasks.order_by("position"):
-        known = {
-            item.name: item
-            for item in CheckItem.objects.filter(
-                department__in=visit.departments.all(), name__in=task.items
-            ).select_related("department")
-        }
-        for name in task.items:
-            item = known.get(name)
-            rows.append(
-                {
-                    "task": task.name,
-                    "name": name,
-                    "department": item.department.short_name if item else "",
-                    "basis": item.legal_basis if item else "",
-                    "method": item.get_method_display() if item else "",
-                }
-            )
-    return rows
 
 
 def _may_recuse(request: HttpRequest, member: TeamMember) -> bool:

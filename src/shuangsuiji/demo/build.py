@@ -13,6 +13,7 @@ from random import Random
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from shuangsuiji.accounts.models import User
@@ -36,6 +37,7 @@ from shuangsuiji.directory.models import (
 from shuangsuiji.directory.records import NewEntity
 from shuangsuiji.directory.services import ensure_region_chain, insert_entities
 from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
+from shuangsuiji.inspections.models import Inspection, ResultCategory
 from shuangsuiji.plans.models import Plan, PlanTask
 from shuangsuiji.plans.services import import_plan
 
@@ -72,6 +74,7 @@ class DemoSummary:
     plans: dict[str, str] = field(default_factory=dict)
     draws: dict[str, int] = field(default_factory=dict)
     visits: dict[str, dict[str, int]] = field(default_factory=dict)  # before/after merging
+    inspections: dict[str, dict[str, int]] = field(default_factory=dict)  # per state
 
 
 Progress = Callable[[str], None]
@@ -109,6 +112,7 @@ def build_demo(
             summary.plans[label] = plan.title
             if assign:
                 summary.visits[label] = _demo_assignment(plan, Random(seed + number))
+                summary.inspections[label] = _demo_inspections(plan, Random(seed + number))
             progress(f"{label}：完成")
     return summary
 
@@ -309,6 +313,65 @@ def _demo_assignment(plan: Plan, rng: Random) -> dict[str, int]:
     )
     report = assignment.bundle["report"]  # type: ignore[index]
     return {"before": report["visits_before"], "after": report["visits_after"]}
+
+
+# The demo year half done: of the visits (in code order), this share of results per state.
+DEMO_RESULT_SHARES = [("approved", 0.12), ("submitted", 0.05), ("returned", 0.02)]
+DEMO_RESULTS = [  # (result codes, weight)
+    (("01",), 70),
+    (("0201",), 4),
+    (("0204",), 4),
+    (("0201", "0203"), 1),
+    (("03",), 8),
+    (("04",), 5),
+    (("05",), 4),
+    (("06",), 2),
+    (("07",), 2),
+]
+
+
+def _demo_inspections(plan: Plan, rng: Random) -> dict[str, int]:
+    """Results for the first visits of the year, as the team and reviewers would have left
+    them: some approved (a few with follow-up still open), some awaiting review, some returned;
+    the rest not yet recorded. Written directly: demo records, not a replay of the pages."""
+    assignment = plan.assignments.get()
+    coordinator = User.objects.filter(
+        department__region=plan.region, department__is_coordinator=True
+    ).first()
+    categories = {c.code: c for c in ResultCategory.objects.all()}
+    visits = list(assignment.visits.order_by("code").prefetch_related("tasks"))
+    counts: dict[str, int] = {}
+    start = 0
+    for state, share in DEMO_RESULT_SHARES:
+        chosen = visits[start : start + round(len(visits) * share)]
+        start += len(chosen)
+        for visit in chosen:
+            for task in visit.tasks.all():
+                codes = rng.choices([c for c, _ in DEMO_RESULTS], [w for _, w in DEMO_RESULTS])[0]
+                results = [categories[code] for code in codes]
+                follow_up = any(c.needs_follow_up for c in results)
+                inspection = Inspection.objects.create(
+                    visit=visit,
+                    task=task,
+                    state=state,
+                    inspected_on=_demo_day(visit.window_start, rng),
+                    measures="责令限期改正，逾期复查" if follow_up else "",
+                    recorded_by=None,
+                    submitted_at=timezone.now(),
+                    reviewed_by=coordinator if state != "submitted" else None,
+                    reviewed_at=timezone.now() if state != "submitted" else None,
+                    return_reason="请补充检查日期对应的现场照片" if state == "returned" else "",
+                    follow_up=(
+                        rng.choice(["open", "closed"]) if follow_up and state == "approved" else ""
+                    ),
+                )
+                inspection.results.set(results)
+                counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def _demo_day(month: str, rng: Random) -> date:
+    return date(int(month[:4]), int(month[5:7]), rng.randint(1, 28))
 
 
 def _create_users(

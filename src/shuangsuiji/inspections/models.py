@@ -1,0 +1,147 @@
+"""Inspection: each task's result for each visit, its review, follow-up and attachments.
+
+Result categories are data (`ResultCategory`, seeded from `categories.py`). One `Inspection`
+per visit and task: the team records one or more results, submits, and the lead department
+(or the coordinator) approves or returns it with a reason; follow-up is tracked to 已完结.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from shuangsuiji.directory.queries import ScopedQuerySet
+
+
+class ResultCategory(models.Model):
+    code = models.CharField("代码", max_length=10, unique=True)
+    name = models.CharField("检查结果", max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级结果",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_finding = models.BooleanField("属于发现问题", default=False)
+    needs_follow_up = models.BooleanField("需后续处理", default=False)
+    stands_alone = models.BooleanField(
+        "只能单独选择", default=False, help_text="如“未发现问题”“已注销”，不能与其他结果同时选择"
+    )
+
+    class Meta:
+        verbose_name = "检查结果类别"
+        verbose_name_plural = "检查结果类别"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InspectionState(models.TextChoices):
+    PENDING = "pending", "待录入"
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "审核通过"
+
+
+class FollowUp(models.TextChoices):
+    NONE = "", "无需后续处理"
+    OPEN = "open", "跟进中"
+    CLOSED = "closed", "已完结"
+
+
+class Inspection(models.Model):
+    visit = models.ForeignKey(
+        "assignments.Visit",
+        verbose_name="检查",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    task = models.ForeignKey(
+        "plans.PlanTask",
+        verbose_name="抽查任务",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    state = models.CharField(
+        "状态", max_length=10, choices=InspectionState.choices, default=InspectionState.PENDING
+    )
+    results = models.ManyToManyField(ResultCategory, verbose_name="检查结果", blank=True)
+    inspected_on = models.DateField("检查日期", null=True, blank=True)
+    measures = models.TextField("后续处置措施", blank=True)
+    notes = models.TextField("检查情况说明（不公开）", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    return_reason = models.TextField("退回原因", blank=True)
+    follow_up = models.CharField(
+        "后续处理", max_length=10, choices=FollowUp.choices, default=FollowUp.NONE, blank=True
+    )
+    follow_up_note = models.TextField("后续处理情况", blank=True)
+    follow_up_closed_at = models.DateTimeField("完结时间", null=True, blank=True)
+
+    REGION_LOOKUP = "visit__assignment__plan__region"
+    DEPARTMENT_LOOKUP = "task__lead_department"
+    INSPECTOR_LOOKUP = "visit__members__inspector"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检查结果"
+        verbose_name_plural = "检查结果"
+        ordering = ["visit", "task__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "task"], name="inspection_per_visit_task"),
+        ]
+        indexes = [models.Index(fields=["state"], name="inspection_state")]
+
+    def __str__(self) -> str:
+        return f"{self.visit} · {self.task}"
+
+
+class Attachment(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, verbose_name="检查结果", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to="inspections/%Y/%m/")
+    name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    REGION_LOOKUP = "inspection__visit__assignment__plan__region"
+    DEPARTMENT_LOOKUP = "inspection__task__lead_department"
+    INSPECTOR_LOOKUP = "inspection__visit__members__inspector"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["inspection", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,39 @@
+"""The 抽查通知书 an entity receives before a joint visit: items, window, methods, documents
+to prepare, and that refusing to cooperate is published."""
+
+from shuangsuiji.assignments.models import Visit
+from shuangsuiji.assignments.sheet import Sheet, Table
+
+TITLE = "“双随机、一公开”抽查通知书"
+DOCUMENTS = (
+    "请准备：营业执照（或登记证书）及相关许可证件；法定代表人（负责人）身份证明；"
+    "与检查事项有关的台账、记录、合同、票据等材料；委托他人配合检查的，出具授权委托书。"
+)
+REFUSAL = (
+    "根据《企业信息公示暂行条例》和《市场监督管理行政处罚程序规定》，被抽查对象应当配合检查，"
+    "如实提供有关情况和材料；不予配合情节严重的，将通过国家企业信用信息公示系统向社会公示，"
+    "并依法予以处理。"
+)
+SIGNATURES = "（发起部门盖章）                    年    月    日"
+
+
+def notice_content(visit: Visit, items: list[dict[str, str]]) -> Sheet:
+    entity = visit.entity
+    departments = "、".join(d.short_name for d in visit.departments.order_by("pk"))
+    return Sheet(
+        title=TITLE,
+        lines=[
+            f"{entity.name}（统一社会信用代码 {entity.uscc}）：",
+            f"根据{visit.assignment.plan.title}，经随机抽取，你单位被确定为本次抽查对象。"
+            f"{departments}将于 {visit.window_start} 至 {visit.window_end} 期间对你单位进行联合检查"
+            f"（检查编号 {visit.code}），请予配合。",
+        ],
+        tables=[
+            Table(
+                "检查事项与方式",
+                ["抽查任务", "检查事项", "检查方式", "检查依据"],
+                [[i["task"], i["name"], i["method"], i["basis"]] for i in items],
+            )
+        ],
+        closing=[DOCUMENTS, REFUSAL, SIGNATURES],
+    )

@@ -1,0 +1,188 @@
+"""Recording, submitting, reviewing and following up inspection results; attachments.
+
+Every step checks who acts (a member of the visit's team records; the task's lead department
+or the coordinator reviews, never the person who recorded) and the state it starts from.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.assignments.models import Visit
+from shuangsuiji.inspections.models import (
+    Attachment,
+    FollowUp,
+    Inspection,
+    InspectionState,
+    ResultCategory,
+)
+
+EDITABLE = (InspectionState.PENDING, InspectionState.RETURNED)
+# Accepted attachments, recognised by their first bytes, not by the name or the browser's word.
+SIGNATURES = {
+    b"\xff\xd8\xff": ("image/jpeg", (".jpg", ".jpeg")),
+    b"\x89PNG\r\n\x1a\n": ("image/png", (".png",)),
+    b"%PDF-": ("application/pdf", (".pdf",)),
+}
+
+
+class InspectionStepError(ValueError):
+    """A step refused: wrong person, wrong state, or results that do not fit together."""
+
+
+def inspections_of(visit: Visit) -> list[Inspection]:
+    """One inspection per task of the visit, created the first time the visit is opened."""
+    existing = {i.task_id: i for i in visit.inspections.all()}
+    missing = [t for t in visit.tasks.all() if t.pk not in existing]
+    if missing:
+        Inspection.objects.bulk_create(
+            [Inspection(visit=visit, task=t) for t in missing], ignore_conflicts=True
+        )
+    return list(visit.inspections.select_related("task").prefetch_related("results", "attachments"))
+
+
+def on_team(user: Any, visit: Visit) -> bool:
+    inspector_id = getattr(user, "inspector_id", None)
+    return bool(inspector_id) and visit.members.filter(inspector_id=inspector_id).exists()
+
+
+def may_record(user: Any, inspection: Inspection) -> bool:
+    return on_team(user, inspection.visit) or role_of(user) is Role.COORDINATOR
+
+
+def may_review(user: Any, inspection: Inspection) -> bool:
+    """The coordinator, or an admin of the task's lead department; never the recorder."""
+    if inspection.recorded_by_id is not None and inspection.recorded_by_id == user.pk:
+        return False
+    role = role_of(user)
+    if role is Role.COORDINATOR:
+        return True
+    lead = inspection.task.lead_department_id
+    return role is Role.DEPARTMENT_ADMIN and getattr(user, "department_id", None) == lead
+
+
+def check_results(categories: list[ResultCategory]) -> None:
+    """At least one result; a result with sub-results is given by its sub-results; one that
+    stands alone (未发现问题, 已注销 …) is the only one."""
+    if not categories:
+        raise InspectionStepError("请至少选择一项检查结果")
+    for category in categories:
+        if category.children.exists():
+            raise InspectionStepError(f"“{category.name}”请选择具体情形")
+    alone = [c for c in categories if c.stands_alone]
+    if alone and len(categories) > 1:
+        raise InspectionStepError(f"“{alone[0].name}”不能与其他检查结果同时选择")
+
+
+@transaction.atomic
+def record(
+    inspection: Inspection,
+    *,
+    actor: Any,
+    results: list[ResultCategory],
+    inspected_on: date | None,
+    measures: str = "",
+    notes: str = "",
+) -> Inspection:
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not may_record(actor, locked):
+        raise InspectionStepError("只有本次检查的检查组成员可以录入结果")
+    if locked.state not in EDITABLE:
+        raise InspectionStepError(f"结果{locked.get_state_display()}，不能再修改")
+    check_results(results)
+    visit = locked.visit
+    if inspected_on is None:
+        raise InspectionStepError("请填写检查日期")
+    if inspected_on > timezone.localdate():
+        raise InspectionStepError("检查日期不能晚于今天")
+    if not visit.window_start <= inspected_on.strftime("%Y-%m") <= visit.window_end:
+        raise InspectionStepError(
+            f"检查日期应在检查时间 {visit.window_start} 至 {visit.window_end} 之内"
+        )
+    if any(c.needs_follow_up for c in results) and not measures.strip():
+        raise InspectionStepError("发现问题需后续处理的，请填写后续处置措施")
+    locked.results.set(results)
+    locked.inspected_on, locked.measures, locked.notes = inspected_on, measures.strip(), notes
+    locked.recorded_by = actor
+    locked.save(update_fields=["inspected_on", "measures", "notes", "recorded_by"])
+    return locked
+
+
+@transaction.atomic
+def submit(inspection: Inspection, *, actor: Any) -> Inspection:
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not may_record(actor, locked):
+        raise InspectionStepError("只有本次检查的检查组成员可以提交结果")
+    if locked.state not in EDITABLE:
+        raise InspectionStepError(f"结果{locked.get_state_display()}，不能提交")
+    check_results(list(locked.results.all()))
+    locked.state, locked.submitted_at = InspectionState.SUBMITTED, timezone.now()
+    locked.save(update_fields=["state", "submitted_at"])
+    return locked
+
+
+@transaction.atomic
+def review(inspection: Inspection, *, actor: Any, approve: bool, reason: str = "") -> Inspection:
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not may_review(actor, locked):
+        raise InspectionStepError("只有牵头部门或协调员可以审核，且录入人不能审核自己的结果")
+    if locked.state != InspectionState.SUBMITTED:
+        raise InspectionStepError("只能审核待审核的结果")
+    if not approve and not reason.strip():
+        raise InspectionStepError("退回必须说明原因")
+    locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+    if approve:
+        locked.state, locked.return_reason = InspectionState.APPROVED, ""
+        if locked.results.filter(needs_follow_up=True).exists():
+            locked.follow_up = FollowUp.OPEN
+    else:
+        locked.state, locked.return_reason = InspectionState.RETURNED, reason.strip()
+    locked.save(update_fields=["state", "reviewed_by", "reviewed_at", "return_reason", "follow_up"])
+    return locked
+
+
+@transaction.atomic
+def close_follow_up(inspection: Inspection, *, actor: Any, note: str) -> Inspection:
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if locked.follow_up != FollowUp.OPEN:
+        raise InspectionStepError("没有进行中的后续处理")
+    if not (may_review(actor, locked) or may_record(actor, locked)):
+        raise InspectionStepError("无权办结后续处理")
+    if not note.strip():
+        raise InspectionStepError("请说明后续处理情况")
+    locked.follow_up, locked.follow_up_note = FollowUp.CLOSED, note.strip()
+    locked.follow_up_closed_at = timezone.now()
+    locked.save(update_fields=["follow_up", "follow_up_note", "follow_up_closed_at"])
+    return locked
+
+
+def attach(inspection: Inspection, upload: UploadedFile, *, actor: Any) -> Attachment:
+    """A photo (JPEG/PNG) or PDF, its type read from its first bytes and its name checked."""
+    if not may_record(actor, inspection):
+        raise InspectionStepError("只有本次检查的检查组成员可以上传附件")
+    if inspection.state not in EDITABLE:
+        raise InspectionStepError("结果已提交，不能再添加附件")
+    limit = settings.ATTACHMENT_MAX_MB * 1024 * 1024
+    if upload.size is None or upload.size > limit:
+        raise InspectionStepError(f"附件“{upload.name}”超过 {settings.ATTACHMENT_MAX_MB} MB")
+    head = upload.read(8)
+    upload.seek(0)
+    name = upload.name or "附件"
+    for signature, (content_type, suffixes) in SIGNATURES.items():
+        if head.startswith(signature):
+            if not name.lower().endswith(suffixes):
+                raise InspectionStepError(f"附件“{name}”的扩展名与内容（{content_type}）不符")
+            return Attachment.objects.create(
+                inspection=inspection,
+                file=upload,
+                name=name[:200],
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=actor,
+            )
+    raise InspectionStepError(f"附件“{name}”不是 JPEG、PNG 图片或 PDF 文件")

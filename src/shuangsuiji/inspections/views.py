@@ -1,0 +1,156 @@
+"""Inspection pages: a visit's results per task, recording and submitting, review, follow-up,
+attachments, and the 抽查通知书."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.assignments.models import Visit
+from shuangsuiji.assignments.services import visit_items
+from shuangsuiji.assignments.sheet import NoChineseFont, task_sheet_docx, task_sheet_pdf
+from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState, ResultCategory
+from shuangsuiji.inspections.notice import notice_content
+from shuangsuiji.inspections.services import (
+    InspectionStepError,
+    attach,
+    close_follow_up,
+    inspections_of,
+    may_record,
+    may_review,
+    record,
+    review,
+    submit,
+)
+
+NOTICE_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+def visit_inspections(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Each task's result for one visit: state, results, and the forms the user may use."""
+    visit = _visit(request, visit_id)
+    rows = [
+        {
+            "inspection": inspection,
+            "may_record": may_record(request.user, inspection)
+            and inspection.state in (InspectionState.PENDING, InspectionState.RETURNED),
+            "may_review": may_review(request.user, inspection)
+            and inspection.state == InspectionState.SUBMITTED,
+            "chosen": {c.pk for c in inspection.results.all()},
+        }
+        for inspection in inspections_of(visit)
+    ]
+    categories = ResultCategory.objects.filter(children__isnull=True).select_related("parent")
+    context = {"visit": visit, "rows": rows, "categories": categories, "today": date.today()}
+    return render(request, "inspections/visit.html", context)
+
+
+@login_required
+@require_POST
+def inspection_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """record | submit | approve | return | close | attach, each checked by the service."""
+    inspection = _inspection(request, pk)
+    post, step = request.POST, request.POST.get("step")
+    try:
+        if step in ("record", "submit") and "inspected_on" in post:  # the result form
+            record(
+                inspection,
+                actor=request.user,
+                results=list(ResultCategory.objects.filter(pk__in=post.getlist("results"))),
+                inspected_on=date.fromisoformat(post["inspected_on"])
+                if post.get("inspected_on")
+                else None,
+                measures=post.get("measures", ""),
+                notes=post.get("notes", ""),
+            )
+        if step == "submit":
+            submit(inspection, actor=request.user)
+        elif step in ("approve", "return"):
+            review(
+                inspection,
+                actor=request.user,
+                approve=step == "approve",
+                reason=post.get("reason", ""),
+            )
+        elif step == "close":
+            close_follow_up(inspection, actor=request.user, note=post.get("note", ""))
+        elif step == "attach":
+            for upload in request.FILES.getlist("files"):
+                attach(inspection, upload, actor=request.user)
+        elif step not in ("record", "submit"):
+            messages.error(request, "未知的操作")
+            return redirect("inspections:visit", visit_id=inspection.visit_id)
+        messages.success(request, f"{inspection.task.name}：已保存")
+    except (InspectionStepError, ValueError) as error:
+        messages.error(request, f"{inspection.task.name}：{error}")
+    return redirect("inspections:visit", visit_id=inspection.visit_id)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Results waiting for this user's review, and follow-ups still open."""
+    scoped = Inspection.objects.visible_to(request.user).select_related(
+        "visit__entity", "task", "recorded_by"
+    )
+    waiting = [
+        i
+        for i in scoped.filter(state=InspectionState.SUBMITTED).order_by("submitted_at")[:200]
+        if may_review(request.user, i)
+    ]
+    open_follow_ups = scoped.filter(follow_up="open").order_by("reviewed_at")[:200]
+    context = {"waiting": waiting, "follow_ups": open_follow_ups}
+    return render(request, "inspections/review.html", context)
+
+
+@login_required
+def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
+    """The 抽查通知书 of a visit, as .docx or PDF."""
+    if kind not in NOTICE_TYPES:
+        raise Http404("没有这种格式")
+    visit = _visit(request, visit_id)
+    content = notice_content(visit, visit_items(visit))
+    try:
+        data = task_sheet_pdf(content) if kind == "pdf" else task_sheet_docx(content)
+    except NoChineseFont as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=NOTICE_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="notice-{visit.code}.{kind}"'
+    return response
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Always a download with the type checked at upload, never rendered in the app's origin."""
+    item = get_object_or_404(Attachment.objects.visible_to(request.user).distinct(), pk=pk)
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _visit(request: HttpRequest, visit_id: int) -> Visit:
+    return get_object_or_404(
+        Visit.objects.visible_to(request.user)
+        .select_related("entity", "assignment__plan", "lead_department")
+        .distinct(),
+        pk=visit_id,
+    )
+
+
+def _inspection(request: HttpRequest, pk: int) -> Inspection:
+    """Anyone who may see the visit may reach its inspections; each step checks its actor."""
+    inspection = get_object_or_404(Inspection.objects.select_related("task", "visit"), pk=pk)
+    _visit(request, inspection.visit_id)
+    if role_of(request.user) is Role.AUDITOR:
+        raise Http404("审计员只读")
+    return inspection
