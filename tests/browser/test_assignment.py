@@ -1,10 +1,6 @@
 """A coordinator runs the second random of a drawn plan; an inspector finds and recuses."""
 
-from collections.abc import Iterator
-from importlib import import_module
-
 import pytest
-from django.db import connection
 from playwright.sync_api import Page, expect
 
 from shuangsuiji.accounts.models import User
@@ -12,37 +8,11 @@ from shuangsuiji.assignments.models import Assignment, TeamMember
 from shuangsuiji.demo.build import DEMO_PASSWORD, build_demo
 from shuangsuiji.plans.models import Plan
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DRAW_TRIGGERS = import_module("shuangsuiji.draws.migrations.0002_drawn_is_immutable")
-ASSIGN_TRIGGERS = import_module("shuangsuiji.assignments.migrations.0002_assigned_is_immutable")
-
-
-@pytest.fixture(autouse=True)
-def _flushable(transactional_db: None) -> Iterator[None]:
-    """SQLite flushes row by row, which the immutability triggers refuse: lift them to clear
-    this test's published records (PostgreSQL truncates, which row triggers do not see)."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        for statement in DRAW_TRIGGERS.SQLITE_REVERSE:
-            cursor.execute(statement)
-        for table in ASSIGN_TRIGGERS.GUARDED:
-            for event in ("update", "delete"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{event};")
-        for table in ("assignments_recusal", "assignments_teammember"):
-            cursor.execute(f"DELETE FROM {table}")
-        cursor.execute("DELETE FROM assignments_visit_departments")
-        cursor.execute("DELETE FROM assignments_visit_tasks")
-        cursor.execute("DELETE FROM assignments_visit")
-        cursor.execute("DELETE FROM assignments_assignment")
-        cursor.execute("DELETE FROM draws_draw")
-        for statement in DRAW_TRIGGERS.SQLITE:
-            cursor.execute(statement)
-        for table, condition in ASSIGN_TRIGGERS.GUARDED.items():
-            for statement in ASSIGN_TRIGGERS._sqlite(table, condition):
-                cursor.execute(statement)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("flushable_published"),
+]
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

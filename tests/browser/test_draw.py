@@ -1,10 +1,6 @@
 """A coordinator freezes a task's population, holds the ceremony and sees the draw published."""
 
-from collections.abc import Iterator
-from importlib import import_module
-
 import pytest
-from django.db import connection
 from playwright.sync_api import Page, expect
 
 from shuangsuiji.core.draw import commitment
@@ -14,24 +10,11 @@ from tests.browser.test_sign_in import sign_in
 from tests.conftest import World
 from tests.draws.test_services import make_task
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TRIGGERS = import_module("shuangsuiji.draws.migrations.0002_drawn_is_immutable")
-
-
-@pytest.fixture(autouse=True)
-def _flushable_draws(transactional_db: None) -> Iterator[None]:
-    """A transactional test ends with a flush, which SQLite does row by row and the immutability
-    triggers rightly refuse; remove this test's draws with the triggers lifted for a moment.
-    (PostgreSQL's flush truncates, which row triggers do not see.)"""
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in TRIGGERS.SQLITE_REVERSE:
-                cursor.execute(statement)
-            cursor.execute("DELETE FROM draws_draw")
-            for statement in TRIGGERS.SQLITE:
-                cursor.execute(statement)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("flushable_published"),
+]
 
 
 def test_coordinator_runs_a_draw_with_a_commitment_reveal_and_dice(

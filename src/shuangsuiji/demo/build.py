@@ -37,6 +37,7 @@ from shuangsuiji.directory.models import (
 from shuangsuiji.directory.records import NewEntity
 from shuangsuiji.directory.services import ensure_region_chain, insert_entities
 from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
+from shuangsuiji.inspections.categories import load_categories
 from shuangsuiji.inspections.models import Inspection, ResultCategory
 from shuangsuiji.plans.models import Plan, PlanTask
 from shuangsuiji.plans.services import import_plan
@@ -338,6 +339,7 @@ def _demo_inspections(plan: Plan, rng: Random) -> dict[str, int]:
     coordinator = User.objects.filter(
         department__region=plan.region, department__is_coordinator=True
     ).first()
+    load_categories(ResultCategory)  # a flushed database has lost the migration's rows
     categories = {c.code: c for c in ResultCategory.objects.all()}
     visits = list(assignment.visits.order_by("code").prefetch_related("tasks"))
     counts: dict[str, int] = {}

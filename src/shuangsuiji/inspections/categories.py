@@ -4,6 +4,8 @@ as seed data: loaded into `ResultCategory` by a migration and edited there, neve
 (code, name, parent code, is a finding, needs follow-up, stands alone)
 """
 
+from typing import Any
+
 RESULT_CATEGORIES: list[tuple[str, str, str, bool, bool, bool]] = [
     ("01", "未发现问题", "", False, False, True),
     ("02", "发现问题待后续处理", "", True, True, False),
@@ -20,3 +22,19 @@ RESULT_CATEGORIES: list[tuple[str, str, str, bool, bool, bool]] = [
     ("09", "被撤销", "", False, False, True),
     ("10", "迁出", "", False, False, True),
 ]
+
+
+def load_categories(model: Any) -> None:
+    """Create the categories missing from `model`'s table (a migration's historical model or
+    the real one); existing rows, perhaps edited by the coordinator, are left as they are."""
+    made = {c.code: c for c in model.objects.all()}
+    for code, name, parent, finding, follow_up, alone in RESULT_CATEGORIES:
+        if code not in made:
+            made[code] = model.objects.create(
+                code=code,
+                name=name,
+                parent=made.get(parent),
+                is_finding=finding,
+                needs_follow_up=follow_up,
+                stands_alone=alone,
+            )

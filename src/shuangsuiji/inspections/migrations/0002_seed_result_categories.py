@@ -2,21 +2,11 @@
 
 from django.db import migrations
 
-from shuangsuiji.inspections.categories import RESULT_CATEGORIES
+from shuangsuiji.inspections.categories import load_categories
 
 
 def seed(apps, schema_editor):
-    category = apps.get_model("inspections", "ResultCategory")
-    made = {}
-    for code, name, parent, finding, follow_up, alone in RESULT_CATEGORIES:
-        made[code] = category.objects.create(
-            code=code,
-            name=name,
-            parent=made.get(parent),
-            is_finding=finding,
-            needs_follow_up=follow_up,
-            stands_alone=alone,
-        )
+    load_categories(apps.get_model("inspections", "ResultCategory"))
 
 
 def unseed(apps, schema_editor):

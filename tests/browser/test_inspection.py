@@ -1,0 +1,56 @@
+"""An inspector records a visit's results; the coordinator reviews them from the queue."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.assignments.models import Visit
+from shuangsuiji.demo.build import build_demo
+from shuangsuiji.inspections.models import Inspection
+from tests.browser.test_assignment import sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("flushable_published"),
+]
+
+
+def test_an_inspector_records_results_and_the_coordinator_approves_them(
+    page: Page, live_server: object
+) -> None:
+    build_demo(entities_per_district=300)
+    inspector = User.objects.get(username="chengqu-inspector").inspector
+    visit = (
+        Visit.objects.filter(members__inspector=inspector, inspections__isnull=True)
+        .order_by("code")
+        .first()
+    )
+    assert visit is not None
+    sign_in(page, str(live_server), "chengqu-inspector")
+    page.get_by_role("link", name="我的检查").click()
+    page.get_by_role("link", name=visit.code).click()
+    page.get_by_role("link", name="检查结果录入与审核").click()
+
+    for task in visit.tasks.order_by("position"):
+        form = page.get_by_role("form", name=f"录入结果 {task.name}")
+        form.get_by_label("未发现问题").check()
+        form.get_by_label("检查日期").fill(f"{visit.window_start}-10")
+        form.get_by_role("button", name="保存并提交审核").click()
+        expect(page.get_by_role("region", name=task.name).locator("[data-state]")).to_have_text(
+            "待审核"
+        )
+
+    page.get_by_role("button", name="退出").click()
+    sign_in(page, str(live_server), "chengqu-coordinator")
+    page.get_by_role("link", name="结果审核").click()
+    page.get_by_role("link", name=visit.entity.name).first.click()
+    for task in visit.tasks.order_by("position"):
+        page.get_by_role("form", name=f"审核 {task.name}").get_by_role(
+            "button", name="审核通过"
+        ).click()
+        expect(page.get_by_role("region", name=task.name).locator("[data-state]")).to_have_text(
+            "审核通过"
+        )
+    states = set(Inspection.objects.filter(visit=visit).values_list("state", flat=True))
+    assert states == {"approved"}
