@@ -4,10 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role, role_of
+from shuangsuiji.assignments.models import Visit
+from shuangsuiji.dashboard.progress import plan_progress, stage_counts
 from shuangsuiji.directory.models import CheckItem, Entity, Inspector
 from shuangsuiji.draws.models import Draw, DrawState
+from shuangsuiji.inspections.models import Inspection, InspectionState
+from shuangsuiji.plans.models import Plan, PlanTask
 
 
 @login_required
@@ -30,8 +35,46 @@ def home(request: HttpRequest) -> HttpResponse:
         "inspector_count": Inspector.objects.visible_to(user).filter(is_active=True).count(),
         "check_item_count": CheckItem.objects.visible_to(user).count(),
         "ceremonies": _ceremonies_awaiting(user),
+        "plans": _plans(user, role),
+        "my_visits": _my_open_visits(user),
+        "to_review": Inspection.objects.visible_to(user)
+        .filter(state=InspectionState.SUBMITTED)
+        .count()
+        if role in (Role.COORDINATOR, Role.DEPARTMENT_ADMIN)
+        else 0,
     }
     return render(request, "dashboard/home.html", context)
+
+
+def _plans(user: Any, role: Role | None) -> list[dict[str, Any]]:
+    """Each plan in scope with its tasks' stages; a department admin sees its own tasks."""
+    if role not in (Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR):
+        return []
+    result = []
+    for plan in Plan.objects.visible_to(user).order_by("-year", "title")[:5]:
+        tasks = PlanTask.objects.visible_to(user).filter(plan=plan)
+        progress = plan_progress(plan, tasks)
+        result.append({"plan": plan, "progress": progress, "stages": stage_counts(progress)})
+    return result
+
+
+def _my_open_visits(user: Any) -> list[Any]:
+    """An inspector's visits with results still to record, soonest window first; a window
+    already over is marked overdue."""
+    inspector_id = getattr(user, "inspector_id", None)
+    if not inspector_id:
+        return []
+    this_month = timezone.localdate().strftime("%Y-%m")
+    visits = (
+        Visit.objects.filter(
+            members__inspector_id=inspector_id, assignment__superseded_by__isnull=True
+        )
+        .exclude(inspections__state__in=["submitted", "approved"])
+        .select_related("entity")
+        .distinct()
+        .order_by("window_end", "code")[:20]
+    )
+    return [(v, v.window_end < this_month) for v in visits]
 
 
 def _ceremonies_awaiting(user: Any) -> list[tuple[Draw, str]]:

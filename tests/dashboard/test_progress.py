@@ -1,0 +1,57 @@
+"""The year's progress per task, from the demo data, against counts made by hand."""
+
+import pytest
+from django.urls import reverse
+
+from shuangsuiji.assignments.models import Visit
+from shuangsuiji.dashboard.progress import DONE, DRAWN, INSPECTING, NOT_DRAWN, plan_progress
+from shuangsuiji.demo.build import DemoSummary
+from shuangsuiji.inspections.models import Inspection
+from shuangsuiji.plans.models import Plan
+from tests.assignments.conftest import client_for, demo  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_tasks_stage_and_counts_follow_its_visits_and_results(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    plan = Plan.objects.get(region__code="140406")
+
+    progress = {p.task.pk: p for p in plan_progress(plan)}
+
+    for task in plan.tasks.all():
+        row = progress[task.pk]
+        visits = Visit.objects.filter(tasks=task).count()
+        approved = Inspection.objects.filter(task=task, state="approved").count()
+        recorded = Inspection.objects.filter(task=task).exclude(state="pending").exists()
+        assert (row.visits, row.approved) == (visits, approved)
+        if not task.draws.filter(state="drawn").exists():
+            assert row.stage == NOT_DRAWN
+        elif not recorded:
+            assert row.stage == DRAWN
+        else:
+            assert row.stage == (DONE if approved == visits else INSPECTING)
+    assert {p.stage for p in progress.values()} >= {DRAWN, INSPECTING}
+
+
+def test_the_coordinators_home_shows_both_stages_and_the_review_count(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    page = client_for("lucheng-coordinator").get(reverse("home"))
+
+    titles = [entry["plan"].title for entry in page.context["plans"]]
+    assert titles == [Plan.objects.get(region__code="140406").title]
+    submitted = Inspection.objects.filter(
+        state="submitted", visit__assignment__plan__region__code="140406"
+    ).count()
+    assert page.context["to_review"] == submitted
+
+
+def test_an_inspectors_home_lists_their_unrecorded_visits(demo: DemoSummary) -> None:  # noqa: F811
+    page = client_for("lucheng-inspector").get(reverse("home"))
+
+    visits = [visit for visit, _ in page.context["my_visits"]]
+    assert visits
+    assert all(v.members.filter(inspector__user__username="lucheng-inspector") for v in visits)
+    assert all(overdue for _, overdue in page.context["my_visits"])  # 2023's windows are over
