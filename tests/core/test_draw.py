@@ -345,3 +345,23 @@ def test_selection_frequency_matches_the_stratum_ratio_over_2000_seeds() -> None
     # Critical values at p = 0.001: 43.82 for 19 degrees of freedom, 27.88 for 9.
     assert chi_square("A", 6, 20) < 43.82
     assert chi_square("D", 6, 10) < 27.88
+
+
+def test_the_population_is_read_back_from_its_listing_only_if_it_matches_the_digest() -> None:
+    listing = draw_module.population_listing(example.POPULATION)
+    digest = draw_module.sha256_hex(listing)
+
+    assert draw_module.population_from_listing(listing, digest) == example.POPULATION
+    with pytest.raises(DrawError, match="名单摘要不符"):
+        draw_module.population_from_listing(listing.replace(b",A\n", b",B\n", 1), digest)
+    broken = listing[:-1]
+    with pytest.raises(DrawError, match="名单格式无效"):
+        draw_module.population_from_listing(broken, draw_module.sha256_hex(broken))
+
+
+def test_the_population_csv_is_the_header_then_the_listing() -> None:
+    text = write_population_csv(example.POPULATION)
+
+    assert text.removeprefix(draw_module.POPULATION_HEADER).encode() == (
+        draw_module.population_listing(example.POPULATION)
+    )

@@ -171,3 +171,18 @@ def test_yearly_cap_and_cooldown_exclude_with_their_reasons(world: World, settin
     assert sorted(e["reason"] for e in cooled) == (
         ["登记状态：注销"] + ["近6个月内已被本部门抽中（冷却期）"] * 4
     )
+
+
+@pytest.mark.django_db
+def test_a_population_changed_after_the_freeze_is_refused_at_the_draw(world: World) -> None:
+    draw = freeze_draw(make_task(world))
+    first_line = draw.population_csv.splitlines()[1]
+    tampered = first_line[:-1] + ("A" if first_line[-1] != "A" else "B")
+    Draw.objects.filter(pk=draw.pk).update(
+        population_csv=draw.population_csv.replace(first_line, tampered)
+    )
+
+    with pytest.raises(DrawStepError, match="名单摘要不符"):
+        complete_draw(draw, public_value="1 2 3", public_source="")
+    draw.refresh_from_db()
+    assert draw.state == "frozen"

@@ -407,7 +407,19 @@ def run_draw(
 ) -> dict[str, Any]:
     """The complete bundle of a draw: freeze record, ceremony, seed, rounds."""
     freeze = freeze_record(draw_id, parameters, population, exclusions, task)
-    reveals = check_ceremony(ceremony, draw_id)
+    return bundle_from_freeze(freeze, population, ceremony, exclusions)
+
+
+def bundle_from_freeze(
+    freeze: Mapping[str, Any],
+    population: Mapping[str, str],
+    ceremony: Mapping[str, Any],
+    exclusions: Sequence[Mapping[str, str]] = (),
+) -> dict[str, Any]:
+    """The bundle from a freeze record already made (and kept) for this population: the
+    ceremony checked, the seed, the rounds. The caller vouches that freeze and population
+    belong together (population_from_listing checks the listing against the digest)."""
+    reveals = check_ceremony(ceremony, freeze["draw_id"])
     seed = combine_seed(freeze["freeze_digest"], reveals, str(ceremony["public_value"]))
     return {
         **freeze,
@@ -438,7 +450,29 @@ def read_population_csv(text: str) -> dict[str, str]:
     return population
 
 
+def population_from_listing(listing: bytes, digest: str) -> dict[str, str]:
+    """The population back from its listing (section 1), refused unless the listing is
+    well formed and hashes to `digest`: faster than reading a CSV, and it proves that the
+    population is the one frozen."""
+    if sha256_hex(listing) != digest:
+        raise DrawError("名单与冻结时的名单摘要不符")
+    if not LISTING.fullmatch(listing):
+        raise DrawError("名单格式无效")
+    text = listing.decode("ascii")
+    return dict(zip(_codes(text), text[19::21], strict=True))
+
+
+def _codes(text: str) -> list[str]:
+    """The 18-character codes of a listing's 21-character lines."""
+    return [text[start : start + 18] for start in range(0, len(text), 21)]
+
+
+POPULATION_HEADER = "uscc,risk_class\n"
+
+
 def write_population_csv(population: Mapping[str, str]) -> str:
+    """The header, then exactly the population listing (so population_from_listing reads the
+    body back)."""
     lines = ["uscc,risk_class"] + [f"{code},{population[code]}" for code in sorted(population)]
     return "\n".join(lines) + "\n"
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import in_region_subtree
@@ -38,21 +39,29 @@ def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]
     entities = Entity.objects.filter(in_region, categories__in=task.scope_categories.all())
     if task.scope_min_capital is not None:
         entities = entities.filter(registered_capital__gte=task.scope_min_capital)
+    active = EntityStatus.active()
+    stratum = Case(When(risk_class="", then=Value("U")), default=F("risk_class"))
+    # Rows come ordered by code (the model's ordering), so the listing sorts in linear time.
+    population: dict[str, str] = dict(
+        entities.filter(status__in=active)
+        .annotate(stratum=stratum)
+        .values_list("uscc", "stratum")
+        .distinct()
+    )
+    exclusions = [
+        {"uscc": code, "reason": f"登记状态：{status}"}
+        for code, status in entities.exclude(status__in=active)
+        .values_list("uscc", "status")
+        .distinct()
+    ]
     drawn_this_year, cooling = _earlier_selections(task)
     cap = settings.DRAW_YEARLY_CAP
-    population: dict[str, str] = {}
-    exclusions: list[dict[str, str]] = []
-    active = set(EntityStatus.active())
-    for code, status, risk in entities.values_list("uscc", "status", "risk_class").distinct():
-        if status not in active:
-            reason = f"登记状态：{status}"
-        elif cap and drawn_this_year[code] >= cap:
+    for code in [c for c in population if (cap and drawn_this_year[c] >= cap) or c in cooling]:
+        del population[code]
+        if cap and drawn_this_year[code] >= cap:
             reason = f"本年度已被抽中{drawn_this_year[code]}次（上限{cap}次）"
-        elif code in cooling:
-            reason = f"近{settings.DRAW_COOLDOWN_MONTHS}个月内已被本部门抽中（冷却期）"
         else:
-            population[code] = risk or "U"
-            continue
+            reason = f"近{settings.DRAW_COOLDOWN_MONTHS}个月内已被本部门抽中（冷却期）"
         exclusions.append({"uscc": code, "reason": reason})
     return population, exclusions
 
@@ -143,7 +152,7 @@ def freeze_draw(
 
 @transaction.atomic
 def add_commitment(draw: Draw, *, party: str, commitment: str) -> Draw:
-    locked = _frozen(draw)
+    locked = _frozen(draw, whole=False)
     if locked.reveals:
         raise DrawStepError("已开始揭示，不能再提交承诺")
     value = commitment.strip().lower()
@@ -160,7 +169,7 @@ def add_commitment(draw: Draw, *, party: str, commitment: str) -> Draw:
 
 @transaction.atomic
 def add_reveal(draw: Draw, *, party: str, secret: str) -> Draw:
-    locked = _frozen(draw)
+    locked = _frozen(draw, whole=False)
     committed = {c["party"]: c["commitment"] for c in locked.commitments}
     if party not in committed:
         raise DrawStepError(f"“{party}”没有提交承诺")
@@ -189,17 +198,16 @@ def complete_draw(
         "public_value": public_value,
         "public_source": public_source,
     }
-    population = rule.read_population_csv(locked.population_csv)
-    bundle = rule.run_draw(
-        locked.draw_id,
-        rule.Parameters.from_dict(locked.freeze["parameters"]),
-        population,
-        ceremony,
-        locked.exclusions,
-        locked.freeze["task"],
-    )
-    if bundle["freeze_digest"] != locked.freeze["freeze_digest"]:
-        raise DrawStepError("冻结记录与名单不一致，拒绝抽取")
+    freeze = locked.freeze
+    listing = locked.population_csv.removeprefix(rule.POPULATION_HEADER).encode("ascii")
+    exclusions_digest = rule.sha256_hex(rule.exclusions_listing(locked.exclusions))
+    try:
+        population = rule.population_from_listing(listing, freeze["population_digest"])
+    except rule.DrawError as error:
+        raise DrawStepError(f"冻结的名单已损坏，拒绝抽取：{error}") from error
+    if exclusions_digest != freeze["exclusions_digest"]:
+        raise DrawStepError("排除名单与冻结记录不符，拒绝抽取")
+    bundle = rule.bundle_from_freeze(freeze, population, ceremony, locked.exclusions)
     if locked.supersedes_id:
         bundle["supersedes"] = locked.supersedes.draw_id  # type: ignore[union-attr]
     locked.bundle, locked.seed = bundle, bundle["seed"]
@@ -208,8 +216,13 @@ def complete_draw(
     return locked
 
 
-def _frozen(draw: Draw) -> Draw:
-    locked = Draw.objects.select_for_update().get(pk=draw.pk)
+def _frozen(draw: Draw, *, whole: bool = True) -> Draw:
+    """The draw, locked, if still frozen; a ceremony step (`whole=False`) leaves the large
+    population and exclusions unread."""
+    draws = Draw.objects.select_for_update()
+    if not whole:
+        draws = draws.defer("population_csv", "exclusions", "freeze", "bundle")
+    locked = draws.get(pk=draw.pk)
     if locked.state != DrawState.FROZEN:
         raise DrawStepError("该抽取已完成，不能更改")
     return locked
