@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "shuangsuiji.draws",
     "shuangsuiji.assignments",
     "shuangsuiji.inspections",
+    "shuangsuiji.disclosure",
     "shuangsuiji.dashboard",
     "shuangsuiji.demo",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("draws/", include("shuangsuiji.draws.urls")),
     path("assignments/", include("shuangsuiji.assignments.urls")),
     path("inspections/", include("shuangsuiji.inspections.urls")),
+    path("public/", include("shuangsuiji.disclosure.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

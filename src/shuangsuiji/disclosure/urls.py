@@ -1,0 +1,11 @@
+from django.urls import path
+
+from shuangsuiji.disclosure import views
+
+app_name = "disclosure"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("draws/<str:draw_id>/", views.draw_page, name="draw"),
+    path("draws/<str:draw_id>/<str:name>", views.draw_file, name="draw_file"),
+    path("verify_draw.py", views.verifier, name="verifier"),
+]

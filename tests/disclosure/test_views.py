@@ -1,0 +1,57 @@
+"""The public site: no login, published draws only, cacheable, the rule's own files."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shuangsuiji.core.draw import read_population_csv, verify
+from shuangsuiji.draws.models import Draw
+from shuangsuiji.draws.services import freeze_draw
+from tests.conftest import World
+from tests.draws.test_services import make_task
+from tests.draws.test_views import logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def published(world: World) -> Draw:
+    draw = freeze_draw(make_task(world))
+    logged_in(world.coordinator).post(
+        reverse("draws:step", args=[draw.pk]),
+        {"step": "complete", "public_value": "2 4 6 1", "public_source": "联席会议"},
+    )
+    return Draw.objects.get(pk=draw.pk)
+
+
+def test_anyone_reads_a_published_draw_and_verifies_its_files(world: World) -> None:
+    draw = published(world)
+    client = Client()
+
+    page = client.get(reverse("disclosure:draw", args=[draw.draw_id]))
+    bundle = json.loads(
+        client.get(reverse("disclosure:draw_file", args=[draw.draw_id, "bundle.json"])).content
+    )
+    population = client.get(reverse("disclosure:draw_file", args=[draw.draw_id, "population.csv"]))
+
+    assert page.status_code == 200
+    assert "public" in page["Cache-Control"]
+    assert "immutable" in population["Cache-Control"]
+    assert verify(bundle, read_population_csv(population.content.decode())) == []
+
+
+def test_a_draw_not_yet_published_does_not_exist_in_public(world: World) -> None:
+    draw = freeze_draw(make_task(world))
+
+    assert Client().get(reverse("disclosure:draw", args=[draw.draw_id])).status_code == 404
+    index = Client().get(reverse("disclosure:index"))
+    assert draw.draw_id not in index.content.decode()
+
+
+def test_the_public_site_only_reads(world: World) -> None:
+    draw = published(world)
+
+    response = Client().post(reverse("disclosure:draw", args=[draw.draw_id]))
+
+    assert response.status_code == 405
