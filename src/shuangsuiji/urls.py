@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shuangsuiji.disclosure import views as disclosure_views
+
 urlpatterns = [
     path("", include("shuangsuiji.dashboard.urls")),
     path("plans/", include("shuangsuiji.plans.urls")),
@@ -9,6 +11,7 @@ urlpatterns = [
     path("assignments/", include("shuangsuiji.assignments.urls")),
     path("inspections/", include("shuangsuiji.inspections.urls")),
     path("public/", include("shuangsuiji.disclosure.urls")),
+    path("publication/", disclosure_views.publication, name="publication"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

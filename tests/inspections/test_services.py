@@ -35,7 +35,7 @@ def reviewer_of(inspection: Inspection) -> User:
 def test_the_demo_leaves_results_in_every_state(demo: object) -> None:
     states = set(Inspection.objects.values_list("state", flat=True))
 
-    assert states == {"approved", "submitted", "returned"}
+    assert states == {"published", "approved", "submitted", "returned"}
     assert Inspection.objects.filter(follow_up=FollowUp.OPEN).exists()
 
 

@@ -10,6 +10,7 @@ from shuangsuiji.accounts.permissions import STAFF_ROLES, Role, role_of
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.dashboard.progress import plan_progress, stage_counts
 from shuangsuiji.directory.models import CheckItem, Entity, Inspector
+from shuangsuiji.disclosure.services import publication_due
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -36,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "check_item_count": CheckItem.objects.visible_to(user).count(),
         "ceremonies": _ceremonies_awaiting(user),
         "plans": _plans(user, role),
+        "publication": _publication(user, role),
         "my_visits": _my_open_visits(user),
         "to_review": Inspection.objects.visible_to(user)
         .filter(state=InspectionState.SUBMITTED)
@@ -56,6 +58,14 @@ def _plans(user: Any, role: Role | None) -> list[dict[str, Any]]:
         progress = plan_progress(plan, tasks)
         result.append({"plan": plan, "progress": progress, "stages": stage_counts(progress)})
     return result
+
+
+def _publication(user: Any, role: Role | None) -> dict[str, int] | None:
+    """For the coordinator: approved results waiting to be published, and how many are late."""
+    if role is not Role.COORDINATOR:
+        return None
+    due = publication_due(Inspection.objects.visible_to(user))
+    return {"due": len(due), "overdue": sum(d.overdue for d in due)}
 
 
 def _my_open_visits(user: Any) -> list[Any]:

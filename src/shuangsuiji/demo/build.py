@@ -6,7 +6,7 @@ reports can refer to the same 甲公司.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 from pathlib import Path
 from random import Random
@@ -316,7 +316,8 @@ def _demo_assignment(plan: Plan, rng: Random) -> dict[str, int]:
     return {"before": report["visits_before"], "after": report["visits_after"]}
 
 
-# The demo year half done: of the visits (in code order), this share of results per state.
+# The demo year half done: of the visits (in code order), this share of results per state;
+# of the approved, about 60 % are published and the rest overdue for publication.
 DEMO_RESULT_SHARES = [("approved", 0.12), ("submitted", 0.05), ("returned", 0.02)]
 DEMO_RESULTS = [  # (result codes, weight)
     (("01",), 70),
@@ -352,24 +353,36 @@ def _demo_inspections(plan: Plan, rng: Random) -> dict[str, int]:
                 codes = rng.choices([c for c, _ in DEMO_RESULTS], [w for _, w in DEMO_RESULTS])[0]
                 results = [categories[code] for code in codes]
                 follow_up = any(c.needs_follow_up for c in results)
+                day = _demo_day(visit.window_start, rng)
+                reviewed = _demo_moment(day + timedelta(days=5))
+                if state == "approved" and rng.random() < 0.6:
+                    state_now, published_at = "published", reviewed + timedelta(days=10)
+                else:
+                    state_now, published_at = state, None
                 inspection = Inspection.objects.create(
                     visit=visit,
                     task=task,
-                    state=state,
-                    inspected_on=_demo_day(visit.window_start, rng),
+                    state=state_now,
+                    inspected_on=day,
                     measures="责令限期改正，逾期复查" if follow_up else "",
                     recorded_by=None,
-                    submitted_at=timezone.now(),
+                    submitted_at=_demo_moment(day + timedelta(days=1)),
                     reviewed_by=coordinator if state != "submitted" else None,
-                    reviewed_at=timezone.now() if state != "submitted" else None,
+                    reviewed_at=reviewed if state != "submitted" else None,
                     return_reason="请补充检查日期对应的现场照片" if state == "returned" else "",
                     follow_up=(
                         rng.choice(["open", "closed"]) if follow_up and state == "approved" else ""
                     ),
+                    published_at=published_at,
+                    published_by=coordinator if published_at else None,
                 )
                 inspection.results.set(results)
-                counts[state] = counts.get(state, 0) + 1
+                counts[state_now] = counts.get(state_now, 0) + 1
     return counts
+
+
+def _demo_moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10)))
 
 
 def _demo_day(month: str, rng: Random) -> date:

@@ -7,5 +7,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("draws/<str:draw_id>/", views.draw_page, name="draw"),
     path("draws/<str:draw_id>/<str:name>", views.draw_file, name="draw_file"),
+    path("results/", views.results, name="results"),
+    path("results.<str:fmt>", views.results_data, name="results_data"),
+    path("feed.atom", views.feed, name="feed"),
     path("verify_draw.py", views.verifier, name="verifier"),
 ]

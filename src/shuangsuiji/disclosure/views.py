@@ -4,16 +4,46 @@ Only what a published draw already discloses is shown: the task, the frozen dige
 ceremony, the selected and reserve lists, and the files anyone needs to verify it.
 """
 
+import csv
+import io
+import json
 from pathlib import Path
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
+from openpyxl import Workbook
 
 from shuangsuiji.core import draw as rule
+from shuangsuiji.disclosure.services import (
+    PUBLIC_FIELDS,
+    PublicationError,
+    public_rows,
+    publication_due,
+    publish,
+)
 from shuangsuiji.draws.models import Draw, DrawState
+from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
 from shuangsuiji.plans.models import Plan
+
+RESULTS_PER_PAGE = 50
+FIELD_TITLES = {
+    "entity": "检查对象",
+    "uscc": "统一社会信用代码",
+    "plan": "抽查计划",
+    "year": "年度",
+    "task": "抽查任务",
+    "department": "发起部门",
+    "results": "检查结果",
+    "date": "检查日期",
+    "published": "公示时间",
+}
 
 CACHE_SECONDS = 300  # lists change as draws are published
 FOREVER = 31_536_000  # a published draw never changes
@@ -66,3 +96,129 @@ def verifier(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
+
+
+def _published_results(request: HttpRequest) -> QuerySet[Inspection]:
+    """Published results matching the visitor's search and filters."""
+    results = Inspection.objects.filter(state=InspectionState.PUBLISHED)
+    query = request.GET.get("q", "").strip()
+    if query:
+        results = results.filter(
+            Q(visit__entity__name__contains=query) | Q(visit__entity__uscc=query.upper())
+        )
+    if department := request.GET.get("department", "").strip():
+        results = results.filter(task__lead_department__name=department)
+    if (year := request.GET.get("year", "").strip()).isdigit():
+        results = results.filter(task__plan__year=int(year))
+    if result := request.GET.get("result", "").strip():
+        results = results.filter(Q(results__code=result) | Q(results__parent__code=result))
+    return results.distinct().order_by("-published_at", "pk")
+
+
+@require_safe
+def results(request: HttpRequest) -> HttpResponse:
+    """抽查结果公告: search by entity name or code, filter by department, year and result."""
+    page = Paginator(_published_results(request), RESULTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = public_rows(
+        Inspection.objects.filter(pk__in=[i.pk for i in page]).order_by("-published_at", "pk")
+    )
+    published = Inspection.objects.filter(state=InspectionState.PUBLISHED)
+    context = {
+        "page": page,
+        "rows": rows,
+        "query": request.GET.urlencode(),
+        "filters": request.GET,
+        "departments": sorted(
+            set(published.values_list("task__lead_department__name", flat=True)) - {None}
+        ),
+        "years": sorted(set(published.values_list("task__plan__year", flat=True)), reverse=True),
+        "categories": ResultCategory.objects.filter(parent=None),
+    }
+    response = render(request, "disclosure/results.html", context)
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def results_data(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Open data: the same search as CSV, .xlsx or JSON, columns as docs/open-data.md says."""
+    rows = public_rows(_published_results(request))
+    if fmt == "json":
+        body = json.dumps({"schema": "shuangsuiji-results/1", "results": rows}, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    elif fmt == "csv":
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=PUBLIC_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "抽查结果"
+        sheet.append(list(PUBLIC_FIELDS))
+        sheet.append([FIELD_TITLES[f] for f in PUBLIC_FIELDS])
+        for row in rows:
+            sheet.append([row[f] for f in PUBLIC_FIELDS])
+        output = io.BytesIO()
+        book.save(output)
+        response = HttpResponse(
+            output.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        return HttpResponse("没有这种格式", status=404)
+    response["Content-Disposition"] = f'attachment; filename="results.{fmt}"'
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def feed(request: HttpRequest) -> HttpResponse:
+    """Atom: the newest published results and draws."""
+    atom = Atom1Feed(
+        title="双随机抽查公示",
+        link=request.build_absolute_uri("/public/"),
+        description="新公示的抽查结果与随机抽取",
+        language="zh-Hans",
+    )
+    for draw in _published().order_by("-drawn_at")[:20]:  # type: ignore[attr-defined]
+        atom.add_item(
+            title=f"抽取结果：{draw.task.name}",
+            link=request.build_absolute_uri(f"/public/draws/{draw.draw_id}/"),
+            description=f"抽取编号 {draw.draw_id}，种子 {draw.seed}",
+            pubdate=draw.drawn_at,
+            unique_id=f"draw:{draw.draw_id}",
+        )
+    latest = Inspection.objects.filter(state=InspectionState.PUBLISHED).order_by("-published_at")
+    for row, inspection in zip(public_rows(latest[:50]), latest[:50], strict=True):
+        atom.add_item(
+            title=f"抽查结果：{row['entity']}（{row['task']}）",
+            link=request.build_absolute_uri(f"/public/results/?q={row['uscc']}"),
+            description=row["results"],
+            pubdate=inspection.published_at,
+            unique_id=f"result:{inspection.pk}",
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    atom.write(response, "utf-8")
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+@login_required
+def publication(request: HttpRequest) -> HttpResponse:
+    """The coordinator's publication step: what is due, what is overdue, publish a choice."""
+    scoped = Inspection.objects.visible_to(request.user).select_related("visit__entity", "task")
+    if request.method == "POST":
+        chosen = scoped.filter(pk__in=request.POST.getlist("publish"))
+        try:
+            count = publish(chosen, actor=request.user)
+            messages.success(request, f"已公示 {count} 项检查结果")
+        except PublicationError as error:
+            messages.error(request, str(error))
+        return redirect("publication")
+    due = publication_due(scoped)
+    context = {"due": due, "overdue": sum(d.overdue for d in due)}
+    return render(request, "disclosure/publication.html", context)

@@ -42,6 +42,7 @@ class InspectionState(models.TextChoices):
     SUBMITTED = "submitted", "待审核"
     RETURNED = "returned", "已退回"
     APPROVED = "approved", "审核通过"
+    PUBLISHED = "published", "已公示"
 
 
 class FollowUp(models.TextChoices):
@@ -94,6 +95,15 @@ class Inspection(models.Model):
     )
     follow_up_note = models.TextField("后续处理情况", blank=True)
     follow_up_closed_at = models.DateTimeField("完结时间", null=True, blank=True)
+    published_at = models.DateTimeField("公示时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公示人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     REGION_LOOKUP = "visit__assignment__plan__region"
     DEPARTMENT_LOOKUP = "task__lead_department"

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {region}：已导入计划“{title}”，{draws} 项任务已完成抽取；"
                 f"合并前 {visits['before']} 次检查，合并后 {visits['after']} 次，已分派检查组；"
-                f"检查结果：审核通过 {results.get('approved', 0)} 项，待审核 "
+                f"检查结果：已公示 {results.get('published', 0)} 项，待公示 "
+                f"{results.get('approved', 0)} 项，待审核 "
                 f"{results.get('submitted', 0)} 项，已退回 {results.get('returned', 0)} 项"
             )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,134 @@
+"""抽查结果公告, open data and the publication step, on the demo year."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.demo.build import DemoSummary
+from shuangsuiji.disclosure.services import PUBLIC_FIELDS, PublicationError, publish
+from shuangsuiji.inspections.models import Inspection, InspectionState
+from tests.assignments.conftest import client_for, demo  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+SECRET_NOTE = "内部备注：不应公开的文字"
+
+
+def published() -> object:
+    return Inspection.objects.filter(state=InspectionState.PUBLISHED)
+
+
+def test_the_public_lists_published_results_only_and_finds_an_entity_by_code(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    one = published().select_related("visit__entity").first()
+    client = Client()
+
+    everything = client.get(reverse("disclosure:results"))
+    found = client.get(reverse("disclosure:results"), {"q": one.visit.entity.uscc})
+
+    assert everything.context["page"].paginator.count == published().count()
+    assert {r["uscc"] for r in found.context["rows"]} == {one.visit.entity.uscc}
+    assert (
+        found.context["page"].paginator.count
+        == published().filter(visit__entity=one.visit.entity).count()
+    )
+
+
+def test_open_data_in_three_formats_has_the_documented_columns_and_every_row(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    client = Client()
+    total = published().count()
+
+    as_json = json.loads(client.get(reverse("disclosure:results_data", args=["json"])).content)
+    as_csv = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("disclosure:results_data", args=["csv"])).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("disclosure:results_data", args=["xlsx"])).content)
+    )
+    rows = list(book.active.iter_rows(values_only=True))
+
+    assert as_json["schema"] == "shuangsuiji-results/1"
+    assert len(as_json["results"]) == len(as_csv) == len(rows) - 2 == total
+    assert list(as_json["results"][0]) == list(PUBLIC_FIELDS) == list(as_csv[0])
+    assert rows[0] == PUBLIC_FIELDS
+
+
+def test_nothing_internal_reaches_any_public_response(demo: DemoSummary) -> None:  # noqa: F811
+    one = published().first()
+    Inspection.objects.filter(pk=one.pk).update(
+        notes=SECRET_NOTE, return_reason=SECRET_NOTE, measures="责令改正"
+    )
+    inspector_names = list(one.visit.members.values_list("inspector__name", flat=True))
+    client = Client()
+    responses = [
+        client.get(reverse("disclosure:results")),
+        client.get(reverse("disclosure:results_data", args=["json"])),
+        client.get(reverse("disclosure:results_data", args=["csv"])),
+        client.get(reverse("disclosure:feed")),
+        client.get(reverse("disclosure:index")),
+    ]
+
+    for response in responses:
+        text = response.content.decode("utf-8-sig")
+        assert SECRET_NOTE not in text
+        assert "lucheng-coordinator" not in text
+        assert not any(f"{name}" in text for name in inspector_names if len(name) > 1)
+    fields = set(json.loads(responses[1].content)["results"][0])
+    assert fields.isdisjoint({"notes", "return_reason", "attachments", "recorded_by", "team"})
+
+
+def test_the_feed_is_atom_with_draws_and_results(demo: DemoSummary) -> None:  # noqa: F811
+    feed = ET.fromstring(Client().get(reverse("disclosure:feed")).content)
+
+    ids = [
+        e.findtext("{http://www.w3.org/2005/Atom}id")
+        for e in feed.iter("{http://www.w3.org/2005/Atom}entry")
+    ]
+    assert any(i.startswith("draw:") for i in ids)
+    assert any(i.startswith("result:") for i in ids)
+
+
+def test_the_coordinator_publishes_what_is_due_and_sees_what_is_late(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    client = client_for("lucheng-coordinator")
+    page = client.get(reverse("publication"))
+    due = page.context["due"]
+    chosen = [d.inspection.pk for d in due[:3]]
+
+    client.post(reverse("publication"), {"publish": chosen})
+
+    assert due
+    assert page.context["overdue"] == len(due)  # approved in 2023: all late by now
+    assert set(Inspection.objects.filter(pk__in=chosen).values_list("state", flat=True)) == {
+        InspectionState.PUBLISHED
+    }
+    assert client.get(reverse("home")).context["publication"]["due"] == len(due) - 3
+
+
+def test_only_approved_results_are_published_and_only_by_the_coordinator(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    submitted = Inspection.objects.filter(state=InspectionState.SUBMITTED)[:1]
+    approved = Inspection.objects.filter(state=InspectionState.APPROVED)[:1]
+
+    with pytest.raises(PublicationError, match="未审核通过"):
+        publish(submitted, actor=User.objects.get(username="lucheng-coordinator"))
+    with pytest.raises(PublicationError, match="只有协调员"):
+        publish(approved, actor=User.objects.get(username="lucheng-dept-admin"))
