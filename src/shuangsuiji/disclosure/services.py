@@ -51,7 +51,7 @@ def publish(inspections: QuerySet[Inspection], *, actor: Any) -> int:
     """Publish approved results, recording who and when. Only the coordinator publishes."""
     if role_of(actor) is not Role.COORDINATOR:
         raise PublicationError("只有协调员可以公示检查结果")
-    chosen = list(inspections.select_for_update())
+    chosen = list(Inspection.objects.select_for_update().filter(pk__in=inspections.values("pk")))
     unapproved = [i for i in chosen if i.state != InspectionState.APPROVED]
     if unapproved:
         raise PublicationError(f"有 {len(unapproved)} 项结果未审核通过，不能公示")
