@@ -12,6 +12,7 @@ from shuangsuiji.draws.services import freeze_draw
 from tests.conftest import World
 from tests.draws.test_services import make_task
 from tests.draws.test_views import logged_in
+from tests.factories import CheckItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,27 @@ def test_the_public_site_only_reads(world: World) -> None:
     response = Client().post(reverse("disclosure:draw", args=[draw.draw_id]))
 
     assert response.status_code == 405
+
+
+def test_the_public_plan_table_links_each_drawn_task_and_hides_import_findings(
+    world: World,
+) -> None:
+    draw = published(world)
+    task = draw.task
+    task.findings = [{"field": "name", "severity": "warning", "message": "内部导入提示"}]
+    task.save(update_fields=["findings"])
+
+    page = Client().get(reverse("disclosure:plan", args=[task.plan_id]))
+
+    text = page.content.decode()
+    assert draw.draw_id in text
+    assert task.name in text
+    assert "内部导入提示" not in text
+
+
+def test_the_check_item_list_is_public(world: World) -> None:
+    item = CheckItemFactory(name="旅馆业治安管理制度落实情况")
+
+    page = Client().get(reverse("disclosure:items"))
+
+    assert item.name in page.content.decode()

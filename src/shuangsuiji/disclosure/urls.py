@@ -5,6 +5,8 @@ from shuangsuiji.disclosure import views
 app_name = "disclosure"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("plans/<int:pk>/", views.plan_page, name="plan"),
+    path("items/", views.check_items, name="items"),
     path("draws/<str:draw_id>/", views.draw_page, name="draw"),
     path("draws/<str:draw_id>/<str:name>", views.draw_file, name="draw_file"),
     path("results/", views.results, name="results"),

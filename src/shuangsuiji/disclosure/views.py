@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from shuangsuiji.core import draw as rule
+from shuangsuiji.directory.models import CheckItem
 from shuangsuiji.disclosure.services import (
     PUBLIC_FIELDS,
     PublicationError,
@@ -31,6 +32,7 @@ from shuangsuiji.disclosure.services import (
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
 from shuangsuiji.plans.models import Plan
+from shuangsuiji.plans.presenters import COLUMNS, rows_from_stored
 
 RESULTS_PER_PAGE = 50
 FIELD_TITLES = {
@@ -58,6 +60,34 @@ def index(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.select_related("region").order_by("-year", "title")
     draws = _published().order_by("-drawn_at")[:50]  # type: ignore[attr-defined]
     response = render(request, "disclosure/index.html", {"plans": plans, "draws": draws})
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """抽查计划公告: the plan's table as published, each task linked to its current draw."""
+    plan = get_object_or_404(Plan.objects.select_related("region"), pk=pk)
+    tasks = plan.tasks.order_by("position")
+    draws = dict(
+        _published()  # type: ignore[attr-defined]
+        .filter(task__plan=plan, superseded_by__isnull=True)
+        .values_list("task_id", "draw_id")
+    )
+    rows = [(row, draws.get(row.task_id)) for row in rows_from_stored(tasks)]
+    context = {"plan": plan, "columns": COLUMNS, "rows": rows}
+    response = render(request, "disclosure/plan.html", context)
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def check_items(request: HttpRequest) -> HttpResponse:
+    """抽查事项清单: every department's check items with legal basis, object and method."""
+    items = CheckItem.objects.select_related("department__region").order_by(
+        "department__region__code", "department__name", "name"
+    )
+    response = render(request, "disclosure/check_items.html", {"items": items})
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
 
