@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
+from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.core import draw as rule
 from shuangsuiji.directory.models import CheckItem
 from shuangsuiji.disclosure.services import (
@@ -239,7 +241,10 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def publication(request: HttpRequest) -> HttpResponse:
-    """The coordinator's publication step: what is due, what is overdue, publish a choice."""
+    """The coordinator's publication step: what is due, what is overdue, publish a choice.
+    The auditor may look; nobody else."""
+    if role_of(request.user) not in (Role.COORDINATOR, Role.AUDITOR):
+        raise PermissionDenied("只有协调员可以公示检查结果")
     scoped = Inspection.objects.visible_to(request.user).select_related("visit__entity", "task")
     if request.method == "POST":
         chosen = scoped.filter(pk__in=request.POST.getlist("publish"))
@@ -250,5 +255,9 @@ def publication(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("publication")
     due = publication_due(scoped)
-    context = {"due": due, "overdue": sum(d.overdue for d in due)}
+    context = {
+        "due": due,
+        "overdue": sum(d.overdue for d in due),
+        "can_publish": role_of(request.user) is Role.COORDINATOR,
+    }
     return render(request, "disclosure/publication.html", context)

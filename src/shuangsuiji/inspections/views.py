@@ -5,6 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -96,7 +97,10 @@ def inspection_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Results waiting for this user's review, and follow-ups still open."""
+    """Results waiting for this user's review, and follow-ups still open: for reviewers (the
+    coordinator, department admins) and the auditor."""
+    if role_of(request.user) not in (Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR):
+        raise PermissionDenied("结果审核只对协调员、部门管理员和审计员开放")
     scoped = Inspection.objects.visible_to(request.user).select_related(
         "visit__entity", "task", "recorded_by"
     )
