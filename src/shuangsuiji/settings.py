@@ -5,6 +5,7 @@ DATABASE_URL to PostgreSQL, SECRET_KEY, ALLOWED_HOSTS and HTTPS=true.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "shuangsuiji.accounts",
     "shuangsuiji.directory",
     "shuangsuiji.plans",
@@ -66,7 +68,21 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
 ]
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, that
+# username is locked for LOGIN_LOCKOUT_MINUTES; a correct login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "shuangsuiji.urls"
 WSGI_APPLICATION = "shuangsuiji.wsgi.application"
@@ -166,6 +182,9 @@ X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a one-way commitment for a public domain; intranet hosts must not take it.
     "security.W021",
+    # Lockout per username, not per address: behind the proxy that fronts several app servers
+    # every request may come from the proxy's address, and locking it would lock everyone out.
+    "axes.W006",
 ]
 
 LOGGING = {

@@ -61,6 +61,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("assignments", "recusal"): ("view", "add"),
         **{("inspections", m): ("view", "add", "change") for m in INSPECTION_ROWS},
         ("inspections", "resultcategory"): ALL_ACTIONS,
+        ("axes", "accessattempt"): ("view", "delete"),  # unlock a locked-out username
         ("accounts", "user"): ALL_ACTIONS,
     },
     Role.DEPARTMENT_ADMIN: {
