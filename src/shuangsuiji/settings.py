@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shuangsuiji.assignments",
     "shuangsuiji.inspections",
     "shuangsuiji.disclosure",
+    "shuangsuiji.audit",
     "shuangsuiji.dashboard",
     "shuangsuiji.demo",
 ]
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shuangsuiji.audit.recorder.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shuangsuiji.audit import views as audit_views
 from shuangsuiji.disclosure import views as disclosure_views
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("shuangsuiji.inspections.urls")),
     path("public/", include("shuangsuiji.disclosure.urls")),
     path("publication/", disclosure_views.publication, name="publication"),
+    path("audit/", audit_views.audit_log, name="audit"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,139 @@
+"""Signals that write an audit entry for every save and delete of the platform's own models,
+and the middleware that tells them who is acting."""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from shuangsuiji.core.draw import sha256_hex
+
+ACTOR: ContextVar[Any] = ContextVar("audit_actor", default=None)
+AUDITED_APPS = {"accounts", "directory", "plans", "draws", "assignments", "inspections"}
+LARGE = 2000  # characters: longer values are recorded by their digest and length
+
+
+class AuditMiddleware:
+    """Remember the signed-in user for the entries this request causes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        token = ACTOR.set(user if user is not None and user.is_authenticated else None)
+        try:
+            return self.get_response(request)
+        finally:
+            ACTOR.reset(token)
+
+
+def snapshot(instance: models.Model, only: Any = None) -> dict[str, Any]:
+    """The record's concrete fields (or those named in `only`) as JSON values; large ones as
+    digest and length."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if only is None or field.name in only or field.attname in only:
+            values[field.attname] = _plain(field.value_from_object(instance))
+    return values
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        value = bytes(value).hex()
+    if isinstance(value, str | dict | list) and len(text := str(value)) > LARGE:
+        return {"sha256": sha256_hex(text.encode()), "length": len(text)}
+    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _audited(sender: Any) -> bool:
+    """The platform's own models, not migrations' historical copies (whose tables may be ahead
+    of the audit table's)."""
+    meta = sender._meta
+    return meta.apps is django_apps and meta.app_label in AUDITED_APPS and not meta.auto_created
+
+
+def _before(
+    sender: Any,
+    instance: models.Model,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
+) -> None:
+    """Keep the stored values a save is about to replace (only the fields it writes)."""
+    if raw or not _audited(sender) or instance.pk is None:
+        return
+    rows = sender._base_manager.filter(pk=instance.pk)
+    if update_fields:
+        rows = rows.only(*update_fields)
+    old = rows.first()
+    instance._audit_before = (  # type: ignore[attr-defined]
+        snapshot(old, update_fields) if old is not None else None
+    )
+
+
+def _saved(
+    sender: Any,
+    instance: models.Model,
+    created: bool,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
+) -> None:
+    if raw or not _audited(sender):
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    after = snapshot(instance, None if created else update_fields)
+    if before == after:
+        return
+    append("create" if created else "update", instance, before, after)
+
+
+def _deleted(sender: Any, instance: models.Model, **kwargs: Any) -> None:
+    if _audited(sender):
+        append("delete", instance, snapshot(instance), None)
+
+
+def append(action: str, instance: models.Model, before: Any, after: Any) -> None:
+    """Add one entry at the end of the chain, under a lock on the chain's head."""
+    from shuangsuiji.audit.chain import content, entry_hash
+    from shuangsuiji.audit.models import AuditEntry, AuditHead
+
+    actor = ACTOR.get()
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        entry = AuditEntry(
+            sequence=head.sequence + 1,
+            at=timezone.now(),
+            user_id=getattr(actor, "pk", None),
+            username=getattr(actor, "username", "") or "",
+            action=action,
+            model=instance._meta.label_lower,
+            object_id=str(instance.pk),
+            before=before,
+            after=after,
+            previous_hash=head.last_hash,
+        )
+        entry.hash = entry_hash(content(entry))
+        entry.save()
+        head.sequence, head.last_hash = entry.sequence, entry.hash
+        head.save(update_fields=["sequence", "last_hash"])
+
+
+def connect() -> None:
+    pre_save.connect(_before, dispatch_uid="audit-before")
+    post_save.connect(_saved, dispatch_uid="audit-saved")
+    post_delete.connect(_deleted, dispatch_uid="audit-deleted")

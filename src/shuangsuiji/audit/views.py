@@ -1,0 +1,26 @@
+"""The audit log page: the latest entries, by record if asked, and whether the chain holds."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.audit.chain import first_break
+from shuangsuiji.audit.models import AuditEntry
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in (Role.COORDINATOR, Role.AUDITOR):
+        raise PermissionDenied("审计日志只对协调员和审计员开放")
+    entries = AuditEntry.objects.order_by("-sequence")
+    if model := request.GET.get("model", "").strip():
+        entries = entries.filter(model=model)
+    if object_id := request.GET.get("object", "").strip():
+        entries = entries.filter(object_id=object_id)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    broken = first_break(AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000))
+    context = {"page": page, "broken": broken, "total": AuditEntry.objects.count()}
+    return render(request, "audit/log.html", context)
