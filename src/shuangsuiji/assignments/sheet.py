@@ -6,6 +6,7 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -151,3 +152,22 @@ def task_sheet_pdf(sheet: Sheet) -> bytes:
         pdf.ln(3)
         pdf.multi_cell(0, 7, paragraph, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+SHEET_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def sheet_response(sheet: Sheet, kind: str, filename: str) -> HttpResponse:
+    """A sheet as a .docx or PDF download; 404 for another kind, 503 naming the missing font."""
+    if kind not in SHEET_TYPES:
+        raise Http404("没有这种格式")
+    try:
+        data = task_sheet_pdf(sheet) if kind == "pdf" else task_sheet_docx(sheet)
+    except NoChineseFont as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=SHEET_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    return response

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,12 +23,7 @@ from shuangsuiji.assignments.services import (
     record_recusal,
     visit_items,
 )
-from shuangsuiji.assignments.sheet import (
-    NoChineseFont,
-    sheet_content,
-    task_sheet_docx,
-    task_sheet_pdf,
-)
+from shuangsuiji.assignments.sheet import sheet_content, sheet_response
 from shuangsuiji.core import assign as rule
 from shuangsuiji.plans.models import Plan
 
@@ -155,26 +150,13 @@ def recuse(request: HttpRequest, member_id: int) -> HttpResponse:
     return redirect("assignments:visit", pk=visit.pk)
 
 
-SHEET_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-
-
 @login_required
 def visit_sheet(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The printable 检查任务单 of a visit, as .docx or PDF."""
-    if kind not in SHEET_TYPES:
-        raise Http404("没有这种格式")
     visit = _visit(request, pk)
-    content = sheet_content(visit, visit_items(visit))
-    try:
-        data = task_sheet_pdf(content) if kind == "pdf" else task_sheet_docx(content)
-    except NoChineseFont as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=SHEET_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="task-sheet-{visit.code}.{kind}"'
-    return response
+    return sheet_response(
+        sheet_content(visit, visit_items(visit)), kind, f"task-sheet-{visit.code}"
+    )
 
 
 @login_required

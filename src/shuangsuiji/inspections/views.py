@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.services import visit_items
-from shuangsuiji.assignments.sheet import NoChineseFont, task_sheet_docx, task_sheet_pdf
+from shuangsuiji.assignments.sheet import sheet_response
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState, ResultCategory
 from shuangsuiji.inspections.notice import notice_content
 from shuangsuiji.inspections.services import (
@@ -27,11 +27,6 @@ from shuangsuiji.inspections.services import (
     review,
     submit,
 )
-
-NOTICE_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 @login_required
@@ -117,17 +112,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
     """The 抽查通知书 of a visit, as .docx or PDF."""
-    if kind not in NOTICE_TYPES:
-        raise Http404("没有这种格式")
     visit = _visit(request, visit_id)
-    content = notice_content(visit, visit_items(visit))
-    try:
-        data = task_sheet_pdf(content) if kind == "pdf" else task_sheet_docx(content)
-    except NoChineseFont as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=NOTICE_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="notice-{visit.code}.{kind}"'
-    return response
+    return sheet_response(notice_content(visit, visit_items(visit)), kind, f"notice-{visit.code}")
 
 
 @login_required
