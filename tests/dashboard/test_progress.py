@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 
 from shuangsuiji.assignments.models import Visit
-from shuangsuiji.dashboard.progress import DONE, DRAWN, INSPECTING, NOT_DRAWN, plan_progress
+from shuangsuiji.dashboard.progress import (
+    DONE,
+    DRAWN,
+    INSPECTING,
+    NOT_DRAWN,
+    PUBLISHED,
+    plan_progress,
+)
 from shuangsuiji.demo.build import DemoSummary
 from shuangsuiji.inspections.models import Inspection
 from shuangsuiji.plans.models import Plan
@@ -23,7 +30,9 @@ def test_each_tasks_stage_and_counts_follow_its_visits_and_results(
     for task in plan.tasks.all():
         row = progress[task.pk]
         visits = Visit.objects.filter(tasks=task).count()
-        approved = Inspection.objects.filter(task=task, state="approved").count()
+        approved = Inspection.objects.filter(task=task, state__in=["approved", "published"])
+        approved = approved.count()
+        published = Inspection.objects.filter(task=task, state="published").count()
         recorded = Inspection.objects.filter(task=task).exclude(state="pending").exists()
         assert (row.visits, row.approved) == (visits, approved)
         if not task.draws.filter(state="drawn").exists():
@@ -31,7 +40,8 @@ def test_each_tasks_stage_and_counts_follow_its_visits_and_results(
         elif not recorded:
             assert row.stage == DRAWN
         else:
-            assert row.stage == (DONE if approved == visits else INSPECTING)
+            done = PUBLISHED if published == visits else DONE
+            assert row.stage == (done if approved == visits else INSPECTING)
     assert {p.stage for p in progress.values()} >= {DRAWN, INSPECTING}
 
 

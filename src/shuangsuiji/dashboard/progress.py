@@ -11,8 +11,8 @@ from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState
 from shuangsuiji.plans.models import Plan, PlanTask
 
-NOT_DRAWN, DRAWN, INSPECTING, DONE = "未抽取", "已抽取", "检查中", "已完成"
-STAGES = (NOT_DRAWN, DRAWN, INSPECTING, DONE)
+NOT_DRAWN, DRAWN, INSPECTING, DONE, PUBLISHED = "未抽取", "已抽取", "检查中", "已完成", "已公示"
+STAGES = (NOT_DRAWN, DRAWN, INSPECTING, DONE, PUBLISHED)
 
 
 @dataclass
@@ -20,7 +20,7 @@ class TaskProgress:
     task: PlanTask
     stage: str
     visits: int  # visits carrying the task
-    approved: int
+    approved: int  # approved or published
     submitted: int
 
     @property
@@ -30,7 +30,8 @@ class TaskProgress:
 
 def plan_progress(plan: Plan, tasks: Any = None) -> list[TaskProgress]:
     """Each task (of `tasks`, default all the plan's): 未抽取 without a current draw; 已抽取
-    until a result is recorded; 检查中 until every visit's result is approved; then 已完成."""
+    until a result is recorded; 检查中 until every visit's result is approved; then 已完成,
+    and 已公示 once every result is published."""
     tasks = list((tasks if tasks is not None else plan.tasks.all()).order_by("position"))
     drawn = set(
         Draw.objects.filter(task__plan=plan, state=DrawState.DRAWN).values_list(
@@ -60,11 +61,14 @@ def plan_progress(plan: Plan, tasks: Any = None) -> list[TaskProgress]:
     for task in tasks:
         counts = states.get(task.pk, Counter())
         total = visits.get(task.pk, 0)
-        approved = counts[InspectionState.APPROVED]
+        published = counts[InspectionState.PUBLISHED]
+        approved = counts[InspectionState.APPROVED] + published
         if task.pk not in drawn:
             stage = NOT_DRAWN
         elif not counts:
             stage = DRAWN
+        elif total and published >= total:
+            stage = PUBLISHED
         elif total and approved >= total:
             stage = DONE
         else:
