@@ -362,34 +362,27 @@ def _usable(pool: Pool, visits: Iterable[tuple[Sequence[str], str, str]]) -> dic
     return usable
 
 
-def _qualification_shares(pool: Pool, visits: Sequence[Visit]) -> dict[str, int]:
-    """Per qualification: its visits shared over the usable inspectors holding it, rounded up
-    (0 when nobody holds it: shortfalls says so)."""
+def _unheld_qualifications(pool: Pool, visits: Sequence[Visit]) -> list[str]:
+    """Qualifications some visits need that no usable inspector of any of those visits'
+    departments holds."""
     usable = pool.usable(visits)
-    need: Counter[str] = Counter()
     departments: dict[str, set[str]] = defaultdict(set)
     for visit in visits:
         for qualification in visit.qualifications:
-            need[qualification] += 1
             departments[qualification].update(visit.departments)
-    shares = {}
-    for qualification, count in need.items():
-        holders = sum(
-            1
-            for d in departments[qualification]
-            for i in usable.get(d, ())
-            if qualification in pool.quals[i]
-        )
-        shares[qualification] = math.ceil(count / holders) if holders else 0
-    return shares
+    return sorted(
+        qualification
+        for qualification, names in departments.items()
+        if not any(qualification in pool.quals[i] for d in names for i in usable.get(d, ()))
+    )
 
 
 def caps(pool: Pool, visits: Sequence[Visit]) -> dict[str, int]:
     """Visits per inspector allowed, per department: the rules' cap, or else the most places
     the department may be asked to fill shared over its usable inspectors, rounded up, plus
-    cap_slack, plus for the
-    qualifications its visits need the largest number of those visits per holder in the
-    department (rounded up): its holders may have to carry all of them on top of their share."""
+    cap_slack, plus — over the qualifications its visits need — the largest number of those
+    visits per holder in the department, rounded up: its holders may have to carry all of
+    them on top of their share."""
     usable = pool.usable(visits)
     need: Counter[tuple[str, str]] = Counter()
     for visit in visits:
@@ -424,8 +417,7 @@ def shortfalls(pool: Pool, visits: Sequence[Visit]) -> list[str]:
             alone_sizes[visit.lead] = max(alone_sizes[visit.lead], visit.team_size)
     problems = [
         f"没有可用的执法人员持有“{qualification}”资格，需要该资格的检查无法组队"
-        for qualification, share in sorted(_qualification_shares(pool, visits).items())
-        if share == 0
+        for qualification in _unheld_qualifications(pool, visits)
     ]
     problems += _uncovered_qualifications(pool, visits)
     problems += _unstaffable(pool, visits)
@@ -449,11 +441,7 @@ def shortfalls(pool: Pool, visits: Sequence[Visit]) -> list[str]:
 def _uncovered_qualifications(pool: Pool, visits: Sequence[Visit]) -> list[str]:
     """Qualifications some visits need that none of those visits' departments hold, named
     once per department group with the number of visits affected."""
-    usable = pool.usable(visits)
-    held: dict[str, set[str]] = defaultdict(set)
-    for department, people in usable.items():
-        for inspector in people:
-            held[department] |= pool.quals[inspector]
+    held = _held_by_department(pool, visits)
     missing: Counter[tuple[str, tuple[str, ...]]] = Counter()
     for visit in visits:
         for qualification in visit.qualifications:
@@ -463,6 +451,15 @@ def _uncovered_qualifications(pool: Pool, visits: Sequence[Visit]) -> list[str]:
         f"{'、'.join(departments)}均无持“{qualification}”资格的可用执法人员，{count}次检查无法组队"
         for (qualification, departments), count in sorted(missing.items())
     ]
+
+
+def _held_by_department(pool: Pool, visits: Sequence[Visit]) -> dict[str, set[str]]:
+    """Per department, the qualifications its usable inspectors hold between them."""
+    held: dict[str, set[str]] = defaultdict(set)
+    for department, people in pool.usable(visits).items():
+        for inspector in people:
+            held[department] |= pool.quals[inspector]
+    return held
 
 
 def _personal_bars(pool: Pool, visit: Visit) -> set[str]:
@@ -491,6 +488,7 @@ def _unstaffable(pool: Pool, visits: Sequence[Visit]) -> list[str]:
     eligible member holds, or fewer eligible people than the team size. Said before the seed,
     so whether an assignment can be made never depends on the dice (caps aside)."""
     usable = pool.usable(visits)
+    held_by = _held_by_department(pool, visits)
     eligible: dict[tuple[str, tuple[str, str]], set[str]] = {}
     holders: dict[tuple[str, tuple[str, str], str], set[str]] = {}
 
@@ -512,6 +510,8 @@ def _unstaffable(pool: Pool, visits: Sequence[Visit]) -> list[str]:
             problems.append(f"检查 {visit.id}：{'、'.join(empty)}没有可分派的执法人员")
             continue
         for qualification in visit.qualifications:
+            if not any(qualification in held_by[d] for d in visit.departments):
+                continue  # no holder in these departments at all: said once per group
             held = 0
             for department in visit.departments:
                 key = (department, days, qualification)

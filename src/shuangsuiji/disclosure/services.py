@@ -1,6 +1,7 @@
 """Publication of results (一公开): due dates in Chinese working days, the deliberate step of
 publishing, and what the public may see of a result."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -79,13 +80,19 @@ PUBLIC_FIELDS = (
 )
 
 
-def public_rows(inspections: QuerySet[Inspection]) -> list[dict[str, Any]]:
-    """A published result as the public sees it: entity, task, department, result categories,
-    inspection and publication dates — never notes, attachments, inspectors or reviewers."""
-    rows = []
-    for i in inspections.select_related(
+def with_public_relations(inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """What public_rows reads, fetched with the results in a few queries."""
+    return inspections.select_related(
         "visit__entity", "task__plan", "task__lead_department"
-    ).prefetch_related("results__parent"):
+    ).prefetch_related("results__parent")
+
+
+def public_rows(inspections: Iterable[Inspection]) -> list[dict[str, Any]]:
+    """A published result as the public sees it: entity, task, department, result categories,
+    inspection and publication dates — never notes, attachments, inspectors or reviewers.
+    Give it inspections fetched through with_public_relations."""
+    rows = []
+    for i in inspections:
         results = [f"{c.parent.name}：{c.name}" if c.parent else c.name for c in i.results.all()]
         rows.append(
             {

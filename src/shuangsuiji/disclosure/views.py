@@ -30,6 +30,7 @@ from shuangsuiji.disclosure.services import (
     public_rows,
     publication_due,
     publish,
+    with_public_relations,
 )
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
@@ -54,13 +55,23 @@ FOREVER = 31_536_000  # a published draw never changes
 
 
 def _published() -> object:
-    return Draw.objects.filter(state=DrawState.DRAWN).select_related("task__plan__region")
+    """Published draws, without the population and exclusions (the files read those)."""
+    return (
+        Draw.objects.filter(state=DrawState.DRAWN)
+        .select_related("task__plan__region")
+        .defer("population_csv", "exclusions")
+    )
+
+
+def _listed() -> object:
+    """Published draws for lists and the feed: neither the freeze record nor the bundle."""
+    return _published().defer("freeze", "bundle")  # type: ignore[attr-defined]
 
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.select_related("region").order_by("-year", "title")
-    draws = _published().order_by("-drawn_at")[:50]  # type: ignore[attr-defined]
+    draws = _listed().order_by("-drawn_at")[:50]  # type: ignore[attr-defined]
     response = render(request, "disclosure/index.html", {"plans": plans, "draws": draws})
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
@@ -109,7 +120,8 @@ def draw_page(request: HttpRequest, draw_id: str) -> HttpResponse:
 
 @require_safe
 def draw_file(request: HttpRequest, draw_id: str, name: str) -> HttpResponse:
-    draw = get_object_or_404(_published(), draw_id=draw_id)  # type: ignore[arg-type]
+    published = Draw.objects.filter(state=DrawState.DRAWN)
+    draw = get_object_or_404(published, draw_id=draw_id)
     if name == "bundle.json":
         content = rule.canonical_json(draw.bundle)
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
@@ -132,7 +144,7 @@ def verifier(request: HttpRequest) -> HttpResponse:
 
 def _published_results(request: HttpRequest) -> QuerySet[Inspection]:
     """Published results matching the visitor's search and filters."""
-    results = Inspection.objects.filter(state=InspectionState.PUBLISHED)
+    results = with_public_relations(Inspection.objects.filter(state=InspectionState.PUBLISHED))
     query = request.GET.get("q", "").strip()
     if query:
         results = results.filter(
@@ -153,9 +165,7 @@ def results(request: HttpRequest) -> HttpResponse:
     page = Paginator(_published_results(request), RESULTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = public_rows(
-        Inspection.objects.filter(pk__in=[i.pk for i in page]).order_by("-published_at", "pk")
-    )
+    rows = public_rows(page)
     published = Inspection.objects.filter(state=InspectionState.PUBLISHED)
     context = {
         "page": page,
@@ -216,7 +226,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         description="新公示的抽查结果与随机抽取",
         language="zh-Hans",
     )
-    for draw in _published().order_by("-drawn_at")[:20]:  # type: ignore[attr-defined]
+    for draw in _listed().order_by("-drawn_at")[:20]:  # type: ignore[attr-defined]
         atom.add_item(
             title=f"抽取结果：{draw.task.name}",
             link=request.build_absolute_uri(f"/public/draws/{draw.draw_id}/"),
@@ -225,7 +235,8 @@ def feed(request: HttpRequest) -> HttpResponse:
             unique_id=f"draw:{draw.draw_id}",
         )
     latest = Inspection.objects.filter(state=InspectionState.PUBLISHED).order_by("-published_at")
-    for row, inspection in zip(public_rows(latest[:50]), latest[:50], strict=True):
+    newest = list(with_public_relations(latest)[:50])
+    for row, inspection in zip(public_rows(newest), newest, strict=True):
         atom.add_item(
             title=f"抽查结果：{row['entity']}（{row['task']}）",
             link=request.build_absolute_uri(f"/public/results/?q={row['uscc']}"),
