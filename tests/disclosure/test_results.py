@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -19,6 +20,13 @@ from tests.assignments.conftest import client_for, demo  # noqa: F401 (fixture)
 pytestmark = pytest.mark.django_db
 
 SECRET_NOTE = "内部备注：不应公开的文字"
+
+
+def body(response: HttpResponseBase) -> bytes:
+    """The bytes of a response, streamed (CSV, JSON) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return response.content  # type: ignore[attr-defined]
 
 
 def published() -> object:
@@ -48,11 +56,11 @@ def test_open_data_in_three_formats_has_the_documented_columns_and_every_row(
     client = Client()
     total = published().count()
 
-    as_json = json.loads(client.get(reverse("disclosure:results_data", args=["json"])).content)
+    as_json = json.loads(body(client.get(reverse("disclosure:results_data", args=["json"]))))
     as_csv = list(
         csv.DictReader(
             io.StringIO(
-                client.get(reverse("disclosure:results_data", args=["csv"])).content.decode(
+                body(client.get(reverse("disclosure:results_data", args=["csv"]))).decode(
                     "utf-8-sig"
                 )
             )
@@ -84,12 +92,12 @@ def test_nothing_internal_reaches_any_public_response(demo: DemoSummary) -> None
         client.get(reverse("disclosure:index")),
     ]
 
-    for response in responses:
-        text = response.content.decode("utf-8-sig")
+    texts = [body(response).decode("utf-8-sig") for response in responses]
+    for text in texts:
         assert SECRET_NOTE not in text
         assert "lucheng-coordinator" not in text
         assert not any(f"{name}" in text for name in inspector_names if len(name) > 1)
-    fields = set(json.loads(responses[1].content)["results"][0])
+    fields = set(json.loads(texts[1])["results"][0])
     assert fields.isdisjoint({"notes", "return_reason", "attachments", "recorded_by", "team"})
 
 
@@ -132,3 +140,74 @@ def test_only_approved_results_are_published_and_only_by_the_coordinator(
         publish(submitted, actor=User.objects.get(username="lucheng-coordinator"))
     with pytest.raises(PublicationError, match="只有协调员"):
         publish(approved, actor=User.objects.get(username="lucheng-dept-admin"))
+
+
+def test_a_name_search_and_a_result_filter_list_each_result_once(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    one = published().select_related("visit__entity").first()
+    part = one.visit.entity.name[2:6]
+    finding = one.results.first()
+
+    by_name = Client().get(reverse("disclosure:results"), {"q": part})
+    by_result = Client().get(reverse("disclosure:results"), {"result": finding.code})
+    expected = published().filter(results__code=finding.code).count()
+
+    assert one.visit.entity.uscc in {r["uscc"] for r in by_name.context["rows"]}
+    assert all(part in r["entity"] for r in by_name.context["rows"])
+    assert by_result.context["page"].paginator.count == expected
+    pks = [i.pk for i in by_result.context["page"]]
+    assert len(pks) == len(set(pks))
+
+
+def test_page_links_keep_the_search_and_the_choices_come_from_published_results(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    year = published().values_list("task__plan__year", flat=True).first()
+    response = Client().get(reverse("disclosure:results"), {"year": year, "page": 1})
+
+    departments = set(published().values_list("task__lead_department__name", flat=True))
+    assert response.context["query"] == f"year={year}"
+    assert set(response.context["departments"]) == departments - {None}
+    assert response.context["years"] == sorted(
+        set(published().values_list("task__plan__year", flat=True)), reverse=True
+    )
+    if response.context["page"].has_next():
+        assert f'href="?year={year}&amp;page=2"' in response.content.decode()
+
+
+def test_the_count_stops_at_the_cap_so_a_million_rows_are_never_counted(
+    demo: DemoSummary,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shuangsuiji.disclosure.services import CappedPaginator
+
+    total = published().count()
+    monkeypatch.setattr(CappedPaginator, "CAP", total - 1)
+
+    page = Client().get(reverse("disclosure:results"))
+
+    assert page.context["page"].paginator.count == total  # cap + 1: "more than the cap"
+    assert page.context["page"].paginator.capped
+    assert f"{total - 1} 条以上" in page.content.decode()
+
+
+def test_an_excel_file_too_large_is_refused_with_a_reason_and_csv_still_streams_it(
+    demo: DemoSummary,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shuangsuiji.disclosure import views
+
+    total = published().count()
+    monkeypatch.setattr(views, "XLSX_MAX_ROWS", total - 1)
+    monkeypatch.setattr(views, "STREAM_CHUNK", 7)  # several chunks, joined correctly
+    client = Client()
+
+    refused = client.get(reverse("disclosure:results_data", args=["xlsx"]))
+    as_csv = body(client.get(reverse("disclosure:results_data", args=["csv"])))
+    as_json = json.loads(body(client.get(reverse("disclosure:results_data", args=["json"]))))
+
+    assert refused.status_code == 400
+    assert "下载 CSV" in refused.content.decode()
+    assert len(list(csv.DictReader(io.StringIO(as_csv.decode("utf-8-sig"))))) == total
+    assert len(as_json["results"]) == total

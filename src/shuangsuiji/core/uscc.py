@@ -31,3 +31,8 @@ def make_uscc(registration_authority: str, entity_type: str, region_code: str, b
     if len(stem) != 17:
         raise InvalidUSCC(stem, "前17位长度不足")
     return stem + str(_uscc.calc_check_digit(stem))
+
+
+def looks_like_uscc(text: str) -> bool:
+    """Whether a search term is meant as a code (18 ASCII letters and digits), not a name."""
+    return len(text) == 18 and text.isascii() and text.isalnum()

@@ -1,20 +1,24 @@
 """Publication of results (一公开): due dates in Chinese working days, the deliberate step of
 publishing, and what the public may see of a result."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.core import workdays
+from shuangsuiji.core.uscc import looks_like_uscc
 from shuangsuiji.disclosure.models import WorkdayOverride
 from shuangsuiji.inspections.models import Inspection, InspectionState
+from shuangsuiji.plans.models import PlanTask
 
 
 class PublicationError(ValueError):
@@ -91,22 +95,77 @@ def public_rows(inspections: Iterable[Inspection]) -> list[dict[str, Any]]:
     """A published result as the public sees it: entity, task, department, result categories,
     inspection and publication dates — never notes, attachments, inspectors or reviewers.
     Give it inspections fetched through with_public_relations."""
-    rows = []
+    return list(iter_public_rows(inspections))
+
+
+def iter_public_rows(inspections: Iterable[Inspection]) -> Iterator[dict[str, Any]]:
+    """public_rows one at a time, for open-data files streamed from a million rows."""
     for i in inspections:
         results = [f"{c.parent.name}：{c.name}" if c.parent else c.name for c in i.results.all()]
-        rows.append(
-            {
-                "entity": i.visit.entity.name,
-                "uscc": i.visit.entity.uscc,
-                "plan": i.task.plan.title,
-                "year": i.task.plan.year,
-                "task": i.task.name,
-                "department": i.task.lead_department.name if i.task.lead_department else "",
-                "results": "；".join(results),
-                "date": i.inspected_on.isoformat() if i.inspected_on else "",
-                "published": timezone.localtime(i.published_at).isoformat(timespec="seconds")
-                if i.published_at
-                else "",
-            }
+        yield {
+            "entity": i.visit.entity.name,
+            "uscc": i.visit.entity.uscc,
+            "plan": i.task.plan.title,
+            "year": i.task.plan.year,
+            "task": i.task.name,
+            "department": i.task.lead_department.name if i.task.lead_department else "",
+            "results": "；".join(results),
+            "date": i.inspected_on.isoformat() if i.inspected_on else "",
+            "published": timezone.localtime(i.published_at).isoformat(timespec="seconds")
+            if i.published_at
+            else "",
+        }
+
+
+def search_published(filters: Mapping[str, str]) -> QuerySet[Inspection]:
+    """Published results matching the public's search, newest first.
+
+    q is a 统一社会信用代码 (exact, any case) or a part of the entity's name; department,
+    year and result (a category's code, or its parent's) narrow it. Each filter is a join to a
+    small table or an EXISTS, never a join that multiplies rows, so no DISTINCT is needed and
+    the partial index on published_at serves the order.
+    """
+    results = Inspection.objects.filter(state=InspectionState.PUBLISHED)
+    query = filters.get("q", "").strip()
+    if looks_like_uscc(query):
+        results = results.filter(visit__entity__uscc=query.upper())
+    elif query:
+        results = results.filter(visit__entity__name__contains=query)
+    if department := filters.get("department", "").strip():
+        results = results.filter(task__lead_department__name=department)
+    if (year := filters.get("year", "").strip()).isdigit():
+        results = results.filter(task__plan__year=int(year))
+    if result := filters.get("result", "").strip():
+        chosen = Inspection.results.through.objects.filter(inspection=OuterRef("pk")).filter(
+            Q(resultcategory__code=result) | Q(resultcategory__parent__code=result)
         )
-    return rows
+        results = results.filter(Exists(chosen))
+    return results.order_by("-published_at", "-pk")
+
+
+def published_choices() -> tuple[list[str], list[int]]:
+    """The departments and years that have published results, for the search form: read from
+    the tasks (a few hundred), each asked whether one published result exists."""
+    published = Inspection.objects.filter(task=OuterRef("pk"), state=InspectionState.PUBLISHED)
+    tasks = PlanTask.objects.filter(Exists(published)).values_list(
+        "lead_department__name", "plan__year"
+    )
+    departments = {name for name, _ in tasks if name}
+    years = {year for _, year in tasks}
+    return sorted(departments), sorted(years, reverse=True)
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most CAP rows: the public sees "10,000 条以上" instead of the database
+    counting a million rows on every search, and no page lies deeper than the cap
+    (the open-data files carry everything)."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.object_list[: self.CAP + 1].values_list("pk", flat=True))  # type: ignore[union-attr]
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP

@@ -7,14 +7,15 @@ ceremony, the selected and reserve lists, and the files anyone needs to verify i
 import csv
 import io
 import json
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
@@ -26,10 +27,14 @@ from shuangsuiji.core import draw as rule
 from shuangsuiji.directory.models import CheckItem
 from shuangsuiji.disclosure.services import (
     PUBLIC_FIELDS,
+    CappedPaginator,
     PublicationError,
+    iter_public_rows,
     public_rows,
     publication_due,
     publish,
+    published_choices,
+    search_published,
     with_public_relations,
 )
 from shuangsuiji.draws.models import Draw, DrawState
@@ -142,40 +147,21 @@ def verifier(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _published_results(request: HttpRequest) -> QuerySet[Inspection]:
-    """Published results matching the visitor's search and filters."""
-    results = with_public_relations(Inspection.objects.filter(state=InspectionState.PUBLISHED))
-    query = request.GET.get("q", "").strip()
-    if query:
-        results = results.filter(
-            Q(visit__entity__name__contains=query) | Q(visit__entity__uscc=query.upper())
-        )
-    if department := request.GET.get("department", "").strip():
-        results = results.filter(task__lead_department__name=department)
-    if (year := request.GET.get("year", "").strip()).isdigit():
-        results = results.filter(task__plan__year=int(year))
-    if result := request.GET.get("result", "").strip():
-        results = results.filter(Q(results__code=result) | Q(results__parent__code=result))
-    return results.distinct().order_by("-published_at", "pk")
-
-
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
     """抽查结果公告: search by entity name or code, filter by department, year and result."""
-    page = Paginator(_published_results(request), RESULTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    rows = public_rows(page)
-    published = Inspection.objects.filter(state=InspectionState.PUBLISHED)
+    found = with_public_relations(search_published(request.GET))
+    page = CappedPaginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    departments, years = published_choices()
+    filters = request.GET.copy()
+    filters.pop("page", None)
     context = {
         "page": page,
-        "rows": rows,
-        "query": request.GET.urlencode(),
+        "rows": public_rows(page),
+        "query": filters.urlencode(),
         "filters": request.GET,
-        "departments": sorted(
-            set(published.values_list("task__lead_department__name", flat=True)) - {None}
-        ),
-        "years": sorted(set(published.values_list("task__plan__year", flat=True)), reverse=True),
+        "departments": departments,
+        "years": years,
         "categories": ResultCategory.objects.filter(parent=None),
     }
     response = render(request, "disclosure/results.html", context)
@@ -183,38 +169,77 @@ def results(request: HttpRequest) -> HttpResponse:
     return response
 
 
+XLSX_MAX_ROWS = 100_000  # an .xlsx is built in memory; more rows go to CSV or JSON
+STREAM_CHUNK = 2_000
+
+
 @require_safe
-def results_data(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Open data: the same search as CSV, .xlsx or JSON, columns as docs/open-data.md says."""
-    rows = public_rows(_published_results(request))
-    if fmt == "json":
-        body = json.dumps({"schema": "shuangsuiji-results/1", "results": rows}, ensure_ascii=False)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    elif fmt == "csv":
-        text = io.StringIO()
-        writer = csv.DictWriter(text, fieldnames=PUBLIC_FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "抽查结果"
-        sheet.append(list(PUBLIC_FIELDS))
-        sheet.append([FIELD_TITLES[f] for f in PUBLIC_FIELDS])
-        for row in rows:
-            sheet.append([row[f] for f in PUBLIC_FIELDS])
-        output = io.BytesIO()
-        book.save(output)
-        response = HttpResponse(
-            output.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
+def results_data(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """Open data: the same search as CSV, .xlsx or JSON, columns as docs/open-data.md says.
+    CSV and JSON are streamed, so a million published results cost the server one chunk of
+    memory at a time."""
+    found = with_public_relations(search_published(request.GET))
+    if fmt not in ("csv", "json", "xlsx"):
         return HttpResponse("没有这种格式", status=404)
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "xlsx":
+        if len(found[: XLSX_MAX_ROWS + 1].values_list("pk", flat=True)) > XLSX_MAX_ROWS:
+            message = (
+                f"结果超过 {XLSX_MAX_ROWS} 条，Excel 文件放不下；请缩小查询范围，或下载 CSV、JSON"
+            )
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(_xlsx(public_rows(found)), content_type=XLSX_TYPE)
+    else:
+        rows = iter_public_rows(found.iterator(chunk_size=STREAM_CHUNK))
+        chunks = _json_chunks(rows) if fmt == "json" else _csv_chunks(rows)
+        kind = "application/json" if fmt == "json" else "text/csv"
+        response = StreamingHttpResponse(chunks, content_type=f"{kind}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="results.{fmt}"'
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(rows: list[dict[str, Any]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("抽查结果")
+    sheet.append(list(PUBLIC_FIELDS))
+    sheet.append([FIELD_TITLES[f] for f in PUBLIC_FIELDS])
+    for row in rows:
+        sheet.append([row[f] for f in PUBLIC_FIELDS])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def batched(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """itertools.batched, which arrives in Python 3.12."""
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _csv_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=PUBLIC_FIELDS)
+    text.write("\ufeff")
+    writer.writeheader()
+    for batch in batched(rows, STREAM_CHUNK):
+        writer.writerows(batch)
+        yield text.getvalue()
+        text.seek(0)
+        text.truncate()
+    yield text.getvalue()
+
+
+def _json_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    yield '{"schema": "shuangsuiji-results/1", "results": ['
+    separator = ""
+    for batch in batched(rows, STREAM_CHUNK):
+        yield separator + ", ".join(json.dumps(row, ensure_ascii=False) for row in batch)
+        separator = ", "
+    yield "]}"
 
 
 @require_safe

@@ -118,7 +118,15 @@ class Inspection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["visit", "task"], name="inspection_per_visit_task"),
         ]
-        indexes = [models.Index(fields=["state"], name="inspection_state")]
+        indexes = [
+            models.Index(fields=["state"], name="inspection_state"),
+            # 抽查结果公告 lists published results newest first, a page at a time.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(state="published"),
+                name="inspection_published",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.visit} · {self.task}"
