@@ -14,12 +14,10 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from shuangsuiji.accounts.permissions import in_region_subtree
 from shuangsuiji.core import draw as rule
-from shuangsuiji.directory.enums import EntityStatus
-from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.plans.models import PlanTask
+from shuangsuiji.plans.population import PopulationFilter, in_scope, listed
 
 
 class DrawStepError(ValueError):
@@ -29,30 +27,25 @@ class DrawStepError(ValueError):
 def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]]]:
     """(code → stratum) of the entities in the task's scope, and those excluded with reasons.
 
-    Scope: the plan's region and the regions below it, the task's scope categories, and its
-    minimum registered capital. Left out, each with its reason so exclusions are as checkable
-    as selections: entities not 存续/在业; with DRAW_YEARLY_CAP, entities already drawn that
-    many times this plan year; with DRAW_COOLDOWN_MONTHS, entities the same lead department
-    drew within that many months (until inspection records exist, a draw stands for a visit).
+    Scope: the task's saved filter (`plans.population`): the plan's region or the chosen
+    regions below it, the task's scope categories or industry codes, its minimum registered
+    capital. Left out, each with its reason so exclusions are as checkable as selections:
+    entities not in the filter's statuses (存续/在业 unless narrowed); with DRAW_YEARLY_CAP,
+    entities already drawn that many times this plan year; with DRAW_COOLDOWN_MONTHS, entities
+    the same lead department drew within that many months (until inspection records exist, a
+    draw stands for a visit).
     """
-    in_region = in_region_subtree("region", task.plan.region_id)
-    entities = Entity.objects.filter(in_region, categories__in=task.scope_categories.all())
-    if task.scope_min_capital is not None:
-        entities = entities.filter(registered_capital__gte=task.scope_min_capital)
-    active = EntityStatus.active()
+    scope = PopulationFilter.of_task(task)
     stratum = Case(When(risk_class="", then=Value("U")), default=F("risk_class"))
     # Rows come ordered by code (the model's ordering), so the listing sorts in linear time.
     population: dict[str, str] = dict(
-        entities.filter(status__in=active)
-        .annotate(stratum=stratum)
-        .values_list("uscc", "stratum")
-        .distinct()
+        listed(scope).annotate(stratum=stratum).values_list("uscc", "stratum")
     )
     exclusions = [
         {"uscc": code, "reason": f"登记状态：{status}"}
-        for code, status in entities.exclude(status__in=active)
+        for code, status in in_scope(scope)
+        .exclude(status__in=scope.listed_statuses)
         .values_list("uscc", "status")
-        .distinct()
     ]
     drawn_this_year, cooling = _earlier_selections(task)
     cap = settings.DRAW_YEARLY_CAP

@@ -103,6 +103,32 @@ class PlanTask(models.Model):
     scope_min_capital = models.DecimalField(
         "注册资本不低于（万元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
+    scope_industry_codes = models.JSONField(
+        "行业代码（前缀）",
+        default=list,
+        blank=True,
+        help_text="GB/T 4754 行业代码或其前缀，如 H61、P8331；与检查对象类别任一相符即在范围内",
+    )
+    scope_regions = models.ManyToManyField(
+        "directory.Region",
+        verbose_name="限于下级区划",
+        blank=True,
+        related_name="+",
+        help_text="留空为计划所属区划全部",
+    )
+    scope_statuses = models.JSONField(
+        "登记状态",
+        default=list,
+        blank=True,
+        help_text="留空为存续、在业；其余状态的主体列入排除名单并写明原因",
+    )
+    population_counts = models.JSONField(
+        "名单户数（按信用风险分类）",
+        default=dict,
+        blank=True,
+        help_text="保存抽查对象范围时统计；抽取时以冻结的名单为准",
+    )
+    population_counted_at = models.DateTimeField("名单统计时间", null=True, blank=True)
     source = models.JSONField("原表单元格", default=dict)
     findings = models.JSONField("问题", default=list, blank=True)
 

@@ -1,0 +1,150 @@
+"""A task's population as a saved filter over the entity directory.
+
+One function (`in_scope`) turns the filter into a queryset; the live count on the task's pages
+and the draw's listing (`draws.services.task_population`) both start from it, so what the
+coordinator sees counted is what gets frozen. Exclusions (status, yearly cap, cooldown) are the
+draw's business and stay listed with their reasons there.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import reduce
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from shuangsuiji.accounts.permissions import in_region_subtree
+from shuangsuiji.core.draw import STRATA, DrawError, sample_sizes
+from shuangsuiji.directory.enums import EntityStatus
+from shuangsuiji.directory.models import Entity, Region
+
+if TYPE_CHECKING:
+    from shuangsuiji.plans.models import PlanTask
+
+STRATUM_LABELS = {
+    "A": "A 低风险",
+    "B": "B 一般风险",
+    "C": "C 较高风险",
+    "D": "D 高风险",
+    "U": "未分类",
+}
+# Fewer in-scope entities than this is worth a second look: a scope that matched almost
+# nothing usually means a missing category, not a district with three schools.
+SMALL_POPULATION = 10
+
+
+@dataclass(frozen=True)
+class PopulationFilter:
+    """What decides who is in a task's listing. Kinds (categories, industry-code prefixes) are
+    alternatives, any one suffices; region, capital and status narrow. No kind: nobody."""
+
+    region_id: int
+    sub_region_ids: tuple[int, ...] = ()
+    category_ids: tuple[int, ...] = ()
+    industry_prefixes: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    min_capital: Decimal | None = None
+
+    @classmethod
+    def of_task(cls, task: PlanTask) -> PopulationFilter:
+        """The filter saved on the task (three queries: the task's many-to-many fields are
+        read as ids, prefetched ones are used as they are)."""
+        return cls(
+            region_id=task.plan.region_id,
+            sub_region_ids=tuple(sorted(r.pk for r in task.scope_regions.all())),
+            category_ids=tuple(sorted(c.pk for c in task.scope_categories.all())),
+            industry_prefixes=tuple(task.scope_industry_codes),
+            statuses=tuple(task.scope_statuses),
+            min_capital=task.scope_min_capital,
+        )
+
+    @property
+    def names_a_kind(self) -> bool:
+        return bool(self.category_ids or self.industry_prefixes)
+
+    @property
+    def listed_statuses(self) -> list[str]:
+        """Statuses that are listed; in-scope entities in any other are excluded with a reason."""
+        return list(self.statuses) or EntityStatus.active()
+
+
+def in_scope(population: PopulationFilter) -> QuerySet[Entity]:
+    """Every entity the filter names, whatever its status (status decides listed or excluded).
+
+    Categories are matched with EXISTS on the tag table rather than a join, so an entity with
+    two matching tags is one row and no DISTINCT is needed; regions are a subquery on the small
+    region table, so the whole count is a single statement.
+    """
+    if not population.names_a_kind:
+        return Entity.objects.none()
+    regions = Region.objects.filter(in_region_subtree("", population.region_id))
+    if population.sub_region_ids:
+        chosen = [in_region_subtree("", pk) for pk in population.sub_region_ids]
+        regions = regions.filter(reduce(operator.or_, chosen))
+    kinds: list[Q] = []
+    if population.category_ids:
+        tagged = Entity.categories.through.objects.filter(
+            entity_id=OuterRef("pk"), scopecategory_id__in=population.category_ids
+        )
+        kinds.append(Q(Exists(tagged)))
+    kinds += [Q(industry_code__startswith=prefix) for prefix in population.industry_prefixes]
+    entities = Entity.objects.filter(reduce(operator.or_, kinds), region__in=regions.values("pk"))
+    if population.min_capital is not None:
+        entities = entities.filter(registered_capital__gte=population.min_capital)
+    return entities
+
+
+def listed(population: PopulationFilter) -> QuerySet[Entity]:
+    """The entities that go into the listing before the draw's own exclusions (cap, cooldown)."""
+    return in_scope(population).filter(status__in=population.listed_statuses)
+
+
+def risk_counts(population: PopulationFilter) -> dict[str, int]:
+    """Listed entities per stratum (A–D, U for unclassified): one GROUP BY risk_class query."""
+    counts = dict.fromkeys(STRATA, 0)
+    rows = listed(population).order_by().values_list("risk_class").annotate(n=Count("pk"))
+    for risk_class, n in rows:
+        counts[risk_class or "U"] += n
+    return counts
+
+
+def population_flags(
+    task: PlanTask, counts: Mapping[str, int] | None, *, names_a_kind: bool
+) -> list[str]:
+    """Why the task's population deserves a look before the draw: the first that applies of
+    no kind named, nobody found, fewer than the sample, everyone drawn, very few. `counts` None
+    means never counted, which alone is no reason."""
+    if not names_a_kind:
+        return ["未设置检查对象类别或行业代码：抽取名单为空"]
+    if counts is None:
+        return []
+    total = sum(counts.values())
+    if total == 0:
+        return ["抽取名单为空：没有符合条件的检查对象"]
+    if task.ratio_min is None and task.sample_count and total < task.sample_count:
+        return [f"名单仅 {total} 户，少于抽查户数 {task.sample_count} 户"]
+    drawn = _sample_size(task, counts)
+    if drawn is not None and drawn >= total and (task.ratio_min or 0) < 1:
+        return [f"名单仅 {total} 户，按抽查比例应抽 {drawn} 户，即全部抽中"]
+    if total < SMALL_POPULATION:
+        return [f"名单仅 {total} 户，请核对抽查对象范围"]
+    return []
+
+
+def _sample_size(task: PlanTask, counts: Mapping[str, int]) -> int | None:
+    """How many the draw would take from these counts, by the draw rule itself."""
+    from shuangsuiji.draws.services import DrawStepError, task_parameters
+
+    try:
+        return sum(sample_sizes(task_parameters(task), counts).values())
+    except (DrawStepError, DrawError):
+        return None
+
+
+def stored_counts(task: PlanTask | Any) -> dict[str, int] | None:
+    """The counts saved with the filter, or None if it was never saved from the task page."""
+    return dict(task.population_counts) if task.population_counted_at else None
