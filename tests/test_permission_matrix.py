@@ -35,6 +35,12 @@ MATRIX: dict[str, list[int]] = {
     "plans:upload": [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
     "plans:detail": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
     "plans:export": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
+    "plans:task": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],  # like the plan's table
+    "plans:task_edit": [LOGIN, OK, FORBIDDEN, MISSING, FORBIDDEN, MISSING, MISSING],
+    "plans:task_edit (lead department)": [LOGIN, OK, OK, MISSING, FORBIDDEN, MISSING, MISSING],
+    "plans:task_population": [LOGIN, OK, FORBIDDEN, MISSING, FORBIDDEN, MISSING, MISSING],
+    "plans:population_count": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
+    "plans:task_history": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
     "draws:task": [LOGIN, OK, MISSING, MISSING, OK, MISSING, MISSING],  # lead department's page
     "draws:detail": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],  # a partner takes part
     "draws:file": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
@@ -69,6 +75,7 @@ def urls() -> dict[str, str]:
         .first()
     )
     task = visit.tasks.order_by("position").first()
+    led = plan.tasks.filter(lead_department__short_name="区教育局").order_by("position").first()
     draw = Draw.objects.get(task=task)
     assignment = Assignment.objects.get(plan=plan)
     return {
@@ -77,6 +84,12 @@ def urls() -> dict[str, str]:
         "plans:upload": reverse("plans:upload"),
         "plans:detail": reverse("plans:detail", args=[plan.pk]),
         "plans:export": reverse("plans:export", args=[plan.pk, "csv"]),
+        "plans:task": reverse("plans:task", args=[task.pk]),
+        "plans:task_edit": reverse("plans:task_edit", args=[task.pk]),
+        "plans:task_edit (lead department)": reverse("plans:task_edit", args=[led.pk]),
+        "plans:task_population": reverse("plans:task_population", args=[task.pk]),
+        "plans:population_count": reverse("plans:population_count", args=[task.pk]),
+        "plans:task_history": reverse("plans:task_history", args=[task.pk]),
         "draws:task": reverse("draws:task", args=[task.pk]),
         "draws:detail": reverse("draws:detail", args=[draw.pk]),
         "draws:file": reverse("draws:file", args=[draw.pk, "bundle.json"]),

@@ -1,6 +1,24 @@
+import re
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 
+from shuangsuiji.accounts.permissions import in_region_subtree
 from shuangsuiji.core.plans.readers import FORMATS, MAX_FILE_BYTES
+from shuangsuiji.directory.enums import EntityStatus, RiskClassChoices
+from shuangsuiji.directory.models import Department, Region, ScopeCategory
+from shuangsuiji.plans.models import PlanTask
+from shuangsuiji.plans.population import PopulationFilter
+from shuangsuiji.plans.services import LOCKED_AFTER_DRAW
+
+YEAR_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+INDUSTRY_PREFIX = re.compile(r"[A-T]\d{0,4}")
+INDUSTRY_SEPARATORS = re.compile(r"[\s,，、;；]+")
+# The form's names for the fields a draw is frozen from (ratio is edited as a percentage).
+LOCKED_AFTER_DRAW_FORM = tuple(
+    "ratio_percent" if name == "ratio_min" else name for name in LOCKED_AFTER_DRAW
+)
 
 
 class PlanUploadForm(forms.Form):
@@ -15,3 +33,182 @@ class PlanUploadForm(forms.Form):
         max_value=2100,
         help_text="标题中没有年度时填写",
     )
+
+
+class TaskForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Every field of a task as the plan's table has it. Once the task has a draw, the fields
+    the draw was frozen from are shown but disabled (`lock_drawn`); a department admin cannot
+    hand the task to another department (`lock_lead`)."""
+
+    items = forms.CharField(
+        label="抽查事项",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="每行一项",
+    )
+    ratio_percent = forms.DecimalField(
+        label="最低抽查比例（%）",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=4,
+    )
+    window_start = forms.RegexField(
+        label="开始年月",
+        regex=YEAR_MONTH,
+        required=False,
+        help_text="如 2024-03",
+        error_messages={"invalid": "请写作“年-月”，如 2024-03"},
+    )
+    window_end = forms.RegexField(
+        label="结束年月",
+        regex=YEAR_MONTH,
+        required=False,
+        help_text="如 2024-10",
+        error_messages={"invalid": "请写作“年-月”，如 2024-10"},
+    )
+
+    class Meta:
+        model = PlanTask
+        fields = [
+            "seq",
+            "name",
+            "items",
+            "scope",
+            "ratio_percent",
+            "sample_count",
+            "frequency_per_year",
+            "sampling_type",
+            "risk_kind",
+            "risk_class",
+            "risk_text",
+            "window_start",
+            "window_end",
+            "lead_department",
+            "partner_departments",
+            "partners_open_ended",
+            "mode_text",
+            "note",
+            "team_size",
+            "joint_inspection",
+        ]
+        widgets = {
+            "partner_departments": forms.CheckboxSelectMultiple,
+            "risk_text": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(
+        self, *args: Any, lock_drawn: bool = False, lock_lead: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        task: PlanTask = self.instance
+        departments = Department.objects.filter(region=task.plan.region_id)
+        self.fields["lead_department"].queryset = departments
+        self.fields["partner_departments"].queryset = departments
+        self.fields["risk_class"].widget = forms.Select(
+            choices=[("", "—"), *RiskClassChoices.choices]
+        )
+        self.initial["items"] = "\n".join(task.items)
+        if task.ratio_min is not None:
+            self.initial["ratio_percent"] = (task.ratio_min * 100).normalize()
+        for name in LOCKED_AFTER_DRAW_FORM if lock_drawn else ():
+            self.fields[name].disabled = True
+            self.fields[name].help_text = "已冻结抽取名单，不能修改"
+        if lock_lead:
+            self.fields["lead_department"].disabled = True
+            self.fields["lead_department"].help_text = "发起部门由协调员调整"
+
+    def clean_items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        percent = data.pop("ratio_percent", None)
+        data["ratio_min"] = None if percent is None else (percent / 100).normalize()
+        return data
+
+
+class PopulationForm(forms.Form):
+    """A task's population as a filter over the directory; `scope()` is what gets counted."""
+
+    scope_categories = forms.ModelMultipleChoiceField(
+        label="检查对象类别",
+        queryset=ScopeCategory.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    scope_industry_codes = forms.CharField(
+        label="行业代码（前缀）",
+        required=False,
+        help_text="GB/T 4754 行业代码或其前缀，以空格或逗号分隔，如 H61 P8331；"
+        "与所选类别任一相符即在范围内",
+    )
+    scope_regions = forms.ModelMultipleChoiceField(
+        label="限于下级区划",
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="不选为计划所属区划全部",
+    )
+    scope_statuses = forms.MultipleChoiceField(
+        label="登记状态",
+        choices=[(s, s) for s in EntityStatus.active()],
+        required=True,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="其余状态（迁出、注销、吊销）的主体不抽取，列入排除名单并写明原因",
+        error_messages={"required": "至少选择一种登记状态"},
+    )
+    scope_min_capital = forms.DecimalField(
+        label="注册资本不低于（万元）",
+        required=False,
+        min_value=Decimal(0),
+        decimal_places=2,
+        max_digits=14,
+    )
+
+    def __init__(self, *args: Any, task: PlanTask, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.task = task
+        self.fields["scope_regions"].queryset = Region.objects.filter(
+            in_region_subtree("", task.plan.region_id)
+        ).exclude(pk=task.plan.region_id)
+
+    @classmethod
+    def initial_of(cls, task: PlanTask) -> dict[str, Any]:
+        return {
+            "scope_categories": list(task.scope_categories.all()),
+            "scope_industry_codes": " ".join(task.scope_industry_codes),
+            "scope_regions": list(task.scope_regions.all()),
+            "scope_statuses": list(task.scope_statuses) or EntityStatus.active(),
+            "scope_min_capital": task.scope_min_capital,
+        }
+
+    def clean_scope_industry_codes(self) -> list[str]:
+        codes = [
+            c.upper()
+            for c in INDUSTRY_SEPARATORS.split(self.cleaned_data["scope_industry_codes"])
+            if c
+        ]
+        bad = [c for c in codes if not INDUSTRY_PREFIX.fullmatch(c)]
+        if bad:
+            raise forms.ValidationError(
+                f"行业代码“{'、'.join(bad)}”无效：应为门类字母加至多4位数字，如 H、H61、P8331"
+            )
+        return list(dict.fromkeys(codes))
+
+    def clean_scope_statuses(self) -> list[str]:
+        """All active statuses chosen is the default, stored as [] like every older task."""
+        chosen = [s for s in EntityStatus.active() if s in self.cleaned_data["scope_statuses"]]
+        return [] if chosen == EntityStatus.active() else chosen
+
+    def scope(self) -> PopulationFilter:
+        data = self.cleaned_data
+        return PopulationFilter(
+            region_id=self.task.plan.region_id,
+            sub_region_ids=tuple(sorted(r.pk for r in data["scope_regions"])),
+            category_ids=tuple(sorted(c.pk for c in data["scope_categories"])),
+            industry_prefixes=tuple(data["scope_industry_codes"]),
+            statuses=tuple(data["scope_statuses"]),
+            min_capital=data["scope_min_capital"],
+        )

@@ -6,9 +6,13 @@ Each finding is placed on the cell it is about, so the coordinator sees the prob
 from dataclasses import dataclass, field
 from typing import Any
 
+from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.core.plans.columns import COLUMN_LABELS
 from shuangsuiji.core.plans.jsonio import task_to_dict
 from shuangsuiji.core.plans.model import Plan as ParsedPlan
+from shuangsuiji.directory.models import Department, Region, ScopeCategory
+from shuangsuiji.plans.models import PlanTask
+from shuangsuiji.plans.population import STRATUM_LABELS
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("seq", "序号"),
@@ -63,6 +67,7 @@ class Row:
     position: int = 0
     task_id: int | None = None
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # key, label, cell text
+    population_flags: list[str] = field(default_factory=list)
 
     @property
     def needs_review(self) -> bool:
@@ -158,3 +163,115 @@ def _risk_lines(rule: dict[str, Any]) -> list[str]:
     if rule["kind"] == "other":
         return [label, rule["text"]]
     return [label]
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryRow:
+    at: Any
+    username: str
+    action: str
+    changes: list[Change]
+
+
+ACTIONS = {"create": "创建", "update": "修改", "delete": "删除"}
+# Bookkeeping the history need not spell out field by field.
+HIDDEN_FIELDS = {"id", "plan_id", "position", "source", "findings", "population_counted_at"}
+
+
+def history_rows(task: Any) -> list[HistoryRow]:
+    """The task's entries on the audit chain, newest first, each as the fields it changed
+    (before → after) in words: names for departments, categories and regions, labels for
+    choices. A creation is the import; its values are the plan's table."""
+
+    entries = list(
+        AuditEntry.objects.filter(model="plans.plantask", object_id=str(task.pk)).order_by(
+            "-sequence"
+        )
+    )
+    names = _names(
+        [entry.before or {} for entry in entries] + [entry.after or {} for entry in entries]
+    )
+    rows = []
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        changes = [
+            Change(
+                _label(key), _text(key, before.get(key), names), _text(key, after.get(key), names)
+            )
+            for key in dict.fromkeys([*before, *after])
+            if key not in HIDDEN_FIELDS
+            and before.get(key) != after.get(key)
+            and entry.action == "update"
+        ]
+        rows.append(
+            HistoryRow(
+                entry.at, entry.username or "系统", ACTIONS.get(entry.action, entry.action), changes
+            )
+        )
+    return rows
+
+
+# Audit keys whose values are ids, and the model that names them.
+ID_FIELDS = {
+    "lead_department_id": "department",
+    "partner_departments": "department",
+    "scope_categories": "category",
+    "scope_regions": "region",
+}
+
+
+def _names(values: list[dict[str, Any]]) -> dict[tuple[str, int], str]:
+
+    wanted: dict[str, set[int]] = {"department": set(), "category": set(), "region": set()}
+    for record in values:
+        for key, kind in ID_FIELDS.items():
+            value = record.get(key)
+            ids = value if isinstance(value, list) else [value]
+            wanted[kind].update(i for i in ids if isinstance(i, int))
+    models = {"department": Department, "category": ScopeCategory, "region": Region}
+    names = {}
+    for kind, ids in wanted.items():
+        for obj in (
+            models[kind]
+            .objects.filter(pk__in=ids)
+            .select_related(*(["parent"] if kind == "region" else []))
+        ):
+            names[(kind, obj.pk)] = str(obj)
+    return names
+
+
+def _label(key: str) -> str:
+
+    for field_ in PlanTask._meta.get_fields():
+        if key in (field_.name, getattr(field_, "attname", None)):
+            return str(getattr(field_, "verbose_name", key))
+    return key
+
+
+def _text(key: str, value: Any, names: dict[tuple[str, int], str]) -> str:
+    if value is None or value in ("", [], {}):
+        return "—"
+    if key in ID_FIELDS:
+        kind = ID_FIELDS[key]
+        ids = value if isinstance(value, list) else [value]
+        return "、".join(names.get((kind, i), f"#{i}") for i in ids)
+    if key == "ratio_min":
+        return f"{float(value) * 100:g}%"
+    if key == "risk_kind":
+        return RISK_LABELS.get(value, value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict) and "sha256" in value:
+        return f"（{value.get('length')} 字符，摘要 {str(value['sha256'])[:12]}…）"
+    if isinstance(value, dict):
+        return " · ".join(f"{STRATUM_LABELS.get(k, k)} {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    return str(value)

@@ -1,20 +1,36 @@
-"""Storing a parsed plan: regions and departments resolved, one transaction, findings kept."""
+"""Storing a parsed plan (regions and departments resolved, one transaction, findings kept),
+and editing a stored task and its population filter."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from shuangsuiji.audit.recorder import append
 from shuangsuiji.core.plans.jsonio import finding_to_dict
 from shuangsuiji.core.plans.model import Finding, Mode, RiskRule, RiskRuleKind, Severity, Window
 from shuangsuiji.core.plans.model import Plan as ParsedPlan
 from shuangsuiji.core.plans.model import PlanTask as ParsedTask
-from shuangsuiji.directory.models import Department, Region
+from shuangsuiji.directory.models import Department, Region, ScopeCategory
+from shuangsuiji.draws.models import Draw
+from shuangsuiji.draws.services import freeze_draw
 from shuangsuiji.plans.models import Plan, PlanTask
+from shuangsuiji.plans.population import PopulationFilter, risk_counts
+
+# What a draw is frozen from besides the population filter: the scope as published and the
+# draw's parameters (`draws.services.task_parameters`). Changing them after the freeze would
+# make the published task disagree with its draw.
+LOCKED_AFTER_DRAW = ("scope", "ratio_min", "sample_count", "frequency_per_year", "risk_kind")
 
 
 class PlanImportError(ValueError):
     """The plan cannot be stored (no region, a duplicate); nothing was written."""
+
+
+class TaskLockedError(ValueError):
+    """The task has a draw: what the draw was frozen from changes only through a redraw."""
 
 
 def resolve_region(locality: str) -> Region:
@@ -171,3 +187,90 @@ def plan_as_parsed(plan: Plan) -> ParsedPlan:
         columns=tuple(plan.columns),
         tasks=tasks,
     )
+
+
+@transaction.atomic
+def update_task(task: PlanTask, *, changes: dict[str, Any]) -> PlanTask:
+    """Write a task's edited fields (model field names; `partner_departments` a list).
+
+    A new lead department or partner set also becomes the plan's text for it, so the export
+    (which prints the original cells) says what the task now is. Fields a draw was frozen from
+    are refused once the task has one.
+    """
+    locked = PlanTask.objects.select_for_update().select_related("lead_department").get(pk=task.pk)
+    changes = dict(changes)
+    partners = changes.pop("partner_departments", None)
+    changed = [name for name in LOCKED_AFTER_DRAW if name in changes]
+    changed = [name for name in changed if changes[name] != getattr(locked, name)]
+    if changed:
+        refuse_if_drawn(locked, changed)
+    lead = changes.get("lead_department", locked.lead_department)
+    if lead is not None and lead != locked.lead_department:
+        locked.lead_department_text = lead.short_name
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if partners is not None and _set_many(locked, "partner_departments", partners):
+        locked.partner_texts = [department.short_name for department in partners]
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def save_population(
+    task: PlanTask,
+    *,
+    categories: Iterable[ScopeCategory],
+    regions: Iterable[Region],
+    industry_codes: list[str],
+    statuses: list[str],
+    min_capital: Decimal | None,
+    actor: Any = None,
+    redraw_reason: str = "",
+) -> Draw | None:
+    """Save the task's population filter with its counts at this moment.
+
+    Before any draw this is an edit. After one it is refused, unless a reason is given: then
+    the filter is saved and a new draw correcting the latest is frozen from it, in the same
+    transaction (the redraw path `freeze_draw` keeps: public, numbered, with its reason).
+    """
+    locked = PlanTask.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    latest = locked.draws.order_by("-number").first()
+    if latest is not None and not redraw_reason.strip():
+        refuse_if_drawn(locked, ["scope_categories"])
+    _set_many(locked, "scope_categories", list(categories))
+    _set_many(locked, "scope_regions", list(regions))
+    locked.scope_industry_codes = industry_codes
+    locked.scope_statuses = statuses
+    locked.scope_min_capital = min_capital
+    locked.population_counts = risk_counts(PopulationFilter.of_task(locked))
+    locked.population_counted_at = timezone.now()
+    locked.save()
+    if latest is None:
+        return None
+    return freeze_draw(locked, actor=actor, supersedes=latest, reason=redraw_reason)
+
+
+def refuse_if_drawn(task: PlanTask, fields: list[str]) -> None:
+    """Raise TaskLockedError naming the draw, if the task has one."""
+    latest = task.draws.order_by("-number").first()
+    if latest is None:
+        return
+    labels = "、".join(str(PlanTask._meta.get_field(name).verbose_name) for name in fields)
+    raise TaskLockedError(
+        f"本任务已于{timezone.localtime(latest.created_at):%Y-%m-%d}冻结抽取名单"
+        f"（{latest.draw_id}），{labels}不能再修改：名单和参数已计算摘要，"
+        "改动会使抽取无法复核。如确需更正，请由协调员说明原因重新抽取。"
+    )
+
+
+def _set_many(task: PlanTask, name: str, objects: list[Any]) -> bool:
+    """Set a many-to-many field and put the change on the audit chain, whose signals see
+    only concrete fields. True if it changed."""
+    manager: Any = getattr(task, name)
+    before = sorted(manager.values_list("pk", flat=True))
+    after = sorted(obj.pk for obj in objects)
+    if before == after:
+        return False
+    manager.set(objects)
+    append("update", task, {name: before}, {name: after})
+    return True

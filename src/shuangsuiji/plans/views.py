@@ -1,29 +1,54 @@
-"""Plan list and page, and the upload → preview → confirm import a coordinator does."""
+"""Plan list and page, the upload → preview → confirm import a coordinator does, and each
+task's page, edit form, population filter (with live counts) and change history."""
 
 import re
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from shuangsuiji.accounts.permissions import regions_in_jurisdiction
+from shuangsuiji.accounts.permissions import Role, regions_in_jurisdiction, role_of
 from shuangsuiji.core.errors import PlanFileError
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.directory.models import Region
+from shuangsuiji.draws.models import Draw
+from shuangsuiji.draws.services import DrawStepError
 from shuangsuiji.plans.exporters import FORMATS, export_plan
-from shuangsuiji.plans.forms import PlanUploadForm
-from shuangsuiji.plans.models import Plan
-from shuangsuiji.plans.presenters import COLUMNS, rows_from_parsed, rows_from_stored
-from shuangsuiji.plans.services import PlanImportError, import_plan, resolve_region
+from shuangsuiji.plans.forms import PlanUploadForm, PopulationForm, TaskForm
+from shuangsuiji.plans.models import Plan, PlanTask
+from shuangsuiji.plans.population import (
+    STRATUM_LABELS,
+    PopulationFilter,
+    population_flags,
+    risk_counts,
+    stored_counts,
+)
+from shuangsuiji.plans.presenters import (
+    COLUMNS,
+    history_rows,
+    rows_from_parsed,
+    rows_from_stored,
+)
+from shuangsuiji.plans.services import (
+    PlanImportError,
+    TaskLockedError,
+    import_plan,
+    resolve_region,
+    save_population,
+    update_task,
+)
+from shuangsuiji.plans.suggestions import suggest_scope
 
 UPLOADS = "plan-uploads"
 TOKEN_SALT = "plans.upload"
@@ -43,11 +68,20 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(
         Plan.objects.visible_to(request.user).select_related("region__parent"), pk=pk
     )
-    tasks = plan.tasks.order_by("position")
+    tagged = PlanTask.scope_categories.through.objects.filter(plantask_id=OuterRef("pk"))
+    tasks = plan.tasks.order_by("position").annotate(
+        has_draw=Exists(Draw.objects.filter(task_id=OuterRef("pk"))),
+        has_categories=Exists(tagged),
+    )
+    rows = rows_from_stored(tasks)
+    for row, task in zip(rows, tasks, strict=True):
+        if not task.has_draw:
+            named = task.has_categories or bool(task.scope_industry_codes)
+            row.population_flags = population_flags(task, stored_counts(task), names_a_kind=named)
     context = {
         "plan": plan,
         "columns": COLUMNS,
-        "rows": rows_from_stored(tasks),
+        "rows": rows,
         "plan_findings": plan.findings,
         "formats": list(FORMATS),
     }
@@ -159,3 +193,180 @@ def _guess(locality: str) -> Region | None:
         return resolve_region(locality)
     except PlanImportError:
         return None
+
+
+def _readable_task(request: HttpRequest, pk: int) -> PlanTask:
+    """A task of a plan the user may see: the plan's page shows every task of it."""
+    if not request.user.has_perm("plans.view_plantask"):
+        raise Http404("没有这项任务")
+    tasks = PlanTask.objects.filter(plan__in=Plan.objects.visible_to(request.user))
+    return get_object_or_404(tasks.select_related("plan__region", "lead_department"), pk=pk)
+
+
+def _may_edit(request: HttpRequest, task: PlanTask) -> bool:
+    """The coordinator and the task's lead department (row scope decides which is which)."""
+    editable = PlanTask.objects.visible_to(request.user, "change").filter(pk=task.pk)
+    return request.user.has_perm("plans.change_plantask") and editable.exists()
+
+
+def _editable_task(request: HttpRequest, pk: int) -> PlanTask:
+    task = _readable_task(request, pk)
+    if not _may_edit(request, task):
+        raise PermissionDenied("只有协调员和发起部门可以修改本任务")
+    return task
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every field of the task as the plan's table has it, and its population counted now."""
+    task = _readable_task(request, pk)
+    scope = PopulationFilter.of_task(task)
+    counts = risk_counts(scope)
+    row = rows_from_stored([task])[0]
+    context = {
+        "task": task,
+        "columns": COLUMNS,
+        "row": row,
+        "fields": list(zip([label for _, label in COLUMNS], row.cells, strict=True)),
+        "scope": scope,
+        "categories": task.scope_categories.order_by("name"),
+        "regions": task.scope_regions.select_related("parent"),
+        "strata": [(STRATUM_LABELS[s], n) for s, n in counts.items()],
+        "total": sum(counts.values()),
+        "flags": population_flags(task, counts, names_a_kind=scope.names_a_kind),
+        "draws": task.draws.order_by("number").only("draw_id", "state", "number", "task_id"),
+        "may_edit": _may_edit(request, task),
+    }
+    return render(request, "plans/task_detail.html", context)
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _editable_task(request, pk)
+    drawn = task.draws.exists()
+    lock_lead = role_of(request.user) is not Role.COORDINATOR
+    form = TaskForm(request.POST or None, instance=task, lock_drawn=drawn, lock_lead=lock_lead)
+    if request.method == "POST" and form.is_valid():
+        fields = [_model_field(name) for name in form.changed_data]
+        changes = {name: form.cleaned_data[name] for name in fields}
+        try:
+            update_task(task, changes=changes)
+        except TaskLockedError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "已保存。")
+            return redirect("plans:task", pk=task.pk)
+    return render(request, "plans/task_edit.html", {"task": task, "form": form, "drawn": drawn})
+
+
+def _model_field(form_field: str) -> str:
+    return "ratio_min" if form_field == "ratio_percent" else form_field
+
+
+@login_required
+def task_population(request: HttpRequest, pk: int) -> HttpResponse:
+    """The population filter with suggestions from the scope text and counts that follow
+    the form as it changes (HTMX, `population_count`). After a draw only a coordinator may
+    change it, by giving a reason: that saves the filter and freezes a correcting draw."""
+    task = _editable_task(request, pk)
+    latest = task.draws.order_by("-number").first()
+    may_redraw = latest is not None and request.user.has_perm("draws.change_draw")
+    suggestions = suggest_scope(task)
+    if request.method == "POST":
+        form = PopulationForm(request.POST, task=task)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                draw = save_population(
+                    task,
+                    categories=data["scope_categories"],
+                    regions=data["scope_regions"],
+                    industry_codes=data["scope_industry_codes"],
+                    statuses=data["scope_statuses"],
+                    min_capital=data["scope_min_capital"],
+                    actor=request.user,
+                    redraw_reason=request.POST.get("reason", "") if may_redraw else "",
+                )
+            except TaskLockedError as error:
+                messages.error(request, str(error))
+            except DrawStepError as error:
+                messages.error(request, str(error))
+            else:
+                if draw is not None:
+                    messages.success(
+                        request, f"已保存抽查对象范围，并冻结更正抽取 {draw.draw_id}。"
+                    )
+                    return redirect("draws:detail", pk=draw.pk)
+                messages.success(request, "已保存抽查对象范围。")
+                return redirect("plans:task", pk=task.pk)
+    elif request.GET.get("apply") == "suggestions" and suggestions:
+        form = PopulationForm(_suggested(task, suggestions), task=task)
+    else:
+        form = PopulationForm(initial=PopulationForm.initial_of(task), task=task)
+    context = {
+        "task": task,
+        "form": form,
+        "suggestions": suggestions,
+        "suggested": _suggested_boxes(form, suggestions),
+        "latest": latest,
+        "may_redraw": may_redraw,
+        **_counted(form, task),
+    }
+    return render(request, "plans/task_population.html", context)
+
+
+def _suggested_boxes(form: PopulationForm, suggestions: Any) -> list[tuple[Any, str, str]]:
+    """Each suggested category with its reason and the id of its checkbox in the form, so
+    the suggestion is a label that ticks the box (and the count follows)."""
+    boxes = {str(box.data["value"]): box.id_for_label for box in form["scope_categories"]}
+    return [
+        (category, suggestions.reasons[category.pk], boxes.get(str(category.pk), ""))
+        for category in suggestions.categories
+    ]
+
+
+def _suggested(task: PlanTask, suggestions: Any) -> dict[str, Any]:
+    """The saved filter with the suggestions added, as form data to review before saving."""
+    initial = PopulationForm.initial_of(task)
+    codes = [*initial["scope_industry_codes"].split(), *suggestions.industry_prefixes]
+    return {
+        "scope_categories": sorted(
+            {c.pk for c in initial["scope_categories"]} | {c.pk for c in suggestions.categories}
+        ),
+        "scope_industry_codes": " ".join(dict.fromkeys(codes)),
+        "scope_regions": [r.pk for r in initial["scope_regions"]],
+        "scope_statuses": initial["scope_statuses"],
+        "scope_min_capital": suggestions.min_capital or initial["scope_min_capital"] or "",
+    }
+
+
+@login_required
+def population_count(request: HttpRequest, pk: int) -> HttpResponse:
+    """The counts for the filter in the query string: the fragment the population page
+    swaps in as the coordinator changes the form. One GROUP BY query."""
+    task = _readable_task(request, pk)
+    form = PopulationForm(request.GET, task=task)
+    return render(
+        request, "plans/task_population.html#counts", {"task": task, **_counted(form, task)}
+    )
+
+
+def _counted(form: PopulationForm, task: PlanTask) -> dict[str, Any]:
+    """Counts per stratum and flags for the form's filter: the bound form's if valid, the
+    saved one's for an unbound form, none for an invalid one."""
+    if form.is_bound and not form.is_valid():
+        return {"strata": None, "total": None, "flags": []}
+    scope = form.scope() if form.is_bound else PopulationFilter.of_task(task)
+    counts = risk_counts(scope)
+    return {
+        "strata": [(STRATUM_LABELS[s], n) for s, n in counts.items()],
+        "total": sum(counts.values()),
+        "flags": population_flags(task, counts, names_a_kind=scope.names_a_kind),
+    }
+
+
+@login_required
+def task_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change to the task as the audit chain recorded it: who, when, before → after."""
+    task = _readable_task(request, pk)
+    return render(request, "plans/task_history.html", {"task": task, "rows": history_rows(task)})
