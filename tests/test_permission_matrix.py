@@ -12,6 +12,7 @@ from django.urls import reverse
 from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Assignment, Visit
 from shuangsuiji.demo.build import build_demo
+from shuangsuiji.directory.models import Entity, EntityImport, Inspector
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.plans.models import Plan
 
@@ -56,6 +57,16 @@ MATRIX: dict[str, list[int]] = {
     "inspections:notice": [LOGIN, OK, OK, OK, OK, MISSING, MISSING],
     "inspections:review": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
     "publication": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN],
+    "directory:entities": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
+    "directory:entity": [LOGIN, OK, OK, FORBIDDEN, OK, MISSING, FORBIDDEN],
+    "directory:entity-count": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
+    "directory:entity-export": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
+    "directory:import-upload": [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+    "directory:import-template": [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+    "directory:import": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
+    "directory:inspectors": [LOGIN, OK, OK, OK, OK, OK, OK],  # scoped rows, oneself at least
+    "directory:inspector": [LOGIN, OK, OK, OK, OK, MISSING, MISSING],  # the inspector's own
+    "directory:inspector (another department)": [LOGIN, OK, MISSING, MISSING, OK, MISSING, MISSING],
     "disclosure:index": [OK] * 7,
     "disclosure:results": [OK] * 7,
     "disclosure:draw": [OK] * 7,
@@ -78,6 +89,15 @@ def urls() -> dict[str, str]:
     led = plan.tasks.filter(lead_department__short_name="区教育局").order_by("position").first()
     draw = Draw.objects.get(task=task)
     assignment = Assignment.objects.get(plan=plan)
+    entity = Entity.objects.filter(region=plan.region).order_by("pk").first()
+    entity_import = EntityImport.objects.create(
+        created_by=User.objects.get(username="lucheng-coordinator"), filename="名录.xlsx", path="-"
+    )
+    stranger = (
+        Inspector.objects.filter(department__region=plan.region)
+        .exclude(department=inspector.department)
+        .first()
+    )
     return {
         "home": reverse("home"),
         "plans:list": reverse("plans:list"),
@@ -105,6 +125,18 @@ def urls() -> dict[str, str]:
         "inspections:notice": reverse("inspections:notice", args=[visit.pk, "docx"]),
         "inspections:review": reverse("inspections:review"),
         "publication": reverse("publication"),
+        "directory:entities": reverse("directory:entities"),
+        "directory:entity": reverse("directory:entity", args=[entity.pk]),
+        "directory:entity-count": reverse("directory:entity-count"),
+        "directory:entity-export": reverse("directory:entity-export") + "?risk=D",
+        "directory:import-upload": reverse("directory:import-upload"),
+        "directory:import-template": reverse("directory:import-template"),
+        "directory:import": reverse("directory:import", args=[entity_import.pk]),
+        "directory:inspectors": reverse("directory:inspectors"),
+        "directory:inspector": reverse("directory:inspector", args=[inspector.pk]),
+        "directory:inspector (another department)": reverse(
+            "directory:inspector", args=[stranger.pk]
+        ),
         "disclosure:index": reverse("disclosure:index"),
         "disclosure:results": reverse("disclosure:results"),
         "disclosure:draw": reverse("disclosure:draw", args=[draw.draw_id]),

@@ -8,6 +8,7 @@ from shuangsuiji.disclosure import views as disclosure_views
 urlpatterns = [
     path("", include("shuangsuiji.dashboard.urls")),
     path("plans/", include("shuangsuiji.plans.urls")),
+    path("directory/", include("shuangsuiji.directory.urls")),
     path("draws/", include("shuangsuiji.draws.urls")),
     path("assignments/", include("shuangsuiji.assignments.urls")),
     path("inspections/", include("shuangsuiji.inspections.urls")),

@@ -61,6 +61,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("assignments", "recusal"): ("view", "add"),
         **{("inspections", m): ("view", "add", "change") for m in INSPECTION_ROWS},
         ("inspections", "resultcategory"): ALL_ACTIONS,
+        ("directory", "entityimport"): ("view", "add", "change"),
         ("axes", "accessattempt"): ("view", "delete"),  # unlock a locked-out username
         ("accounts", "user"): ALL_ACTIONS,
     },
@@ -86,6 +87,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
     },
     Role.AUDITOR: {
         **{("directory", m): ("view",) for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
+        ("directory", "entityimport"): ("view",),
         ("plans", "plan"): ("view",),
         ("plans", "plantask"): ("view",),
         ("draws", "draw"): ("view",),

@@ -48,3 +48,20 @@ class InspectionMethod(models.TextChoices):
     DOCUMENTS = "书面检查", "书面检查"
     ONLINE = "网络监测", "网络监测"
     EXPERT = "委托专业机构", "委托专业机构"
+
+
+class ImportStatus(models.TextChoices):
+    """Where an uploaded entity file is: checked in the background, then confirmed, then written."""
+
+    QUEUED = "queued", "排队检查"
+    CHECKING = "checking", "检查中"
+    REJECTED = "rejected", "有错误，未写入"
+    CHECKED = "checked", "待确认"
+    IMPORTING = "importing", "写入中"
+    DONE = "done", "已导入"
+    FAILED = "failed", "写入失败，未写入"
+
+    @classmethod
+    def running(cls) -> list[str]:
+        """States the page keeps polling in: a worker is (or will be) busy with the file."""
+        return [cls.QUEUED, cls.CHECKING, cls.IMPORTING]

@@ -2,12 +2,14 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from shuangsuiji.core.pinyin import pinyin_initials
 from shuangsuiji.directory.enums import (
     EntityStatus,
+    ImportStatus,
     InspectionMethod,
     LegalForm,
     RegionLevel,
@@ -344,3 +346,55 @@ class CheckItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EntityImport(models.Model):
+    """One uploaded entity file on its way in: checked by a background task, shown as a
+    preview with every problem, written in one transaction when a person confirms.
+
+    Progress lives here (not in the task result) so the page can poll one row, and so the
+    checking rows survive a worker restart for the person to look at.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    filename = models.CharField("文件名", max_length=200)
+    path = models.CharField("存储位置", max_length=300)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    checked_rows = models.PositiveIntegerField("已检查行数", default=0)
+    created_count = models.PositiveIntegerField("已导入户数", default=0)
+    problem_count = models.PositiveIntegerField("问题数", default=0)
+    problems = models.JSONField("问题（前若干条）", default=list)
+    preview = models.JSONField("预览（前若干行）", default=list)
+    message = models.CharField("说明", max_length=500, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    REGION_LOOKUP = "created_by__department__region"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检查对象导入"
+        verbose_name_plural = "检查对象导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in ImportStatus.running()
+
+    @property
+    def percent(self) -> int:
+        """How far the check has come; writing is one transaction, so it shows as 100."""
+        if self.status in (ImportStatus.QUEUED,) or not self.total_rows:
+            return 0
+        if self.status == ImportStatus.CHECKING:
+            return min(99, self.checked_rows * 100 // self.total_rows)
+        return 100

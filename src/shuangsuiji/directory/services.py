@@ -1,6 +1,6 @@
 """Actions on the directory, shared by the admin, CLI, importers and demo builder."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -51,25 +51,54 @@ class ImportResult:
     created: int
 
 
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file read and checked but not written: its rows' values, or every problem found."""
+
+    total_rows: int
+    rows: list[EntityValues]
+    problems: list[Problem]
+
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 1_000  # rows between progress reports while checking
+
+
 def import_entities_file(file: IO[bytes], filename: str) -> ImportResult:
     """Import entities from an .xlsx or .csv in the template's columns, all or nothing."""
+    checked = check_entities_file(file, filename)
+    if checked.problems:
+        raise ImportRejected(checked.problems)
+    return ImportResult(created=create_entities(checked.rows))
+
+
+def check_entities_file(
+    file: IO[bytes], filename: str, *, progress: Progress = lambda done, total: None
+) -> CheckedFile:
+    """Read and check every row against the format and the directory; write nothing.
+
+    `progress(done, total)` is called every PROGRESS_EVERY rows, so a page can show how far a
+    large file has come. Problems come sorted by row, as a user reads the file.
+    """
     try:
         table = read_table(file, filename)
     except TableError as error:
-        raise ImportRejected([Problem(0, "文件", filename, str(error))]) from error
+        return CheckedFile(0, [], [Problem(0, "文件", filename, str(error))])
+    total = len(table.rows)
     problems = missing_columns(set(table.header))
     if problems:
-        raise ImportRejected(problems)
+        return CheckedFile(total, [], problems)
     parsed: list[EntityValues] = []
-    for row in table.rows:
+    for done, row in enumerate(table.rows, start=1):
         values, row_problems = parse_entity_row(row)
         problems.extend(row_problems)
         if values is not None:
             parsed.append(values)
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total)
     problems.extend(_reference_problems(parsed))
-    if problems:
-        raise ImportRejected(sorted(problems, key=lambda problem: problem.row))
-    return ImportResult(created=_create_entities(parsed))
+    progress(total, total)
+    return CheckedFile(total, parsed, sorted(problems, key=lambda problem: problem.row))
 
 
 def _reference_problems(parsed: list[EntityValues]) -> list[Problem]:
@@ -107,7 +136,9 @@ def _reference_problems(parsed: list[EntityValues]) -> list[Problem]:
     return problems
 
 
-def _create_entities(parsed: list[EntityValues]) -> int:
+def create_entities(parsed: Sequence[EntityValues]) -> int:
+    """Write checked rows in one transaction; a code added meanwhile fails the whole file
+    (the unique constraint), so the import stays all or nothing."""
     region_ids = dict(Region.objects.values_list("code", "pk"))
     category_ids = dict(ScopeCategory.objects.values_list("name", "pk"))
     records = [

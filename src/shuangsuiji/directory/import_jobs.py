@@ -1,0 +1,150 @@
+"""The entity import as a person does it on the web: upload → checked preview → confirm.
+
+Checking and writing run as background tasks (`directory.tasks`, django-tasks with the
+database backend), so a file of 100,000 rows neither holds a web worker nor times out; the
+page polls the `EntityImport` row for progress. Each step here is a plain function, so the
+tasks stay thin and tests can call the steps directly.
+"""
+
+import uuid
+from dataclasses import asdict
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.directory.enums import ImportStatus
+from shuangsuiji.directory.importers import (
+    CATEGORIES,
+    INDUSTRY,
+    NAME,
+    REGION,
+    RISK_CLASS,
+    STATUS,
+    USCC,
+    EntityValues,
+    Problem,
+)
+from shuangsuiji.directory.models import EntityImport
+from shuangsuiji.directory.services import (
+    CheckedFile,
+    ImportRejected,
+    Progress,
+    check_entities_file,
+    create_entities,
+)
+
+UPLOADS = "entity-uploads"
+PROBLEMS_KEPT = 1_000  # a file with more problems is fixed from the first thousand
+PREVIEW_ROWS = 20
+PREVIEW_COLUMNS = (USCC, NAME, REGION, STATUS, RISK_CLASS, INDUSTRY, CATEGORIES)
+
+
+def start_import(upload: IO[bytes], filename: str, *, actor: User) -> EntityImport:
+    """Store the upload and queue its check; the caller's page then polls the returned row."""
+    from shuangsuiji.directory.tasks import check_import_task
+
+    name = PurePath(filename).name
+    path = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}/{name}", File(upload, name))
+    job = EntityImport.objects.create(created_by=actor, filename=name, path=path)
+    check_import_task.enqueue(job.pk)
+    return job
+
+
+def confirm_import(job: EntityImport) -> bool:
+    """Queue the write of a checked file; False if the file is not (or no longer) waiting."""
+    from shuangsuiji.directory.tasks import commit_import_task
+
+    queued = EntityImport.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.IMPORTING, checked_rows=0
+    )
+    if queued:
+        commit_import_task.enqueue(job.pk)
+    return bool(queued)
+
+
+def check_import(job_id: int) -> None:
+    """Read and check the stored file, reporting progress; keep problems and a preview."""
+    job = EntityImport.objects.get(pk=job_id)
+    job.status = ImportStatus.CHECKING
+    job.save(update_fields=["status"])
+
+    def progress(done: int, total: int) -> None:
+        EntityImport.objects.filter(pk=job_id).update(checked_rows=done, total_rows=total)
+
+    checked = _check(job, progress)
+    job.total_rows = checked.total_rows
+    job.checked_rows = checked.total_rows
+    job.preview = [_preview_row(values) for values in checked.rows[:PREVIEW_ROWS]]
+    _record_problems(job, checked.problems)
+    if checked.problems:
+        job.status = ImportStatus.REJECTED
+        job.message = f"发现{len(checked.problems)}处问题，未写入任何数据。请改正后重新上传。"
+        job.finished_at = timezone.now()
+    else:
+        job.status = ImportStatus.CHECKED
+        job.message = f"全部{checked.total_rows}行检查通过，确认后写入。"
+    job.save()
+
+
+def commit_import(job_id: int) -> None:
+    """Check the file again (the directory may have changed since the preview) and write it
+    in one transaction; any problem or conflict leaves the directory as it was."""
+    job = EntityImport.objects.get(pk=job_id)
+    checked = _check(job, lambda done, total: None)
+    try:
+        if checked.problems:
+            raise ImportRejected(checked.problems)
+        job.created_count = create_entities(checked.rows)
+    except ImportRejected as error:
+        _record_problems(job, error.problems)
+        job.status = ImportStatus.FAILED
+        job.message = f"确认时重新检查发现{len(error.problems)}处问题，未写入任何数据。"
+    except IntegrityError:
+        job.status = ImportStatus.FAILED
+        job.message = "写入时与同时导入的数据冲突（统一社会信用代码重复），未写入任何数据。"
+    else:
+        job.status = ImportStatus.DONE
+        job.message = f"已导入{job.created_count}户检查对象。"
+        default_storage.delete(job.path)
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def fail_import(job_id: int, error: BaseException) -> None:
+    """A step crashed (a lost file, a dead database): say so instead of polling forever."""
+    EntityImport.objects.filter(pk=job_id).update(
+        status=ImportStatus.FAILED,
+        message=f"处理失败，未写入任何数据：{error.__class__.__name__}",
+        finished_at=timezone.now(),
+    )
+
+
+def _check(job: EntityImport, progress: Progress) -> CheckedFile:
+    with default_storage.open(job.path, "rb") as file:
+        return check_entities_file(file, job.filename, progress=progress)
+
+
+def _record_problems(job: EntityImport, problems: list[Problem]) -> None:
+    job.problem_count = len(problems)
+    job.problems = [asdict(problem) for problem in problems[:PROBLEMS_KEPT]]
+
+
+def _preview_row(values: EntityValues) -> dict[str, Any]:
+    """The row as the file's columns show it, for the preview table."""
+    return {
+        "row": values.row,
+        "cells": [
+            values.uscc,
+            values.name,
+            values.region_code,
+            values.status,
+            values.risk_class,
+            values.industry_code,
+            "、".join(values.categories),
+        ],
+    }
