@@ -70,6 +70,14 @@ def test_the_coordinator_edits_a_task(world: World) -> None:
     )
 
 
+def test_the_edit_form_shows_the_ratio_as_a_plain_percentage(world: World) -> None:
+    task = hotel_task(world)
+
+    response = logged_in(world.coordinator).get(reverse("plans:task_edit", args=[task.pk]))
+
+    assert 'name="ratio_percent" value="30"' in response.content.decode()
+
+
 def test_the_lead_departments_admin_edits_but_cannot_hand_the_task_on(world: World) -> None:
     task = hotel_task(world)
 

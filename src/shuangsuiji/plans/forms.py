@@ -35,6 +35,16 @@ class PlanUploadForm(forms.Form):
     )
 
 
+def year_month_field(label: str, example: str) -> forms.RegexField:
+    return forms.RegexField(
+        label=label,
+        regex=YEAR_MONTH,
+        required=False,
+        help_text=f"如 {example}",
+        error_messages={"invalid": f"请写作“年-月”，如 {example}"},
+    )
+
+
 class TaskForm(forms.ModelForm):  # type: ignore[type-arg]
     """Every field of a task as the plan's table has it. Once the task has a draw, the fields
     the draw was frozen from are shown but disabled (`lock_drawn`); a department admin cannot
@@ -53,20 +63,8 @@ class TaskForm(forms.ModelForm):  # type: ignore[type-arg]
         max_value=Decimal(100),
         decimal_places=4,
     )
-    window_start = forms.RegexField(
-        label="开始年月",
-        regex=YEAR_MONTH,
-        required=False,
-        help_text="如 2024-03",
-        error_messages={"invalid": "请写作“年-月”，如 2024-03"},
-    )
-    window_end = forms.RegexField(
-        label="结束年月",
-        regex=YEAR_MONTH,
-        required=False,
-        help_text="如 2024-10",
-        error_messages={"invalid": "请写作“年-月”，如 2024-10"},
-    )
+    window_start = year_month_field("开始年月", "2024-03")
+    window_end = year_month_field("结束年月", "2024-10")
 
     class Meta:
         model = PlanTask
@@ -111,7 +109,7 @@ class TaskForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         self.initial["items"] = "\n".join(task.items)
         if task.ratio_min is not None:
-            self.initial["ratio_percent"] = (task.ratio_min * 100).normalize()
+            self.initial["ratio_percent"] = _plain(task.ratio_min * 100)
         for name in LOCKED_AFTER_DRAW_FORM if lock_drawn else ():
             self.fields[name].disabled = True
             self.fields[name].help_text = "已冻结抽取名单，不能修改"
@@ -125,8 +123,13 @@ class TaskForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         percent = data.pop("ratio_percent", None)
-        data["ratio_min"] = None if percent is None else (percent / 100).normalize()
+        data["ratio_min"] = None if percent is None else _plain(percent / 100)
         return data
+
+
+def _plain(value: Decimal) -> Decimal:
+    """30 rather than 3E+1 (what Decimal.normalize gives) in a form field."""
+    return Decimal(format(value.normalize(), "f"))
 
 
 class PopulationForm(forms.Form):

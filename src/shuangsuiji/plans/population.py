@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from shuangsuiji.accounts.permissions import in_region_subtree
 from shuangsuiji.core.draw import STRATA, DrawError, sample_sizes
+from shuangsuiji.core.risk import RISK_LABELS
 from shuangsuiji.directory.enums import EntityStatus
 from shuangsuiji.directory.models import Entity, Region
 
@@ -26,10 +27,7 @@ if TYPE_CHECKING:
     from shuangsuiji.plans.models import PlanTask
 
 STRATUM_LABELS = {
-    "A": "A 低风险",
-    "B": "B 一般风险",
-    "C": "C 较高风险",
-    "D": "D 高风险",
+    **{risk.value: f"{risk.value} {label}" for risk, label in RISK_LABELS.items()},
     "U": "未分类",
 }
 # Fewer in-scope entities than this is worth a second look: a scope that matched almost
@@ -137,6 +135,7 @@ def population_flags(
 
 def _sample_size(task: PlanTask, counts: Mapping[str, int]) -> int | None:
     """How many the draw would take from these counts, by the draw rule itself."""
+    # draws.services builds its listing from this module, so it is imported when needed.
     from shuangsuiji.draws.services import DrawStepError, task_parameters
 
     try:

@@ -255,9 +255,13 @@ def _label(key: str) -> str:
     return key
 
 
+# What an empty value means where it is not "nothing".
+EMPTY_MEANS = {"scope_statuses": "存续、在业", "scope_regions": "计划所属区划全部"}
+
+
 def _text(key: str, value: Any, names: dict[tuple[str, int], str]) -> str:
     if value is None or value in ("", [], {}):
-        return "—"
+        return EMPTY_MEANS.get(key, "—")
     if key in ID_FIELDS:
         kind = ID_FIELDS[key]
         ids = value if isinstance(value, list) else [value]
