@@ -301,3 +301,27 @@ def test_the_plan_page_takes_as_many_queries_for_three_tasks_as_for_one(world: W
         client.get(url)
 
     assert len(three) == len(one)
+
+
+def test_the_admin_does_not_open_a_way_around_the_lock(world: World) -> None:
+    task = hotel_task(world)
+    hotels("A")
+    client = logged_in(world.coordinator)
+    url = reverse("admin:plans_plantask_change", args=[task.pk])
+    before = set(client.get(url).context["adminform"].form.fields)
+    freeze_draw(task)
+
+    after = set(client.get(url).context["adminform"].form.fields)
+
+    assert sorted(before - after) == [
+        "frequency_per_year",
+        "ratio_min",
+        "risk_kind",
+        "sample_count",
+        "scope",
+        "scope_categories",
+        "scope_industry_codes",
+        "scope_min_capital",
+        "scope_regions",
+        "scope_statuses",
+    ]

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from shuangsuiji.accounts.scoped_admin import ScopedAdmin
 from shuangsuiji.plans.models import Plan, PlanTask
+from shuangsuiji.plans.services import LOCKED_AFTER_DRAW, POPULATION_FIELDS
 
 
 class PlanTaskInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -38,5 +42,13 @@ class PlanTaskAdmin(ScopedAdmin):
     list_filter = ["plan__year", "risk_kind"]
     list_select_related = ["plan", "lead_department"]
     search_fields = ["name", "scope", "lead_department_text"]
-    filter_horizontal = ["partner_departments"]
-    readonly_fields = ["source", "findings"]
+    filter_horizontal = ["partner_departments", "scope_categories", "scope_regions"]
+    readonly_fields = ["source", "findings", "population_counts", "population_counted_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Once the task has a draw, what the draw was frozen from is read-only here too: the
+        task's pages are where a coordinator corrects it, through a redraw."""
+        fields = [*super().get_readonly_fields(request, obj)]
+        if obj is not None and obj.draws.exists():
+            fields += [*LOCKED_AFTER_DRAW, *POPULATION_FIELDS]
+        return fields

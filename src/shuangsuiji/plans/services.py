@@ -23,6 +23,14 @@ from shuangsuiji.plans.population import PopulationFilter, risk_counts
 # draw's parameters (`draws.services.task_parameters`). Changing them after the freeze would
 # make the published task disagree with its draw.
 LOCKED_AFTER_DRAW = ("scope", "ratio_min", "sample_count", "frequency_per_year", "risk_kind")
+# The saved population filter (`plans.population.PopulationFilter.of_task` reads these).
+POPULATION_FIELDS = (
+    "scope_categories",
+    "scope_regions",
+    "scope_industry_codes",
+    "scope_statuses",
+    "scope_min_capital",
+)
 
 
 class PlanImportError(ValueError):
