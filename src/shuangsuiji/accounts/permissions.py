@@ -167,10 +167,17 @@ def regions_in_jurisdiction(queryset: Q, user: User | AnonymousUser) -> Q:
 
 
 def _below_user_region(queryset: Q, user: User | AnonymousUser, path: str) -> Q:
+    """Filter by the region ids themselves (one small query first), not by joins: with
+    `region_id IN (…)` PostgreSQL walks an index on (region, id) for a page of a million
+    entities, where three joined OR-ed conditions are checked row by row after the joins."""
+    from shuangsuiji.directory.models import Region
+
     department = getattr(user, "department", None)
     if department is None:
         return queryset.none()
-    return queryset.filter(in_region_subtree(path, department.region_id))
+    regions = Region.objects.filter(in_region_subtree("", department.region_id))
+    ids = list(regions.values_list("pk", flat=True))
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": ids})
 
 
 def in_region_subtree(path: str, region_id: int) -> DbQ:

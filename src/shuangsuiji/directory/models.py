@@ -203,6 +203,8 @@ class Entity(models.Model):
             models.Index(fields=["risk_class"], name="entity_risk_class"),
             models.Index(fields=["name"], name="entity_name"),
             models.Index(fields=["name_initials"], name="entity_name_initials"),
+            # A county's list, newest first, without reading other counties' rows.
+            models.Index(fields=["region", "id"], name="entity_region_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -28,6 +28,7 @@ COUNT_CAP = 10_000  # a text search counts this far and then says "more than"
 EXPORT_MAX_ROWS = 100_000  # about 10 s of openpyxl; a larger export is narrowed first
 EXPORT_CHUNK = 2_000
 RECENT_IMPORTS = 10
+ENTITY_KEYS = ("region_id", "id")  # the entity_region_id index's order (see listing)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,7 +42,12 @@ def is_htmx(request: HttpRequest) -> bool:
 def entity_list(request: HttpRequest) -> HttpResponse:
     form = EntityFilterForm(request.GET, user=request.user)
     entities = form.filter(Entity.objects.visible_to(request.user)).select_related("region__parent")
-    page = keyset_page(entities, after=_int(request, "after"), before=_int(request, "before"))
+    page = keyset_page(
+        entities,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        keys=ENTITY_KEYS,
+    )
     context = {
         "form": form,
         "page": page,
@@ -162,7 +168,7 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
     inspectors = form.filter(Inspector.objects.visible_to(request.user)).select_related(
         "department"
     )
-    page = keyset_page(inspectors, after=_int(request, "after"), before=_int(request, "before"))
+    page = keyset_page(inspectors, after=request.GET.get("after"), before=request.GET.get("before"))
     context = {"form": form, "page": page, "query": _filters_query(request)}
     template = "directory/inspector_list.html"
     return render(request, f"{template}#results" if is_htmx(request) else template, context)
@@ -189,11 +195,6 @@ def _xlsx_response(write: Callable[[IO[bytes]], object], filename: str) -> FileR
     write(file)
     file.seek(0)
     return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX)
-
-
-def _int(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _filters_query(request: HttpRequest) -> str:

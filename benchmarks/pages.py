@@ -1,0 +1,169 @@
+"""Benchmark: the directory pages at 1,000,000 entities on PostgreSQL.
+
+Run by hand (results go to docs/benchmarks.md); PostgreSQL on 127.0.0.1:5432, user postgres:
+
+    .venv/bin/python benchmarks/pages.py                 # builds the database the first time
+    .venv/bin/python benchmarks/pages.py --requests 200
+
+The database (default `shuangsuiji_bench_pages`, outside the repository) is built once with
+the demo builder (500,000 entities per district, both districts, no second random) and kept
+for later runs. Each case is a GET through Django's test Client, in process: every
+middleware, the session and the permission checks, the template, but no network. A baseline
+measured in the same run is the plain `SELECT … ORDER BY id DESC LIMIT 50` the list is built
+on, sent through the same database connection. Reported: p50, p95 and max of `--requests`
+requests per case, after five unmeasured ones.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+TARGET_MS = 300
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", default="shuangsuiji_bench_pages")
+    parser.add_argument("--entities", type=int, default=500_000, help="per district (two)")
+    parser.add_argument("--requests", type=int, default=100, help="measured requests per case")
+    args = parser.parse_args()
+
+    _ensure_database(args.database)
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "shuangsuiji.settings"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # Templates name static files; the production manifest exists only after collectstatic.
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+
+    call_command("migrate", verbosity=0)
+    _ensure_entities(args.entities)
+    run(args.requests)
+
+
+def _ensure_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+        exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            db.execute(f'CREATE DATABASE "{name}"')
+
+
+def _ensure_entities(per_district: int) -> None:
+    from django.db import connection
+
+    from shuangsuiji.demo.build import build_demo
+    from shuangsuiji.directory.models import Entity
+
+    if Entity.objects.exists():
+        return
+    print(f"building the demo: {per_district:,} entities per district …", flush=True)
+    started = time.perf_counter()
+    build_demo(entities_per_district=per_district, assign=False)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def run(requests: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from shuangsuiji.accounts.models import User
+    from shuangsuiji.directory.models import Entity, Region, ScopeCategory
+
+    total = Entity.objects.count()
+    sample = Entity.objects.order_by("?").values("pk", "uscc", "name", "name_initials").first()
+    assert sample is not None
+    lucheng = Region.objects.get(code="140406")
+    internet_cafe = ScopeCategory.objects.get(name="网吧")
+    trade = sample["name"].removeprefix("潞城区").removeprefix("城区")[:4]
+    middle = Entity.objects.order_by("-pk").values_list("pk", flat=True)[total // 2]
+    admin, _ = User.objects.get_or_create(
+        username="bench-superuser", defaults={"is_superuser": True, "is_staff": True}
+    )
+    users = {
+        "superuser (1,000,000 in scope)": admin,
+        "潞城区 coordinator (500,000)": User.objects.get(username="lucheng-coordinator"),
+    }
+    entities = reverse("directory:entities")
+    count = reverse("directory:entity-count")
+    cases: list[tuple[str, str, dict[str, str]]] = [
+        ("list, first page", entities, {}),
+        ("list, a page halfway down (after=)", entities, {"after": str(middle)}),
+        (f"search name, rare fragment “{trade}”", entities, {"q": trade}),
+        ("search name, common fragment “便利店”", entities, {"q": "便利店"}),
+        ("search code prefix (12 chars)", entities, {"q": sample["uscc"][:12]}),
+        ("search code, whole", entities, {"q": sample["uscc"]}),
+        ("search initials, trade name “tjwj”", entities, {"q": "tjwj"}),
+        ("search initials, 2 letters “xy”", entities, {"q": "xy"}),
+        ("filter status 注销 + risk D", entities, {"status": "注销", "risk": "D"}),
+        ("filter industry prefix F52", entities, {"industry": "F52"}),
+        ("filter industry R9013 (rare)", entities, {"industry": "R9013"}),
+        ("filter category 网吧", entities, {"category": str(internet_cafe.pk)}),
+        ("filter region 潞城区 + 存续 + C", entities, {"region": str(lucheng.pk), "risk": "C"}),
+        ("count, no filter (exact)", count, {}),
+        ("count, status 存续 + risk C (exact)", count, {"status": "存续", "risk": "C"}),
+        ("count, category 网吧 (exact)", count, {"category": str(internet_cafe.pk)}),
+        ("count, name “便利店” (capped 10,000)", count, {"q": "便利店"}),
+    ]
+
+    def baseline() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT * FROM directory_entity ORDER BY id DESC LIMIT 50 OFFSET %s", [0]
+            )
+            cursor.fetchall()
+
+    print(f"{total:,} entities; {requests} requests per case; target p95 < {TARGET_MS} ms")
+    print(_line("baseline: SELECT * … ORDER BY id DESC LIMIT 50", _time(baseline, requests)))
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        print(f"\n{role}")
+        for label, url, params in cases:
+
+            def get(
+                url: str = url, params: dict[str, str] = params, client: Client = client
+            ) -> None:
+                response = client.get(url, params)
+                assert response.status_code == 200, (url, params, response.status_code)
+
+            print(_line(label, _time(get, requests)), flush=True)
+
+
+def _time(call: Callable[[], None], requests: int) -> list[float]:
+    for _ in range(5):
+        call()
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _line(label: str, times: list[float]) -> str:
+    times.sort()
+    p50 = statistics.median(times)
+    p95 = times[max(0, round(len(times) * 0.95) - 1)]
+    flag = "" if p95 < TARGET_MS else "  MISSED"
+    return f"  {label:<48} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms{flag}"
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    main()
