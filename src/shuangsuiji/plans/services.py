@@ -205,7 +205,7 @@ def update_task(task: PlanTask, *, changes: dict[str, Any]) -> PlanTask:
     (which prints the original cells) says what the task now is. Fields a draw was frozen from
     are refused once the task has one.
     """
-    locked = PlanTask.objects.select_for_update().select_related("lead_department").get(pk=task.pk)
+    locked = PlanTask.objects.select_for_update().get(pk=task.pk)
     changes = dict(changes)
     partners = changes.pop("partner_departments", None)
     changed = [name for name in LOCKED_AFTER_DRAW if name in changes]
@@ -241,7 +241,7 @@ def save_population(
     the filter is saved and a new draw correcting the latest is frozen from it, in the same
     transaction (the redraw path `freeze_draw` keeps: public, numbered, with its reason).
     """
-    locked = PlanTask.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    locked = PlanTask.objects.select_for_update(of=("self",)).select_related("plan").get(pk=task.pk)
     latest = locked.draws.order_by("-number").first()
     if latest is not None and not redraw_reason.strip():
         refuse_if_drawn(locked, ["scope_categories"])
