@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "ninja",  # serves the API docs page's Swagger UI from its own static files, not a CDN
     "shuangsuiji.accounts",
     "shuangsuiji.directory",
     "shuangsuiji.plans",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "shuangsuiji.audit",
     "shuangsuiji.dashboard",
     "shuangsuiji.demo",
+    "shuangsuiji.api",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,12 @@ PUBLISH_WITHIN_WORKING_DAYS = env_int("PUBLISH_WITHIN_WORKING_DAYS", 20)
 ASSIGN_CAP = env_int("ASSIGN_CAP", 0)
 ASSIGN_ROTATION = env_bool("ASSIGN_ROTATION", True)
 ASSIGN_VISIT_LIMIT = env_int("ASSIGN_VISIT_LIMIT", 1)
+
+# API rate limits (docs/api.md): requests a minute per token, and per address without a token;
+# 0 = no limit. Behind proxies, API_TRUSTED_PROXIES says how many X-Forwarded-For hops to trust.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+API_ANON_RATE_LIMIT = env_int("API_ANON_RATE_LIMIT", 60)
+NINJA_NUM_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

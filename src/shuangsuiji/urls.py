@@ -13,6 +13,7 @@ urlpatterns = [
     path("assignments/", include("shuangsuiji.assignments.urls")),
     path("inspections/", include("shuangsuiji.inspections.urls")),
     path("public/", include("shuangsuiji.disclosure.urls")),
+    path("api/v1/", include("shuangsuiji.api.urls")),
     path("publication/", disclosure_views.publication, name="publication"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

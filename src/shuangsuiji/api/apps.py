@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "shuangsuiji.api"
+    verbose_name = "接口"

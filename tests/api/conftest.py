@@ -1,0 +1,44 @@
+"""The demo data set, built once per test module inside a transaction rolled back at the
+module's end, and a token for each demo user."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.api.services import create_token
+from shuangsuiji.demo.build import build_demo
+
+DEMO_USERS = [
+    "lucheng-coordinator",
+    "lucheng-dept-admin",
+    "lucheng-inspector",
+    "lucheng-auditor",
+    "chengqu-coordinator",
+    "chengqu-inspector",
+]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, str]]:
+    """Both seed districts (300 entities each); returns a raw token per demo username.
+    Each test still runs in its own savepoint, so what one test writes the next does not see."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        build_demo(entities_per_district=300)
+        tokens = {
+            username: create_token(User.objects.get(username=username), name="测试")[1]
+            for username in DEMO_USERS
+        }
+        yield tokens
+        transaction.set_rollback(True)
+
+
+def bearer(token: str | None) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+
+def api_get(token: str | None, url: str, **params: Any) -> Any:
+    return Client().get(url, params, **bearer(token))
