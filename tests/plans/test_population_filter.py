@@ -83,6 +83,13 @@ def test_an_industry_code_prefix_adds_entities_without_the_category(world: World
     assert counts_of(task) == {"A": 1, "B": 0, "C": 1, "D": 0, "U": 0}
 
 
+def test_an_entity_both_tagged_and_coded_counts_once(world: World) -> None:
+    task = hotel_task(world, scope_industry_codes=["H61"])
+    hotels("A", industry_code="H6110")
+
+    assert counts_of(task) == {"A": 1, "B": 0, "C": 0, "D": 0, "U": 0}
+
+
 def test_a_minimum_capital_leaves_out_smaller_and_unknown_capital(world: World) -> None:
     task = hotel_task(world, scope_min_capital=Decimal("3000"))
     hotels("A", registered_capital=Decimal("3000"))
@@ -144,6 +151,7 @@ def test_the_live_count_and_the_draws_population_agree(world: World, fields: dic
     hotels("A", status="吊销")
     EntityFactory(risk_class="B", industry_code="R9011", registered_capital=Decimal("50"))
     EntityFactory(risk_class="C", industry_code="H6110", status="在业")
+    hotels("D", industry_code="H6110")  # tagged and coded: one entity
 
     assert counts_of(task) == drawn_listing(task)
 

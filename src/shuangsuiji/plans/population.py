@@ -75,25 +75,12 @@ def in_scope(population: PopulationFilter) -> QuerySet[Entity]:
 
     Categories are matched with EXISTS on the tag table rather than a join, so an entity with
     two matching tags is one row and no DISTINCT is needed; regions are a subquery on the small
-    region table, so the whole count is a single statement.
+    region table, so a count is a single statement.
     """
-    if not population.names_a_kind:
+    kinds = _kinds(population)
+    if not kinds:
         return Entity.objects.none()
-    regions = Region.objects.filter(in_region_subtree("", population.region_id))
-    if population.sub_region_ids:
-        chosen = [in_region_subtree("", pk) for pk in population.sub_region_ids]
-        regions = regions.filter(reduce(operator.or_, chosen))
-    kinds: list[Q] = []
-    if population.category_ids:
-        tagged = Entity.categories.through.objects.filter(
-            entity_id=OuterRef("pk"), scopecategory_id__in=population.category_ids
-        )
-        kinds.append(Q(Exists(tagged)))
-    kinds += [Q(industry_code__startswith=prefix) for prefix in population.industry_prefixes]
-    entities = Entity.objects.filter(reduce(operator.or_, kinds), region__in=regions.values("pk"))
-    if population.min_capital is not None:
-        entities = entities.filter(registered_capital__gte=population.min_capital)
-    return entities
+    return _narrowed(population, reduce(operator.or_, kinds))
 
 
 def listed(population: PopulationFilter) -> QuerySet[Entity]:
@@ -102,12 +89,56 @@ def listed(population: PopulationFilter) -> QuerySet[Entity]:
 
 
 def risk_counts(population: PopulationFilter) -> dict[str, int]:
-    """Listed entities per stratum (A–D, U for unclassified): one GROUP BY risk_class query."""
+    """Listed entities per stratum (A–D, U for unclassified): one statement, a GROUP BY
+    risk_class over `listed`'s rows.
+
+    With both categories and industry codes, the rows are counted as two disjoint parts (tagged;
+    coded but not tagged) joined by UNION ALL: PostgreSQL plans `EXISTS … OR code LIKE …` as a
+    walk over every entity (1.7 s at 1,000,000), but each part on its own index (0.1 s).
+    """
     counts = dict.fromkeys(STRATA, 0)
-    rows = listed(population).order_by().values_list("risk_class").annotate(n=Count("pk"))
+    parts = [
+        _narrowed(population, kind)
+        .filter(status__in=population.listed_statuses)
+        .order_by()
+        .values_list("risk_class")
+        .annotate(n=Count("pk"))
+        for kind in _kinds(population)
+    ]
+    if not parts:
+        return counts
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     for risk_class, n in rows:
         counts[risk_class or "U"] += n
     return counts
+
+
+def _kinds(population: PopulationFilter) -> list[Q]:
+    """The ways the filter names a kind of entity, each leaving out those named before it, so
+    the parts are disjoint and their union is `in_scope`'s condition."""
+    kinds: list[Q] = []
+    if population.category_ids:
+        tagged = Entity.categories.through.objects.filter(
+            entity_id=OuterRef("pk"), scopecategory_id__in=population.category_ids
+        )
+        kinds.append(Q(Exists(tagged)))
+    if population.industry_prefixes:
+        prefixes = [Q(industry_code__startswith=p) for p in population.industry_prefixes]
+        coded = reduce(operator.or_, prefixes)
+        kinds.append(coded & ~kinds[0] if kinds else coded)
+    return kinds
+
+
+def _narrowed(population: PopulationFilter, kind: Q) -> QuerySet[Entity]:
+    """Entities of `kind` in the filter's regions with at least its minimum capital."""
+    regions = Region.objects.filter(in_region_subtree("", population.region_id))
+    if population.sub_region_ids:
+        chosen = [in_region_subtree("", pk) for pk in population.sub_region_ids]
+        regions = regions.filter(reduce(operator.or_, chosen))
+    entities = Entity.objects.filter(kind, region__in=regions.values("pk"))
+    if population.min_capital is not None:
+        entities = entities.filter(registered_capital__gte=population.min_capital)
+    return entities
 
 
 def population_flags(
