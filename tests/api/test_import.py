@@ -1,0 +1,70 @@
+"""Entity import through the API: the same all-or-nothing importer; problems by row and
+column in the body; nothing written on a refusal."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from shuangsuiji.api.services import create_token
+from shuangsuiji.directory.models import Entity, ScopeCategory
+from tests.api.conftest import bearer
+from tests.conftest import World
+from tests.directory.test_import_entities import entity_row, workbook
+from tests.factories import next_uscc
+
+pytestmark = pytest.mark.django_db
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload(world: World, rows: list[list[str]]) -> tuple[int, dict[str, object]]:
+    _, raw = create_token(world.coordinator, name="名录同步")
+    file = SimpleUploadedFile("名录.xlsx", workbook(rows).getvalue(), content_type=XLSX)
+    response = Client().post("/api/v1/entities/import", {"file": file}, **bearer(raw))
+    return response.status_code, response.json()
+
+
+@pytest.fixture
+def categories() -> None:
+    ScopeCategory.objects.create(name="网吧", industry_code="R9013")
+
+
+def test_import_creates_the_entities(world: World, categories: None) -> None:
+    codes = [next_uscc(), next_uscc()]
+
+    status, body = upload(world, [entity_row(统一社会信用代码=code) for code in codes])
+
+    assert (status, body) == (201, {"created": 2})
+    assert set(Entity.objects.filter(uscc__in=codes).values_list("uscc", flat=True)) == set(codes)
+
+
+def test_import_errors_name_row_and_column_and_write_nothing(
+    world: World, categories: None
+) -> None:
+    good = next_uscc()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    before = Entity.objects.count()
+
+    status, body = upload(
+        world,
+        [entity_row(), entity_row(统一社会信用代码=bad), entity_row(行政区划代码="999999")],
+    )
+
+    assert status == 400
+    assert body["detail"] == "导入失败，未写入任何数据：2处问题"
+    assert [(e["row"], e["column"], e["value"]) for e in body["errors"]] == [
+        (3, "统一社会信用代码", bad),
+        (4, "行政区划代码", "999999"),
+    ]
+    assert Entity.objects.count() == before
+
+
+def test_import_is_refused_to_a_department_admin(world: World, categories: None) -> None:
+    _, raw = create_token(world.education_admin, name="名录同步")
+    file = SimpleUploadedFile("名录.xlsx", workbook([entity_row()]).getvalue(), content_type=XLSX)
+
+    response = Client().post("/api/v1/entities/import", {"file": file}, **bearer(raw))
+
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "只有协调员可以导入检查对象"},
+    )
