@@ -91,6 +91,33 @@ def test_the_lead_departments_admin_edits_but_cannot_hand_the_task_on(world: Wor
     assert (task.note, task.lead_department) == ("夜间检查", world.police)
 
 
+def test_a_new_lead_or_partner_set_becomes_the_plans_text_for_it(world: World) -> None:
+    task = hotel_task(world, lead_department_text="区公安分局")
+    client = logged_in(world.coordinator)
+
+    client.post(
+        reverse("plans:task_edit", args=[task.pk]),
+        edit_data(
+            task,
+            lead_department=world.education.pk,
+            partner_departments=[world.market.pk, world.police.pk],
+        ),
+    )
+
+    task.refresh_from_db()
+    history = client.get(reverse("plans:task_history", args=[task.pk])).context["rows"]
+    assert (task.lead_department_text, task.partner_texts) == (
+        "区教育局",
+        ["区市场监管局", "区公安分局"],
+    )
+    assert [(c.label, c.before, c.after) for row in history for c in row.changes] == [
+        ("发起部门", "区公安分局", "区教育局"),
+        ("发起部门（原文）", "区公安分局", "区教育局"),
+        ("配合部门（原文）", "—", "区市场监管局、区公安分局"),
+        ("配合部门", "—", "区市场监管局、区公安分局"),
+    ]
+
+
 @pytest.mark.parametrize("who", ["education_admin", "auditor"])
 def test_others_who_see_the_task_may_not_edit_it(world: World, who: str) -> None:
     task = hotel_task(world)

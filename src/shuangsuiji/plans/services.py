@@ -212,9 +212,9 @@ def update_task(task: PlanTask, *, changes: dict[str, Any]) -> PlanTask:
     changed = [name for name in changed if changes[name] != getattr(locked, name)]
     if changed:
         refuse_if_drawn(locked, changed)
-    lead = changes.get("lead_department", locked.lead_department)
-    if lead is not None and lead != locked.lead_department:
-        locked.lead_department_text = lead.short_name
+    if "lead_department" in changes and changes["lead_department"] != locked.lead_department:
+        lead = changes["lead_department"]
+        locked.lead_department_text = lead.short_name if lead is not None else ""
     for name, value in changes.items():
         setattr(locked, name, value)
     if partners is not None and _set_many(locked, "partner_departments", partners):

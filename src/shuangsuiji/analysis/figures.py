@@ -1,0 +1,252 @@
+"""A plan's year in figures: what the dashboard charts and the annual report tabulate.
+
+Definitions (docs/analysis.md says the same for readers of the report):
+- a result is *confirmed* once approved (审核通过) or published (已公示);
+- a confirmed result is a *finding* when one of its categories, or a category's parent, is a
+  finding (发现问题待后续处理 and its sub-results, 发现问题经责令已改正, 不配合检查情节严重);
+- an entity's *risk class* is the stratum it was drawn from in the task's current draw, read
+  from the draw record, so next year's reclassification does not rewrite this year's analysis;
+- *before merging* counts each task's selected entities; *after merging* counts visits.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from shuangsuiji.assignments.models import TeamMember, Visit
+from shuangsuiji.core.stats import Rate, wilson
+from shuangsuiji.dashboard.progress import DONE, PUBLISHED, plan_progress
+from shuangsuiji.draws.models import Draw, DrawState
+from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
+from shuangsuiji.plans.models import Plan
+
+CONFIRMED = (InspectionState.APPROVED, InspectionState.PUBLISHED)
+RISK_CLASSES = (("A", "A 低风险"), ("B", "B 一般风险"), ("C", "C 较高风险"), ("D", "D 高风险"))
+UNCLASSIFIED = ("U", "未分类")
+
+
+@dataclass
+class CategoryRow:
+    code: str
+    name: str  # a sub-result is written 上级：具体情形
+    count: int
+    share: float  # of confirmed results
+    is_finding: bool
+
+
+@dataclass
+class ClassRow:
+    code: str
+    label: str
+    findings: Rate
+
+
+@dataclass
+class DepartmentRow:
+    name: str
+    tasks: int
+    drawn: int
+    completed: int
+    confirmed: int
+    findings: Rate
+
+
+@dataclass
+class WorkloadRow:
+    department: str
+    inspectors: int  # with at least one visit
+    places: int  # team places on visits
+    fewest: int
+    most: int
+
+    @property
+    def mean(self) -> float:
+        return self.places / self.inspectors if self.inspectors else 0.0
+
+
+@dataclass
+class PlanFigures:
+    plan: Plan
+    tasks: int
+    drawn: int
+    completed: int
+    selections: int  # before merging
+    visits: int  # after merging
+    confirmed: int
+    findings: Rate
+    categories: list[CategoryRow] = field(default_factory=list)
+    by_class: list[ClassRow] = field(default_factory=list)
+    departments: list[DepartmentRow] = field(default_factory=list)
+    workload: list[WorkloadRow] = field(default_factory=list)
+
+    @property
+    def merged_away(self) -> int:
+        return self.selections - self.visits
+
+
+def _current_draws(plan: Plan) -> Any:
+    return Draw.objects.filter(
+        task__plan=plan, state=DrawState.DRAWN, superseded_by__isnull=True
+    ).defer("population_csv", "exclusions", "freeze")
+
+
+def drawn_strata(plan: Plan) -> tuple[dict[tuple[int, str], str], int]:
+    """(task id, code) → the stratum each drawn entity came from, and how many were selected
+    (reserves are listed too: a substitute keeps the class it was drawn in)."""
+    strata: dict[tuple[int, str], str] = {}
+    selected = 0
+    for task_id, bundle in _current_draws(plan).values_list("task_id", "bundle"):
+        for round_ in bundle["rounds"]:
+            for stratum, data in round_["strata"].items():
+                selected += len(data["selected"])
+                for code in (*data["selected"], *data.get("reserve", [])):
+                    strata.setdefault((task_id, code), stratum)
+    return strata, selected
+
+
+def _confirmed(plan: Plan) -> list[tuple[int, int, str, str, set[int]]]:
+    """(inspection id, task id, entity code, lead department, category ids) per confirmed
+    result of the plan, in two queries."""
+    rows = list(
+        Inspection.objects.filter(task__plan=plan, state__in=CONFIRMED).values_list(
+            "pk", "task_id", "visit__entity__uscc", "task__lead_department__name"
+        )
+    )
+    chosen: dict[int, set[int]] = defaultdict(set)
+    through = Inspection.results.through.objects.filter(
+        inspection__task__plan=plan, inspection__state__in=CONFIRMED
+    )
+    for inspection_id, category_id in through.values_list("inspection_id", "resultcategory_id"):
+        chosen[inspection_id].add(category_id)
+    return [(pk, task, code, dept or "", chosen[pk]) for pk, task, code, dept in rows]
+
+
+def plan_figures(plan: Plan) -> PlanFigures:
+    """Everything the dashboard and the annual report show for one plan, in a dozen queries."""
+    progress = plan_progress(plan)
+    drawn_ids = {p.task.pk for p in progress if p.stage != "未抽取"}
+    completed_ids = {p.task.pk for p in progress if p.stage in (DONE, PUBLISHED)}
+    strata, selections = drawn_strata(plan)
+    visits = Visit.objects.filter(
+        assignment__plan=plan, assignment__state="assigned", assignment__superseded_by__isnull=True
+    ).count()
+    categories = {c.pk: c for c in ResultCategory.objects.select_related("parent")}
+    finding_ids = {
+        pk for pk, c in categories.items() if c.is_finding or (c.parent and c.parent.is_finding)
+    }
+    confirmed = _confirmed(plan)
+    is_finding = {pk: bool(chosen & finding_ids) for pk, _, _, _, chosen in confirmed}
+
+    counted: Counter[int] = Counter()
+    for _, _, _, _, chosen in confirmed:
+        parents = {categories[c].parent_id for c in chosen if categories[c].parent_id}
+        counted.update(chosen | parents)  # a sub-result also counts towards its parent
+    total = len(confirmed)
+    category_rows = [
+        CategoryRow(
+            c.code,
+            f"{c.parent.name}：{c.name}" if c.parent else c.name,
+            counted[pk],
+            counted[pk] / total if total else 0.0,
+            pk in finding_ids,
+        )
+        for pk, c in sorted(categories.items(), key=lambda item: item[1].code)
+    ]
+
+    class_hits: Counter[str] = Counter()
+    class_totals: Counter[str] = Counter()
+    for pk, task_id, code, _, _ in confirmed:
+        stratum = strata.get((task_id, code), UNCLASSIFIED[0])
+        class_totals[stratum] += 1
+        class_hits[stratum] += is_finding[pk]
+    by_class = [
+        ClassRow(code, label, wilson(class_hits[code], class_totals[code]))
+        for code, label in (*RISK_CLASSES, UNCLASSIFIED)
+        if class_totals[code] or code != UNCLASSIFIED[0]
+    ]
+
+    return PlanFigures(
+        plan=plan,
+        tasks=len(progress),
+        drawn=len(drawn_ids),
+        completed=len(completed_ids),
+        selections=selections,
+        visits=visits,
+        confirmed=total,
+        findings=wilson(sum(is_finding.values()), total),
+        categories=category_rows,
+        by_class=by_class,
+        departments=_departments(progress, drawn_ids, completed_ids, confirmed, is_finding),
+        workload=workload(plan),
+    )
+
+
+def _departments(
+    progress: Any,
+    drawn_ids: set[int],
+    completed_ids: set[int],
+    confirmed: list[tuple[int, int, str, str, set[int]]],
+    is_finding: dict[int, bool],
+) -> list[DepartmentRow]:
+    """Per lead department (发起部门): its tasks, how far they got, and its findings rate."""
+    tasks: dict[str, list[int]] = defaultdict(list)
+    for p in progress:
+        name = p.task.lead_department.name if p.task.lead_department else "（未识别部门）"
+        tasks[name].append(p.task.pk)
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for pk, _, _, department, _ in confirmed:
+        totals[department] += 1
+        hits[department] += is_finding[pk]
+    return [
+        DepartmentRow(
+            name,
+            len(ids),
+            len(drawn_ids.intersection(ids)),
+            len(completed_ids.intersection(ids)),
+            totals[name],
+            wilson(hits[name], totals[name]),
+        )
+        for name, ids in sorted(tasks.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
+
+
+def workload(plan: Plan) -> list[WorkloadRow]:
+    """Team places per inspector on the plan's current visits, summed per department."""
+    places = (
+        TeamMember.objects.filter(
+            visit__assignment__plan=plan,
+            visit__assignment__state="assigned",
+            visit__assignment__superseded_by__isnull=True,
+        )
+        .values_list("department__name", "inspector_id")
+        .annotate(n=Count("pk"))
+    )
+    per_department: dict[str, list[int]] = defaultdict(list)
+    for department, _, n in places:
+        per_department[department].append(n)
+    return [
+        WorkloadRow(name, len(counts), sum(counts), min(counts), max(counts))
+        for name, counts in sorted(per_department.items(), key=lambda item: -sum(item[1]))
+    ]
+
+
+@dataclass
+class YearRow:
+    plan: Plan
+    confirmed: int
+    findings: Rate
+
+
+def trend(plan: Plan) -> list[YearRow]:
+    """The region's plans year by year: confirmed results and the findings rate."""
+    finding = Q(results__is_finding=True) | Q(results__parent__is_finding=True)
+    rows = []
+    for other in Plan.objects.filter(region=plan.region).order_by("year", "pk"):
+        confirmed = Inspection.objects.filter(task__plan=other, state__in=CONFIRMED)
+        total = confirmed.count()
+        hits = confirmed.filter(finding).distinct().count()
+        rows.append(YearRow(other, total, wilson(hits, total)))
+    return rows

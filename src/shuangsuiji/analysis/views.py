@@ -1,0 +1,87 @@
+"""The coordinator's analysis of a plan's year, and the annual report it produces.
+
+The coordinator (for the 联席会议) and the auditor see it for the plans in their jurisdiction;
+department staff and inspectors do not (403), as the report speaks for the whole county.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.analysis.figures import plan_figures, trend
+from shuangsuiji.plans.models import Plan
+
+READERS = (Role.COORDINATOR, Role.AUDITOR)
+
+
+def _plans(request: HttpRequest) -> Any:
+    if role_of(request.user) not in READERS:
+        raise PermissionDenied("统计分析仅供协调员和审计员查看")
+    return Plan.objects.visible_to(request.user).select_related("region")
+
+
+@login_required
+def latest(request: HttpRequest) -> HttpResponse:
+    plans = _plans(request).order_by("-year", "title")
+    chosen = request.GET.get("plan", "")
+    plan = plans.filter(pk=chosen).first() if chosen.isdigit() else plans.first()
+    if plan is None:
+        return render(request, "analysis/plan.html", {"plan": None, "plans": []})
+    return redirect("analysis:plan", plan.pk)
+
+
+@login_required
+def plan_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    plans = _plans(request)
+    plan = get_object_or_404(plans, pk=pk)
+    figures = plan_figures(plan)
+    context = {
+        "plan": plan,
+        "plans": plans.order_by("-year", "title"),
+        "figures": figures,
+        "trend": trend(plan),
+        "charts": chart_data(figures),
+    }
+    return render(request, "analysis/plan.html", context)
+
+
+def chart_data(figures: Any) -> dict[str, Any]:
+    """What static/js/analysis_charts.js draws; the page's tables carry the same numbers."""
+    return {
+        "categories": [
+            {"name": c.name, "value": c.count} for c in figures.categories if "：" not in c.name
+        ],
+        "classes": [
+            {
+                "name": c.label,
+                "rate": round(100 * (c.findings.value or 0), 1),
+                "low": round(100 * c.findings.low, 1),
+                "high": round(100 * c.findings.high, 1),
+                "n": c.findings.total,
+            }
+            for c in figures.by_class
+        ],
+        "workload": [
+            {"name": w.department, "places": w.places, "inspectors": w.inspectors}
+            for w in figures.workload
+        ],
+        "merging": {"before": figures.selections, "after": figures.visits},
+    }
+
+
+@login_required
+def annual_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    from shuangsuiji.analysis.report import REPORT_TYPES, build_report
+
+    plan = get_object_or_404(_plans(request), pk=pk)
+    if fmt not in REPORT_TYPES:
+        return HttpResponse("没有这种格式", status=404)
+    content = build_report(plan, fmt)
+    response = HttpResponse(content, content_type=REPORT_TYPES[fmt])
+    filename = f"{plan.year}-annual-report.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,30 @@
+"""Wilson score intervals, against the published worked examples (Newcombe 1998, method 3)."""
+
+import pytest
+
+from shuangsuiji.core.stats import wilson
+
+
+@pytest.mark.parametrize(
+    ("hits", "total", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
+def test_wilson_matches_newcombes_table(hits: int, total: int, low: float, high: float) -> None:
+    rate = wilson(hits, total)
+
+    assert rate.low == pytest.approx(low, abs=1e-4)
+    assert rate.high == pytest.approx(high, abs=1e-4)
+    assert rate.value == hits / total
+
+
+def test_all_hits_reach_one_and_nothing_observed_says_nothing() -> None:
+    assert wilson(2, 2).high == 1.0
+    assert wilson(0, 0).value is None
+    assert (wilson(0, 0).low, wilson(0, 0).high) == (0.0, 1.0)
+    with pytest.raises(ValueError, match="between 0 and total"):
+        wilson(3, 2)
