@@ -67,6 +67,9 @@ MATRIX: dict[str, list[int]] = {
     "directory:inspectors": [LOGIN, OK, OK, OK, OK, OK, OK],  # scoped rows, oneself at least
     "directory:inspector": [LOGIN, OK, OK, OK, OK, MISSING, MISSING],  # the inspector's own
     "directory:inspector (another department)": [LOGIN, OK, MISSING, MISSING, OK, MISSING, MISSING],
+    "analysis:latest": [LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN],
+    "analysis:plan": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
+    "analysis:report": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "disclosure:index": [OK] * 7,
     "disclosure:results": [OK] * 7,
     "disclosure:draw": [OK] * 7,
@@ -137,6 +140,9 @@ def urls() -> dict[str, str]:
         "directory:inspector (another department)": reverse(
             "directory:inspector", args=[stranger.pk]
         ),
+        "analysis:latest": reverse("analysis:latest"),
+        "analysis:plan": reverse("analysis:plan", args=[plan.pk]),
+        "analysis:report": reverse("analysis:report", args=[plan.pk, "xlsx"]),
         "disclosure:index": reverse("disclosure:index"),
         "disclosure:results": reverse("disclosure:results"),
         "disclosure:draw": reverse("disclosure:draw", args=[draw.draw_id]),

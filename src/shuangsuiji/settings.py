@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shuangsuiji.disclosure",
     "shuangsuiji.audit",
     "shuangsuiji.dashboard",
+    "shuangsuiji.analysis",
     "shuangsuiji.demo",
     "shuangsuiji.api",
 ]

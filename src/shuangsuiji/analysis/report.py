@@ -21,7 +21,7 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Font
 
 from shuangsuiji.analysis.figures import PlanFigures, YearRow, plan_figures, trend
-from shuangsuiji.assignments.sheet import DOCX_FONT, Table, chinese_font
+from shuangsuiji.assignments.sheet import DOCX_FONT, Table, add_docx_table, chinese_font
 from shuangsuiji.plans.models import Plan
 
 REPORT_TYPES = {
@@ -225,14 +225,7 @@ def report_docx(content: ReportContent) -> bytes:
     numbers = "二三四五六七八九"
     for number, table in zip(numbers, content.tables, strict=False):
         document.add_heading(f"{number}、{table.title}", level=2)
-        grid = document.add_table(rows=1, cols=len(table.header))
-        grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
-        for row in table.rows:
-            for cell, text in zip(grid.add_row().cells, row, strict=True):
-                cell.text = text
+        add_docx_table(document, table)
         if chart := content.charts.get(table.title):
             document.add_picture(BytesIO(chart), width=Cm(15))
     document.add_heading(f"{numbers[len(content.tables)]}、说明", level=2)

@@ -4,6 +4,7 @@
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -100,14 +101,7 @@ def task_sheet_docx(sheet: Sheet) -> bytes:
         document.add_paragraph(line)
     for table in sheet.tables:
         document.add_paragraph(table.title)
-        grid = document.add_table(rows=1, cols=len(table.header))
-        grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
-        for row in table.rows:
-            for cell, text in zip(grid.add_row().cells, row, strict=True):
-                cell.text = str(text or "")
+        add_docx_table(document, table)
     for paragraph in sheet.closing:
         document.add_paragraph(paragraph)
     output = BytesIO()
@@ -171,3 +165,15 @@ def sheet_response(sheet: Sheet, kind: str, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=SHEET_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
     return response
+
+
+def add_docx_table(document: Any, table: Table) -> None:
+    """A bordered Word table with a bold header row (task sheet, notice, annual report)."""
+    grid = document.add_table(rows=1, cols=len(table.header))
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in table.rows:
+        for cell, text in zip(grid.add_row().cells, row, strict=True):
+            cell.text = str(text or "")
