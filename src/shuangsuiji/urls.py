@@ -14,6 +14,7 @@ urlpatterns = [
     path("inspections/", include("shuangsuiji.inspections.urls")),
     path("public/", include("shuangsuiji.disclosure.urls")),
     path("api/v1/", include("shuangsuiji.api.urls")),
+    path("analysis/", include("shuangsuiji.analysis.urls")),
     path("publication/", disclosure_views.publication, name="publication"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
