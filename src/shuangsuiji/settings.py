@@ -166,6 +166,12 @@ ASSIGN_MIN_TEAM = env_int("ASSIGN_MIN_TEAM", 2)
 PDF_FONT = env_str("PDF_FONT", "")
 ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 10)
 PUBLISH_WITHIN_WORKING_DAYS = env_int("PUBLISH_WITHIN_WORKING_DAYS", 20)
+# Risk feedback rules (core.riskfeedback): result codes that propose D, codes that raise the
+# class, by how many steps, and how many clean results lower it one step.
+RISK_SEVERE_CODES = env_list("RISK_SEVERE_CODES", ["06"])
+RISK_RAISING_CODES = env_list("RISK_RAISING_CODES", ["02"])
+RISK_RAISE_STEPS = env_int("RISK_RAISE_STEPS", 1)
+RISK_CLEAN_NEEDED = env_int("RISK_CLEAN_NEEDED", 2)
 ASSIGN_CAP = env_int("ASSIGN_CAP", 0)
 ASSIGN_ROTATION = env_bool("ASSIGN_ROTATION", True)
 ASSIGN_VISIT_LIMIT = env_int("ASSIGN_VISIT_LIMIT", 1)

@@ -62,6 +62,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         **{("inspections", m): ("view", "add", "change") for m in INSPECTION_ROWS},
         ("inspections", "resultcategory"): ALL_ACTIONS,
         ("directory", "entityimport"): ("view", "add", "change"),
+        ("analysis", "riskproposal"): ("view", "add", "change"),
         ("axes", "accessattempt"): ("view", "delete"),  # unlock a locked-out username
         ("accounts", "user"): ALL_ACTIONS,
     },
@@ -88,6 +89,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
     Role.AUDITOR: {
         **{("directory", m): ("view",) for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
         ("directory", "entityimport"): ("view",),
+        ("analysis", "riskproposal"): ("view",),
         ("plans", "plan"): ("view",),
         ("plans", "plantask"): ("view",),
         ("draws", "draw"): ("view",),

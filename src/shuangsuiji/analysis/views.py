@@ -6,13 +6,16 @@ department staff and inspectors do not (403), as the report speaks for the whole
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.analysis.feedback import FeedbackError, decide, make_proposals, rules
 from shuangsuiji.analysis.figures import plan_figures, trend
+from shuangsuiji.analysis.models import ProposalState, RiskProposal
 from shuangsuiji.plans.models import Plan
 
 READERS = (Role.COORDINATOR, Role.AUDITOR)
@@ -85,3 +88,36 @@ def annual_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     filename = f"{plan.year}-annual-report.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def risk_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """Proposals for next year's risk classes: the coordinator makes them from the confirmed
+    results, then applies or rejects each; the auditor reads."""
+    plan = get_object_or_404(_plans(request), pk=pk)
+    if request.method == "POST":
+        if role_of(request.user) is not Role.COORDINATOR:
+            raise PermissionDenied("只有协调员可以调整风险分类")
+        action = request.POST.get("action")
+        if action == "propose":
+            messages.success(request, f"已生成 {make_proposals(plan)} 条调整建议")
+        elif action in ("apply", "reject"):
+            chosen = RiskProposal.objects.filter(plan=plan, pk__in=request.POST.getlist("chosen"))
+            try:
+                done, skipped = decide(chosen, apply=action == "apply", actor=request.user)
+            except FeedbackError as error:
+                messages.error(request, str(error))
+            else:
+                verb = "调整" if action == "apply" else "驳回"
+                note = f"；{skipped} 条因对象的风险分类已被更改而跳过" if skipped else ""
+                messages.success(request, f"已{verb} {done} 条{note}")
+        return redirect("analysis:risk", plan.pk)
+    proposals = RiskProposal.objects.filter(plan=plan).select_related("entity", "decided_by")
+    context = {
+        "plan": plan,
+        "proposals": proposals,
+        "undecided": proposals.filter(state=ProposalState.PROPOSED).count(),
+        "rules": rules(),
+        "can_decide": role_of(request.user) is Role.COORDINATOR,
+    }
+    return render(request, "analysis/risk.html", context)
