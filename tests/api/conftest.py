@@ -11,15 +11,9 @@ from django.test import Client
 from shuangsuiji.accounts.models import User
 from shuangsuiji.api.services import create_token
 from shuangsuiji.demo.build import build_demo
+from tests.test_permission_matrix import USERS as PAGE_MATRIX_USERS
 
-DEMO_USERS = [
-    "lucheng-coordinator",
-    "lucheng-dept-admin",
-    "lucheng-inspector",
-    "lucheng-auditor",
-    "chengqu-coordinator",
-    "chengqu-inspector",
-]
+DEMO_USERS: list[str] = [username for username in PAGE_MATRIX_USERS if username]
 
 
 @pytest.fixture(scope="module")
