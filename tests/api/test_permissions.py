@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.api.draws import visible_draws
@@ -257,3 +259,35 @@ def test_entity_import_adds_nothing_when_refused(demo: dict[str, str]) -> None:
     call(demo["lucheng-coordinator"], "upload", "/api/v1/entities/import", "统一社会信用代码\n")
 
     assert Entity.objects.count() == before
+
+
+@pytest.mark.parametrize("endpoint", ["plan tasks", "draws", "visits"])
+def test_list_query_count_does_not_grow_with_the_page(
+    demo: dict[str, str], settings: Any, endpoint: str
+) -> None:
+    settings.API_RATE_LIMIT = 0
+    token = demo["lucheng-coordinator"]
+    _, url, _ = requests()[endpoint]
+    call(token, "get", url, None)  # the token's last use is recorded once a minute
+
+    counts = []
+    for limit in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(url, {"limit": limit}, **bearer(token))
+        counts.append((len(response.json()["items"]), len(queries)))
+
+    assert [items for items, _ in counts] == [1, 3]
+    assert counts[0][1] == counts[1][1]
+
+
+def test_published_results_query_count_does_not_grow_with_the_page(
+    demo: dict[str, str], settings: Any
+) -> None:
+    settings.API_ANON_RATE_LIMIT = 0
+    counts = []
+    for limit in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            Client().get("/api/v1/results", {"limit": limit})
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
