@@ -211,3 +211,13 @@ def test_an_excel_file_too_large_is_refused_with_a_reason_and_csv_still_streams_
     assert "下载 CSV" in refused.content.decode()
     assert len(list(csv.DictReader(io.StringIO(as_csv.decode("utf-8-sig"))))) == total
     assert len(as_json["results"]) == total
+
+
+def test_a_search_with_a_nul_character_is_answered_not_an_error(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    response = Client().get(
+        reverse("disclosure:results"), {"q": "潞城\x00区", "department": "\x00"}
+    )
+
+    assert response.status_code == 200

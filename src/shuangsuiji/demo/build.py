@@ -87,9 +87,11 @@ def build_demo(
     seed: int = DEMO_SEED,
     progress: Progress = lambda message: None,
     assign: bool = True,
+    plans: bool = True,
 ) -> DemoSummary:
     """Create the demo data for every seed district in one transaction (all or nothing);
-    `assign=False` stops after the draws, leaving the second random to be done."""
+    `assign=False` stops after the draws, leaving the second random to be done;
+    `plans=False` builds the directory and the users only, for a year started from scratch."""
     summary = DemoSummary()
     with transaction.atomic():
         qualifications = {
@@ -109,6 +111,8 @@ def build_demo(
                 district, region, departments, qualifications, seed + number
             )
             summary.users += _create_users(district, departments)
+            if not plans:
+                continue
             plan, summary.draws[label] = _import_seed_plan(district, region, seed + number)
             summary.plans[label] = plan.title
             if assign:

@@ -141,6 +141,7 @@ def search_published(filters: Mapping[str, str]) -> QuerySet[Inspection]:
     no join multiplies rows, no DISTINCT is needed, and the partial index on published_at
     serves the order.
     """
+    filters = {k: v.replace("\x00", "") for k, v in filters.items()}  # PostgreSQL refuses NUL
     results = Inspection.objects.filter(state=InspectionState.PUBLISHED)
     query = filters.get("q", "").strip()
     if looks_like_uscc(query):
