@@ -19,10 +19,10 @@ from shuangsuiji.analysis.models import ProposalState, RiskProposal
 from shuangsuiji.assignments.models import AssignmentState
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.core.draw import commitment
+from shuangsuiji.demo.build import _create_categories, _create_departments
 from shuangsuiji.demo.catalog import LUCHENG
 from shuangsuiji.directory.models import (
     Department,
-    DepartmentAlias,
     Entity,
     Inspector,
     Qualification,
@@ -32,7 +32,7 @@ from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
 from shuangsuiji.inspections.services import inspections_of, record, review, submit
 from shuangsuiji.plans.models import Plan
-from tests.factories import lucheng, make_user, next_uscc
+from tests.factories import EntityFactory, lucheng, make_user, next_uscc
 from tests.files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -55,22 +55,8 @@ class Office:
 def office(db: None) -> Office:
     """潞城区's departments (with the spellings the plan uses), categories and staff: what the
     administrator sets up once, before the year's commands."""
-    region = lucheng()
-    departments = {}
-    for spec in LUCHENG.departments:
-        department = Department.objects.create(
-            name=spec.name,
-            short_name=spec.short_name,
-            region=region,
-            is_coordinator=spec.is_coordinator,
-        )
-        for alias in spec.aliases:
-            DepartmentAlias.objects.create(department=department, region=region, name=alias)
-        departments[spec.short_name] = department
-    for category in LUCHENG.categories:
-        ScopeCategory.objects.get_or_create(
-            name=category.name, defaults={"industry_code": category.industry_code}
-        )
+    departments = _create_departments(LUCHENG, lucheng())
+    _create_categories(LUCHENG)
     Qualification.objects.create(name="治安管理")
     return Office(
         coordinator=make_user("wangmin", "协调员", departments["区市场监管局"]),
@@ -278,6 +264,21 @@ def plan(office: Office) -> Plan:
     return Plan.objects.get()
 
 
+def scope_with_one_entity(plan: Plan, position: int, category: str) -> None:
+    """The task scoped to `category`, which one entity of the directory carries."""
+    categories = ScopeCategory.objects.filter(name=category)
+    plan.tasks.get(position=position).scope_categories.set(categories)
+    EntityFactory(name=f"甲{category}", region=plan.region).categories.set(categories)
+
+
+def test_publishing_an_unknown_result_names_it(plan: Plan) -> None:
+    chosen = ("--inspection", "998", "999")
+
+    message = refusal("publish", "--plan", str(plan.pk), *chosen, "--user", "wangmin")
+
+    assert message == f"--inspection：没有编号为 998、999 的计划 {plan.pk} 的检查结果"
+
+
 def test_a_department_admin_cannot_freeze_and_is_told_the_role(plan: Plan) -> None:
     message = refusal("draw", "freeze", "--plan", str(plan.pk), "--all", "--user", "police-admin")
 
@@ -321,11 +322,7 @@ def test_an_unknown_user_is_named(plan: Plan) -> None:
 
 
 def test_a_freeze_that_fails_for_one_task_writes_no_draw(plan: Plan) -> None:
-    task = plan.tasks.get(position=GRAIN)
-    task.scope_categories.set(ScopeCategory.objects.filter(name="粮食经营者"))
-    Entity.objects.create(
-        uscc=next_uscc(), name="甲粮油公司", region=plan.region, status="存续", risk_class="B"
-    ).categories.set(ScopeCategory.objects.filter(name="粮食经营者"))
+    scope_with_one_entity(plan, GRAIN, "粮食经营者")
     err = io.StringIO()
     tasks = ("--task", str(GRAIN), str(HOTELS))
 
@@ -341,11 +338,7 @@ def test_a_freeze_that_fails_for_one_task_writes_no_draw(plan: Plan) -> None:
 
 
 def test_a_department_admin_commits_only_for_its_own_department(plan: Plan) -> None:
-    task = plan.tasks.get(position=HOTELS)
-    task.scope_categories.set(ScopeCategory.objects.filter(name="旅馆"))
-    Entity.objects.create(
-        uscc=next_uscc(), name="甲宾馆", region=plan.region, status="存续", risk_class="B"
-    ).categories.set(ScopeCategory.objects.filter(name="旅馆"))
+    scope_with_one_entity(plan, HOTELS, "旅馆")
     run("draw", "freeze", "--plan", str(plan.pk), "--task", str(HOTELS), "--user", "wangmin")
     draw = Draw.objects.get()
 

@@ -2,7 +2,9 @@
 
 shuangsuiji demo [--entities N] [--no-serve] [--rebuild] [--port P]
 shuangsuiji serve [--port P] [--host H] [--workers W]
-shuangsuiji migrate | createsuperuser | import_entities FILE | …   (Django's commands)
+shuangsuiji draw run … | verify …   (the draw from files, no database: shuangsuiji.drawcli)
+shuangsuiji migrate | plan | draw freeze … | assign | publish | report | …   (Django's commands;
+    every `draw` step but `run` is the database command draws/management/commands/draw.py)
 """
 
 import argparse

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from shuangsuiji.accounts.permissions import Role, role_of
@@ -56,6 +57,16 @@ def visible_plan(plan_id: int, user: Any) -> Plan:
     if plan is None:
         raise CommandError(f"--plan：计划 {plan_id} 不存在或用户“{user}”无权查看")
     return plan
+
+
+def chosen_by_id(rows: QuerySet[Any], ids: Iterable[int], *, option: str, what: str) -> Any:
+    """The rows with these ids; every id not among `rows` is named in the error."""
+    wanted = set(ids)
+    chosen = rows.filter(pk__in=wanted)
+    missing = sorted(wanted - set(chosen.values_list("pk", flat=True)))
+    if missing:
+        raise CommandError(f"{option}：没有编号为 {'、'.join(map(str, missing))} 的{what}")
+    return chosen
 
 
 def write_rows(stdout: OutputWrapper, rows: list[dict[str, Any]], *, as_json: bool) -> None:

@@ -9,7 +9,13 @@ from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.analysis.feedback import FeedbackError, decide, make_proposals
 from shuangsuiji.analysis.models import ProposalState, RiskProposal
 from shuangsuiji.audit.recorder import acting_as
-from shuangsuiji.lib.commands import acting_user, add_user_argument, visible_plan, write_rows
+from shuangsuiji.lib.commands import (
+    acting_user,
+    add_user_argument,
+    chosen_by_id,
+    visible_plan,
+    write_rows,
+)
 
 
 class Command(BaseCommand):
@@ -47,12 +53,8 @@ class Command(BaseCommand):
                 return
             chosen = proposals.filter(state=ProposalState.PROPOSED)
             if not options["all"]:
-                wanted = set(options["proposal"])
-                chosen = chosen.filter(pk__in=wanted)
-                missing = sorted(wanted - set(chosen.values_list("pk", flat=True)))
-                if missing:
-                    listed = "、".join(map(str, missing))
-                    raise CommandError(f"--proposal：计划 {plan.pk} 没有待审核的建议 {listed}")
+                what = f"计划 {plan.pk} 待审核的建议"
+                chosen = chosen_by_id(chosen, options["proposal"], option="--proposal", what=what)
             try:
                 done, skipped = decide(chosen, apply=action == "apply", actor=user)
             except FeedbackError as error:

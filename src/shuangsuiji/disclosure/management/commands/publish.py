@@ -9,7 +9,13 @@ from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.disclosure.services import PublicationError, publication_due, publish
 from shuangsuiji.inspections.models import Inspection
-from shuangsuiji.lib.commands import acting_user, add_user_argument, visible_plan, write_rows
+from shuangsuiji.lib.commands import (
+    acting_user,
+    add_user_argument,
+    chosen_by_id,
+    visible_plan,
+    write_rows,
+)
 
 
 class Command(BaseCommand):
@@ -41,12 +47,8 @@ class Command(BaseCommand):
         if options["all_due"]:
             chosen = scoped.filter(pk__in=[d.inspection.pk for d in publication_due(scoped)])
         else:
-            wanted = set(options["inspection"])
-            chosen = scoped.filter(pk__in=wanted)
-            missing = sorted(wanted - set(chosen.values_list("pk", flat=True)))
-            if missing:
-                listed = "、".join(map(str, missing))
-                raise CommandError(f"--inspection：计划 {plan.pk} 中没有编号为 {listed} 的结果")
+            what = f"计划 {plan.pk} 的检查结果"
+            chosen = chosen_by_id(scoped, options["inspection"], option="--inspection", what=what)
         with acting_as(user):
             try:
                 count = publish(chosen, actor=user)
