@@ -187,7 +187,11 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 
     @cached_property
     def count(self) -> int:
-        return len(self.object_list[: self.CAP + 1].values_list("pk", flat=True))  # type: ignore[union-attr]
+        # Unordered: counting needs no ORDER BY, and without it PostgreSQL may start from the
+        # small side (the category's rows) instead of walking the date index (17 vs 172 ms for
+        # a 2 % result filter over 1,000,000 published results).
+        unordered = self.object_list.order_by()  # type: ignore[union-attr]
+        return len(unordered[: self.CAP + 1].values_list("pk", flat=True))
 
     @property
     def capped(self) -> bool:

@@ -183,7 +183,7 @@ def results_data(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
         return HttpResponse("没有这种格式", status=404)
     response: HttpResponse | StreamingHttpResponse
     if fmt == "xlsx":
-        if len(found[: XLSX_MAX_ROWS + 1].values_list("pk", flat=True)) > XLSX_MAX_ROWS:
+        if len(found.order_by()[: XLSX_MAX_ROWS + 1].values_list("pk", flat=True)) > XLSX_MAX_ROWS:
             message = (
                 f"结果超过 {XLSX_MAX_ROWS} 条，Excel 文件放不下；请缩小查询范围，或下载 CSV、JSON"
             )
