@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 
 from shuangsuiji.directory import views
 from shuangsuiji.directory.importers import ENTITY_COLUMNS
-from shuangsuiji.directory.listing import PAGE_SIZE, keyset_page
+from shuangsuiji.directory.listing import PAGE_SIZE, keyset_page, region_then_id
 from shuangsuiji.directory.models import Entity, ScopeCategory
 from shuangsuiji.directory.services import ensure_region_chain, import_entities_file
 from tests.conftest import World
-from tests.factories import ConflictFactory, DepartmentFactory, EntityFactory, make_user
+from tests.factories import ConflictFactory, DepartmentFactory, EntityFactory, lucheng, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,50 @@ def test_keyset_page_moves_forward_and_back_newest_first(world: World) -> None:
     assert [e.name for e in last.rows] == [names[0]]
     assert (first.previous_before, last.next_after) == (None, None)
     assert [e.name for e in back.rows] == [names[4], names[3]]
+
+
+def test_county_and_city_pages_are_the_same_rows_in_the_same_order_as_by_the_columns(
+    world: World,
+) -> None:
+    """The list's order on PostgreSQL (`id + 0`, for the index) pages exactly as ordering by
+    the columns does: forward and back, for one county, a city's counties and the filter."""
+    city = lucheng().parent
+    shangdang = ensure_region_chain(
+        ("140000", "山西省"), ("140400", "长治市"), ("140404", "上党区")
+    )
+    elsewhere = ensure_region_chain(("140000", "山西省"), ("140500", "晋城市"), ("140502", "城区"))
+    for n in range(7):  # the counties' ids interleaved, as imports over the years leave them
+        for region in (lucheng(), shangdang, elsewhere):
+            EntityFactory(name=f"{region.name}第{n}户", region=region)
+    city_coordinator = make_user("city-coord", "协调员", DepartmentFactory(region=city))
+    scopes = {
+        "county": Entity.objects.visible_to(world.coordinator),
+        "city": Entity.objects.visible_to(city_coordinator),
+        "city, filtered to a county": Entity.objects.visible_to(city_coordinator).filter(
+            region=shangdang
+        ),
+    }
+
+    def pages(entities: Any, **order: Any) -> tuple[list[list[int]], list[list[int]]]:
+        """Every page forward, then every page back from the last one."""
+        forward = [keyset_page(entities, after=None, before=None, size=3, **order)]
+        while forward[-1].next_after:
+            after = forward[-1].next_after
+            forward.append(keyset_page(entities, after=after, before=None, size=3, **order))
+        back = [forward[-1]]
+        while back[-1].previous_before:
+            before = back[-1].previous_before
+            back.append(keyset_page(entities, after=None, before=before, size=3, **order))
+        return [[e.pk for e in p.rows] for p in forward], [[e.pk for e in p.rows] for p in back]
+
+    for scope, entities in scopes.items():
+        expected = sorted(entities.values_list("region_id", "pk"), reverse=True)
+        forward, back = pages(entities, keys=views.ENTITY_KEYS, order=region_then_id(entities))
+
+        assert [pk for page in forward for pk in page] == [pk for _, pk in expected], scope
+        assert len(forward) > 2, scope
+        assert back == forward[::-1], scope
+        assert (forward, back) == pages(entities, keys=views.ENTITY_KEYS), scope
 
 
 def test_entity_list_links_the_next_page_without_counting(world: World) -> None:

@@ -21,14 +21,14 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.directory import exporters
 from shuangsuiji.directory.forms import EntityFilterForm, EntityUploadForm, InspectorFilterForm
 from shuangsuiji.directory.import_jobs import PREVIEW_COLUMNS, confirm_import, start_import
-from shuangsuiji.directory.listing import capped_count, keyset_page
+from shuangsuiji.directory.listing import capped_count, keyset_page, region_then_id
 from shuangsuiji.directory.models import Conflict, Entity, EntityImport, Inspector
 
 COUNT_CAP = 10_000  # a text search counts this far and then says "more than"
 EXPORT_MAX_ROWS = 100_000  # about 10 s of openpyxl; a larger export is narrowed first
 EXPORT_CHUNK = 2_000
 RECENT_IMPORTS = 10
-ENTITY_KEYS = ("region_id", "id")  # the entity_region_id index's order (see listing)
+ENTITY_KEYS = ("region_id", "id")  # the order of an index (see listing.region_then_id)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,6 +47,7 @@ def entity_list(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         keys=ENTITY_KEYS,
+        order=region_then_id(entities),
     )
     context = {
         "form": form,
