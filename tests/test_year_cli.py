@@ -128,10 +128,14 @@ def test_a_year_by_commands(office: Office, tmp_path: Path) -> None:
     assert {q.name for i in police for q in i.qualifications.all()} == {"治安管理"}
     assert AuditEntry.objects.filter(model="directory.inspector", username="wangmin").count() == 12
 
-    # The coordinator scopes the two tasks (on the task pages), then freezes both draws.
+    # The coordinator scopes the two tasks, then freezes both draws.
     tasks = {t.position: t for t in plan.tasks.all()}
-    tasks[GRAIN].scope_categories.set(ScopeCategory.objects.filter(name="粮食经营者"))
-    tasks[HOTELS].scope_categories.set(ScopeCategory.objects.filter(name="旅馆"))
+    for position, category in ((GRAIN, "粮食经营者"), (HOTELS, "旅馆")):
+        seq = str(tasks[position].seq)
+        shown = run("scope", "--plan", str(plan.pk), "--task", seq, "--category", category, *user)
+        assert shown.splitlines()[0] == f"已保存任务 {seq} 的抽查对象范围"
+        assert shown.splitlines()[-1] == "合计\t10"
+    assert list(tasks[HOTELS].scope_categories.values_list("name", flat=True)) == ["旅馆"]
     frozen = run("draw", "freeze", "--plan", str(plan.pk), "--task", str(GRAIN), str(HOTELS), *user)
     grain, hotels = (Draw.objects.get(task=tasks[p]) for p in (GRAIN, HOTELS))
     assert frozen.splitlines() == [
@@ -171,6 +175,17 @@ def test_a_year_by_commands(office: Office, tmp_path: Path) -> None:
     run("draw", "complete", str(grain.pk), "--public-value", "2 2 4 6", *user)
     hotels.refresh_from_db()
     grain.refresh_from_db()
+    locked = refusal(
+        "scope",
+        "--plan",
+        str(plan.pk),
+        "--task",
+        str(tasks[HOTELS].seq),
+        "--category",
+        "粮食经营者",
+        *user,
+    )
+    assert "冻结抽取名单" in locked
     assert (hotels.state, hotels.bundle["ceremony"]["kind"]) == (DrawState.DRAWN, "commit-reveal")
     assert [r["party"] for r in hotels.reveals] == ["联席会议办公室", "区公安分局"]
     assert (grain.state, grain.bundle["ceremony"]["kind"]) == (DrawState.DRAWN, "public")
