@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from shuangsuiji.assignments.models import Visit
+from shuangsuiji.accounts.models import User
+from shuangsuiji.assignments.models import TeamMember, Visit
 from shuangsuiji.dashboard.progress import (
     DONE,
     DRAWN,
@@ -64,4 +65,39 @@ def test_an_inspectors_home_lists_their_unrecorded_visits(demo: DemoSummary) -> 
     visits = [visit for visit, _ in page.context["my_visits"]]
     assert visits
     assert all(v.members.filter(inspector__user__username="lucheng-inspector") for v in visits)
-    assert all(overdue for _, overdue in page.context["my_visits"])  # 2023's windows are over
+    assert {status for _, status in page.context["my_visits"]} == {"已过检查期"}  # 2023 is over
+
+
+def test_where_today_falls_in_a_visits_window() -> None:
+    from shuangsuiji.assignments.models import Visit
+    from shuangsuiji.dashboard.views import _window_status
+
+    def status(start: str, end: str) -> str:
+        return _window_status(Visit(window_start=start, window_end=end), "2026-11")
+
+    assert status("2026-03", "2026-10") == "已过检查期"
+    assert status("2026-09", "2026-12") == "本月可检查"
+    assert status("2027-01", "2027-06") == "2027-01 起可检查"
+
+
+def test_a_department_admin_sees_its_inspectors_load(demo: DemoSummary) -> None:  # noqa: F811
+    admin = User.objects.get(username="lucheng-dept-admin")
+    page = client_for("lucheng-dept-admin").get(reverse("home"))
+    rows = page.context["department_load"]
+    members = TeamMember.objects.filter(
+        inspector__department=admin.department, visit__assignment__superseded_by__isnull=True
+    )
+
+    expected = {}
+    for member in members.select_related("inspector"):
+        row = expected.setdefault(member.inspector.name, [set(), set()])
+        row[0].add(member.visit_id)
+        states = set(member.visit.inspections.values_list("state", flat=True))
+        if states & {"submitted", "approved", "published"}:
+            row[1].add(member.visit_id)
+
+    assert rows
+    assert {r["inspector__name"]: (r["visits"], r["recorded"]) for r in rows} == {
+        name: (len(visits), len(recorded)) for name, (visits, recorded) in expected.items()
+    }
+    assert client_for("lucheng-coordinator").get(reverse("home")).context["department_load"] == []

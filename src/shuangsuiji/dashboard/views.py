@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role, role_of
-from shuangsuiji.assignments.models import Visit
+from shuangsuiji.assignments.models import TeamMember, Visit
 from shuangsuiji.dashboard.progress import plan_progress, stage_counts
 from shuangsuiji.directory.models import CheckItem, Entity, Inspector
 from shuangsuiji.disclosure.services import publication_due
@@ -39,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "plans": _plans(user, role),
         "publication": _publication(user, role),
         "my_visits": _my_open_visits(user),
+        "department_load": _department_load(user, role),
         "to_review": Inspection.objects.visible_to(user)
         .filter(state=InspectionState.SUBMITTED)
         .count()
@@ -84,7 +85,39 @@ def _my_open_visits(user: Any) -> list[Any]:
         .distinct()
         .order_by("window_end", "code")[:20]
     )
-    return [(v, v.window_end < this_month) for v in visits]
+    return [(v, _window_status(v, this_month)) for v in visits]
+
+
+def _window_status(visit: Visit, this_month: str) -> str:
+    """Where today falls against the visit's window (months, as the plan gives them)."""
+    if visit.window_end < this_month:
+        return "已过检查期"
+    if visit.window_start > this_month:
+        return f"{visit.window_start} 起可检查"
+    return "本月可检查"
+
+
+def _department_load(user: Any, role: Role | None) -> list[dict[str, Any]]:
+    """For a department admin: each of its inspectors' visits in the current assignments, and
+    how many of them already have a result recorded."""
+    department = getattr(user, "department", None)
+    if role is not Role.DEPARTMENT_ADMIN or department is None:
+        return []
+    recorded = Q(visit__inspections__state__in=["submitted", "approved", "published"])
+    rows = (
+        TeamMember.objects.filter(
+            inspector__department=department,
+            visit__assignment__state="assigned",
+            visit__assignment__superseded_by__isnull=True,
+        )
+        .values("inspector__name")
+        .annotate(
+            visits=Count("visit", distinct=True),
+            recorded=Count("visit", filter=recorded, distinct=True),
+        )
+        .order_by("-visits", "inspector__name")
+    )
+    return list(rows)
 
 
 def _ceremonies_awaiting(user: Any) -> list[tuple[Draw, str]]:
