@@ -155,3 +155,31 @@ def test_the_trend_lists_each_year_of_the_region(year: Year) -> None:
     rows = [(y.plan.year, y.confirmed, y.findings.hits) for y in trend(year.plan)]
 
     assert rows == [(2022, 0, 0), (2023, 5, 4)]
+
+
+def test_a_department_sees_the_tasks_it_leads(year: Year) -> None:
+    jia = year.t1.lead_department
+    f = plan_figures(year.plan, jia)
+
+    assert (f.tasks, f.drawn, f.completed) == (1, 1, 0)
+    assert (f.selections, f.visits) == (4, 4)  # e1, e2 (merged with T2, counted once), e3, e4
+    assert (f.confirmed, f.findings.hits) == (3, 2)
+    assert {c.code: c.findings.total for c in f.by_class} == {"A": 1, "B": 1, "C": 1, "D": 0}
+    assert [(w.department, w.inspectors, w.places) for w in f.workload] == [("甲局", 3, 7)]
+
+
+def test_the_page_narrows_to_a_department(year: Year) -> None:
+    from django.test import Client
+
+    from tests.analysis.test_feedback import coordinator
+
+    client = Client()
+    client.force_login(coordinator())
+    jia = year.t1.lead_department
+    url = f"/analysis/plans/{year.plan.pk}/"
+
+    whole, narrowed = client.get(url), client.get(url, {"department": jia.pk})
+
+    assert whole.context["figures"].confirmed == 5
+    assert narrowed.context["figures"].confirmed == 3
+    assert narrowed.context["department"] == jia

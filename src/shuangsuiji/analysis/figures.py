@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from shuangsuiji.assignments.models import TeamMember, Visit
 from shuangsuiji.core.stats import Rate, wilson
 from shuangsuiji.dashboard.progress import DONE, PUBLISHED, plan_progress
+from shuangsuiji.directory.models import Department
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
 from shuangsuiji.plans.models import Plan
@@ -86,18 +87,19 @@ class PlanFigures:
         return self.selections - self.visits
 
 
-def _current_draws(plan: Plan) -> Any:
-    return Draw.objects.filter(
-        task__plan=plan, state=DrawState.DRAWN, superseded_by__isnull=True
-    ).defer("population_csv", "exclusions", "freeze")
+def _current_draws(plan: Plan, tasks: Any = None) -> Any:
+    draws = Draw.objects.filter(task__plan=plan, state=DrawState.DRAWN, superseded_by__isnull=True)
+    if tasks is not None:
+        draws = draws.filter(task__in=tasks)
+    return draws.defer("population_csv", "exclusions", "freeze")
 
 
-def drawn_strata(plan: Plan) -> tuple[dict[tuple[int, str], str], int]:
+def drawn_strata(plan: Plan, tasks: Any = None) -> tuple[dict[tuple[int, str], str], int]:
     """(task id, code) → the stratum each drawn entity came from, and how many were selected
     (reserves are listed too: a substitute keeps the class it was drawn in)."""
     strata: dict[tuple[int, str], str] = {}
     selected = 0
-    for task_id, bundle in _current_draws(plan).values_list("task_id", "bundle"):
+    for task_id, bundle in _current_draws(plan, tasks).values_list("task_id", "bundle"):
         for round_ in bundle["rounds"]:
             for stratum, data in round_["strata"].items():
                 selected += len(data["selected"])
@@ -106,11 +108,14 @@ def drawn_strata(plan: Plan) -> tuple[dict[tuple[int, str], str], int]:
     return strata, selected
 
 
-def _confirmed(plan: Plan) -> list[tuple[int, int, str, str, set[int]]]:
+def _confirmed(plan: Plan, tasks: Any = None) -> list[tuple[int, int, str, str, set[int]]]:
     """(inspection id, task id, entity code, lead department, category ids) per confirmed
-    result of the plan, in two queries."""
+    result of the plan (of `tasks`, default all), in two queries."""
+    inspections = Inspection.objects.filter(task__plan=plan, state__in=CONFIRMED)
+    if tasks is not None:
+        inspections = inspections.filter(task__in=tasks)
     rows = list(
-        Inspection.objects.filter(task__plan=plan, state__in=CONFIRMED).values_list(
+        inspections.values_list(
             "pk", "task_id", "visit__entity__uscc", "task__lead_department__name"
         )
     )
@@ -123,20 +128,25 @@ def _confirmed(plan: Plan) -> list[tuple[int, int, str, str, set[int]]]:
     return [(pk, task, code, dept or "", chosen[pk]) for pk, task, code, dept in rows]
 
 
-def plan_figures(plan: Plan) -> PlanFigures:
-    """Everything the dashboard and the annual report show for one plan, in a dozen queries."""
-    progress = plan_progress(plan)
+def plan_figures(plan: Plan, department: Department | None = None) -> PlanFigures:
+    """Everything the dashboard and the annual report show for one plan, in a dozen queries;
+    with a department, only the tasks it leads (their visits, results, and its inspectors)."""
+    tasks = plan.tasks.filter(lead_department=department) if department else None
+    progress = plan_progress(plan, tasks)
     drawn_ids = {p.task.pk for p in progress if p.stage != "未抽取"}
     completed_ids = {p.task.pk for p in progress if p.stage in (DONE, PUBLISHED)}
-    strata, selections = drawn_strata(plan)
-    visits = Visit.objects.filter(
+    strata, selections = drawn_strata(plan, tasks)
+    current_visits = Visit.objects.filter(
         assignment__plan=plan, assignment__state="assigned", assignment__superseded_by__isnull=True
-    ).count()
+    )
+    if tasks is not None:
+        current_visits = current_visits.filter(tasks__in=tasks).distinct()
+    visits = current_visits.count()
     categories = {c.pk: c for c in ResultCategory.objects.select_related("parent")}
     finding_ids = {
         pk for pk, c in categories.items() if c.is_finding or (c.parent and c.parent.is_finding)
     }
-    confirmed = _confirmed(plan)
+    confirmed = _confirmed(plan, tasks)
     is_finding = {pk: bool(chosen & finding_ids) for pk, _, _, _, chosen in confirmed}
 
     counted: Counter[int] = Counter()
@@ -179,7 +189,7 @@ def plan_figures(plan: Plan) -> PlanFigures:
         categories=category_rows,
         by_class=by_class,
         departments=_departments(progress, drawn_ids, completed_ids, confirmed, is_finding),
-        workload=workload(plan),
+        workload=workload(plan, department),
     )
 
 
@@ -213,20 +223,19 @@ def _departments(
     ]
 
 
-def workload(plan: Plan) -> list[WorkloadRow]:
+def workload(plan: Plan, department: Department | None = None) -> list[WorkloadRow]:
     """Team places per inspector on the plan's current visits, summed per department."""
-    places = (
-        TeamMember.objects.filter(
-            visit__assignment__plan=plan,
-            visit__assignment__state="assigned",
-            visit__assignment__superseded_by__isnull=True,
-        )
-        .values_list("department__name", "inspector_id")
-        .annotate(n=Count("pk"))
+    members = TeamMember.objects.filter(
+        visit__assignment__plan=plan,
+        visit__assignment__state="assigned",
+        visit__assignment__superseded_by__isnull=True,
     )
+    if department is not None:
+        members = members.filter(department=department)
+    places = members.values_list("department__name", "inspector_id").annotate(n=Count("pk"))
     per_department: dict[str, list[int]] = defaultdict(list)
-    for department, _, n in places:
-        per_department[department].append(n)
+    for name, _, n in places:
+        per_department[name].append(n)
     return [
         WorkloadRow(name, len(counts), sum(counts), min(counts), max(counts))
         for name, counts in sorted(per_department.items(), key=lambda item: -sum(item[1]))

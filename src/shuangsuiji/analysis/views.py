@@ -16,6 +16,7 @@ from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.analysis.feedback import FeedbackError, decide, make_proposals, rules
 from shuangsuiji.analysis.figures import plan_figures, trend
 from shuangsuiji.analysis.models import ProposalState, RiskProposal
+from shuangsuiji.directory.models import Department
 from shuangsuiji.plans.models import Plan
 
 READERS = (Role.COORDINATOR, Role.AUDITOR)
@@ -41,9 +42,14 @@ def latest(request: HttpRequest) -> HttpResponse:
 def plan_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     plans = _plans(request)
     plan = get_object_or_404(plans, pk=pk)
-    figures = plan_figures(plan)
+    leads = Department.objects.filter(led_tasks__plan=plan).distinct().order_by("name")
+    chosen = request.GET.get("department", "")
+    department = leads.filter(pk=chosen).first() if chosen.isdigit() else None
+    figures = plan_figures(plan, department)
     context = {
         "plan": plan,
+        "department": department,
+        "departments": leads,
         "plans": plans.order_by("-year", "title"),
         "figures": figures,
         "trend": trend(plan),
