@@ -25,7 +25,7 @@ def test_the_coordinator_sees_the_year_in_charts_and_downloads_the_report(
     sign_in(page, str(live_server), "lucheng-coordinator")
     page.get_by_role("link", name="统计分析与年度报告").click()
 
-    for name in ("merging", "classes", "categories", "workload"):
+    for name in ("merging", "classes", "categories", "workload", "trend"):
         chart = page.locator(f'[data-chart="{name}"]')
         expect(chart).to_have_attribute("data-rendered", "true")
         expect(chart.locator("svg")).to_have_count(1)

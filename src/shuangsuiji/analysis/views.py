@@ -46,14 +46,15 @@ def plan_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = request.GET.get("department", "")
     department = leads.filter(pk=chosen).first() if chosen.isdigit() else None
     figures = plan_figures(plan, department)
+    years = trend(plan)
     context = {
         "plan": plan,
         "department": department,
         "departments": leads,
         "plans": plans.order_by("-year", "title"),
         "figures": figures,
-        "trend": trend(plan),
-        "charts": chart_data(figures),
+        "trend": years,
+        "charts": {**chart_data(figures), "trend": trend_data(years)},
     }
     return render(request, "analysis/plan.html", context)
 
@@ -80,6 +81,21 @@ def chart_data(figures: Any) -> dict[str, Any]:
         ],
         "merging": {"before": figures.selections, "after": figures.visits},
     }
+
+
+def trend_data(years: Any) -> list[dict[str, Any]]:
+    """The region's findings rate year by year, with its interval, for the trend chart."""
+    return [
+        {
+            "year": y.plan.year,
+            "rate": round(100 * (y.findings.value or 0), 1),
+            "low": round(100 * y.findings.low, 1),
+            "high": round(100 * y.findings.high, 1),
+            "n": y.confirmed,
+        }
+        for y in years
+        if y.confirmed
+    ]
 
 
 @login_required

@@ -44,6 +44,17 @@
       yAxis: { type: "category", data: data.categories.map((c) => c.name).reverse() },
       series: [{ type: "bar", data: data.categories.map((c) => c.value).reverse(), label: { show: true, position: "right" } }],
     }),
+    trend: () => ({
+      textStyle: font,
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: data.trend.map((y) => String(y.year)) },
+      yAxis: { type: "value", name: "%" },
+      series: [
+        { type: "line", name: "发现问题率", data: data.trend.map((y) => y.rate), label: { show: true, formatter: "{c}%" } },
+        { type: "line", name: "95% 区间下限", data: data.trend.map((y) => y.low), lineStyle: { type: "dashed" }, symbol: "none" },
+        { type: "line", name: "95% 区间上限", data: data.trend.map((y) => y.high), lineStyle: { type: "dashed" }, symbol: "none" },
+      ],
+    }),
     workload: () => ({
       textStyle: font,
       tooltip: {},
