@@ -71,3 +71,96 @@ class Draw(models.Model):
     @property
     def is_drawn(self) -> bool:
         return self.state == DrawState.DRAWN
+
+
+class JobStep(models.TextChoices):
+    FREEZE = "freeze", "冻结名单"
+    COMPLETE = "complete", "生成种子并抽取"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败，未写入"
+
+    @classmethod
+    def running(cls) -> list[str]:
+        """States the page keeps polling in: a worker is (or will be) busy with the step."""
+        return [cls.QUEUED, cls.RUNNING]
+
+
+class DrawJob(models.Model):
+    """One slow draw step (freezing the population, completing the draw) on its way through a
+    background task (`draws.tasks`, run by `shuangsuiji db_worker`).
+
+    The step itself stays one transaction in `draws.services`; this row is what the page polls
+    for progress and where a failure's message is kept. At most one job per task is queued or
+    running at a time (a partial unique constraint), so a second start is refused.
+    """
+
+    task = models.ForeignKey(
+        "plans.PlanTask",
+        verbose_name="抽查任务",
+        on_delete=models.CASCADE,
+        related_name="draw_jobs",
+    )
+    step = models.CharField("步骤", max_length=10, choices=JobStep.choices)
+    draw = models.ForeignKey(
+        Draw,
+        verbose_name="抽取",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="完成抽取：所完成的抽取；冻结：冻结得到的抽取",
+    )
+    supersedes = models.ForeignKey(
+        Draw,
+        verbose_name="更正的抽取",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    params = models.JSONField("参数", default=dict, blank=True)
+    state = models.CharField(
+        "状态", max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    stage = models.CharField("阶段", max_length=40, blank=True)
+    message = models.CharField("说明", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    REGION_LOOKUP = "task__plan__region"
+    DEPARTMENT_LOOKUP = "task__lead_department"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽取后台步骤"
+        verbose_name_plural = "抽取后台步骤"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="one_running_draw_job_per_task",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}（{self.get_state_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in JobState.running()

@@ -5,6 +5,7 @@ directory, keeps each step's state in the database, and refuses steps out of ord
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,13 @@ from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import PopulationFilter, in_scope, listed
+
+Progress = Callable[[str, int], None]
+"""Called with a stage's Chinese label and the percent done when the stage begins."""
+
+
+def _silent(stage: str, percent: int) -> None:
+    """The progress callback of a step nobody watches."""
 
 
 class DrawStepError(ValueError):
@@ -109,10 +117,16 @@ def _decimal_text(value: Decimal) -> str:
 
 @transaction.atomic
 def freeze_draw(
-    task: PlanTask, *, actor: Any = None, supersedes: Draw | None = None, reason: str = ""
+    task: PlanTask,
+    *,
+    actor: Any = None,
+    supersedes: Draw | None = None,
+    reason: str = "",
+    progress: Progress = _silent,
 ) -> Draw:
     """Freeze the task's population and parameters. Starting a draw that already exists returns
-    it (two people pressing the button get one draw); a redraw must name the draw it corrects."""
+    it (two people pressing the button get one draw); a redraw must name the draw it corrects.
+    `progress` hears each stage as it begins (a background job shows them, `draws.jobs`)."""
     locked = PlanTask.objects.select_for_update().get(pk=task.pk)
     latest = locked.draws.order_by("-number").first()
     if supersedes is None and latest is not None:
@@ -122,6 +136,7 @@ def freeze_draw(
             raise DrawStepError("只能更正本任务最新的一次抽取")
         if not reason.strip():
             raise DrawStepError("重新抽取必须说明原因")
+    progress("读取名录", 5)
     population, exclusions = task_population(locked)
     if not population:
         raise DrawStepError(f"任务“{locked}”的抽取名单为空：请检查抽查对象范围")
@@ -129,13 +144,18 @@ def freeze_draw(
     region = locked.plan.region
     draw_id = f"{region.code}-{locked.plan.year}-T{locked.seq or locked.position:02d}-{number}"
     task_info = {"plan": locked.plan.title, "seq": locked.seq, "name": locked.name}
-    freeze = rule.freeze_record(draw_id, task_parameters(locked), population, exclusions, task_info)
+    parameters = task_parameters(locked)
+    progress("冻结名单", 45)
+    population_csv = rule.write_population_csv(population)
+    progress("计算摘要", 60)
+    freeze = rule.freeze_record(draw_id, parameters, population, exclusions, task_info)
+    progress("写入记录", 85)
     return Draw.objects.create(
         task=locked,
         number=number,
         draw_id=draw_id,
         freeze=freeze,
-        population_csv=rule.write_population_csv(population),
+        population_csv=population_csv,
         exclusions=sorted(exclusions, key=lambda e: (e["uscc"], e["reason"])),
         supersedes=supersedes,
         reason=reason,
@@ -177,9 +197,16 @@ def add_reveal(draw: Draw, *, party: str, secret: str) -> Draw:
 
 @transaction.atomic
 def complete_draw(
-    draw: Draw, *, public_value: str, public_source: str, system: bool = False
+    draw: Draw,
+    *,
+    public_value: str,
+    public_source: str,
+    system: bool = False,
+    progress: Progress = _silent,
 ) -> Draw:
-    """Fix the public value, derive the seed, draw and publish. After this nothing changes."""
+    """Fix the public value, derive the seed, draw and publish. After this nothing changes.
+    `progress` hears each stage as it begins, as in `freeze_draw`."""
+    progress("读取名单", 5)
     locked = _frozen(draw)
     if locked.commitments and not locked.reveals:
         raise DrawStepError("已有承诺但尚无揭示：请先揭示秘密，再录入公开随机值")
@@ -192,6 +219,7 @@ def complete_draw(
         "public_source": public_source,
     }
     freeze = locked.freeze
+    progress("计算摘要", 20)
     listing = locked.population_csv.removeprefix(rule.POPULATION_HEADER).encode("ascii")
     exclusions_digest = rule.sha256_hex(rule.exclusions_listing(locked.exclusions))
     try:
@@ -200,9 +228,11 @@ def complete_draw(
         raise DrawStepError(f"冻结的名单已损坏，拒绝抽取：{error}") from error
     if exclusions_digest != freeze["exclusions_digest"]:
         raise DrawStepError("排除名单与冻结记录不符，拒绝抽取")
+    progress("排序抽取", 50)
     bundle = rule.bundle_from_freeze(freeze, population, ceremony, locked.exclusions)
     if locked.supersedes_id:
         bundle["supersedes"] = locked.supersedes.draw_id  # type: ignore[union-attr]
+    progress("写入记录", 85)
     locked.bundle, locked.seed = bundle, bundle["seed"]
     locked.state, locked.drawn_at = DrawState.DRAWN, timezone.now()
     locked.save(update_fields=["bundle", "seed", "state", "drawn_at"])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("task/<int:task_id>/", views.task_draws, name="task"),
     path("<int:pk>/", views.draw_detail, name="detail"),
     path("<int:pk>/step/", views.draw_step, name="step"),
+    path("job/<int:pk>/", views.draw_job, name="job"),
     path("<int:pk>/<str:name>", views.draw_file, name="file"),
     path("verify_draw.py", views.verifier_script, name="verifier"),
 ]

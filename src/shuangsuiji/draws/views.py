@@ -1,4 +1,8 @@
-"""Draw pages: population preview and freeze, the ceremony step by step, results and files."""
+"""Draw pages: population preview and freeze, the ceremony step by step, results and files.
+
+Freezing and completing a large draw run as background jobs (`draws.jobs`): the page shows
+the job's progress, polled by htmx every second, until the step is done.
+"""
 
 import json
 from collections import Counter
@@ -9,17 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.core import draw as rule
-from shuangsuiji.draws.models import Draw
+from shuangsuiji.draws.jobs import JobRefused, latest_job, start_complete, start_freeze
+from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
 from shuangsuiji.draws.services import (
     DrawStepError,
     add_commitment,
     add_reveal,
-    complete_draw,
-    freeze_draw,
     task_population,
 )
 from shuangsuiji.plans.models import PlanTask
@@ -41,15 +45,21 @@ def task_draws(request: HttpRequest, task_id: int) -> HttpResponse:
     if request.method == "POST":
         _require(request, "draws.add_draw")
         try:
-            draw = freeze_draw(task, actor=request.user)
-        except DrawStepError as error:
+            job = start_freeze(task, actor=request.user)
+        except JobRefused as error:
             messages.error(request, str(error))
             return redirect("draws:task", task_id=task.pk)
-        return redirect("draws:detail", pk=draw.pk)
+        return redirect(_page_of(job))
+    job = latest_job(task)
+    shown = job if job and _shown_on_task_page(job) else None
+    if shown and shown.is_running:
+        # The population is being read for the freeze: do not read it a second time here.
+        return render(request, "draws/task_draws.html", {"task": task, "job": shown})
     population, exclusions = task_population(task)
     counts = Counter(population.values())
     context = {
         "task": task,
+        "job": shown,
         "draws": task.draws.order_by("number"),
         "strata": [(STRATUM_LABELS[s], counts.get(s, 0)) for s in rule.STRATA],
         "population_size": len(population),
@@ -74,6 +84,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_draw": request.user.has_perm("draws.change_draw"),
         "own_party": _own_party(request, draw),
         "spec": rule.SPEC,
+        "job": _job_on_draw_page(draw),
     }
     return render(request, "draws/draw_detail.html", context)
 
@@ -96,21 +107,44 @@ def draw_step(request: HttpRequest, pk: int) -> HttpResponse:
         elif step == "reveal":
             add_reveal(draw, party=party, secret=post["secret"].strip())
         elif step == "complete":
-            complete_draw(
+            job = start_complete(
                 draw,
+                actor=request.user,
                 public_value=post["public_value"].strip(),
                 public_source=post.get("public_source", "").strip(),
                 system=post.get("system") == "on",
             )
+            return redirect(_page_of(job))
         elif step == "redraw":
-            draw = freeze_draw(
+            job = start_freeze(
                 draw.task, actor=request.user, supersedes=draw, reason=post.get("reason", "")
             )
+            return redirect(_page_of(job))
         else:
             messages.error(request, "未知的操作")
     except (DrawStepError, rule.DrawError, KeyError) as error:
         messages.error(request, str(error))
     return redirect("draws:detail", pk=draw.pk)
+
+
+@login_required
+@require_GET
+def draw_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background step's progress (the `_job.html` partial htmx polls); once it has ended,
+    the page to go to: the draw it made or completed, or the page that shows why it failed."""
+    job = get_object_or_404(DrawJob.objects.select_related("task"), pk=pk)
+    task = job.task
+    visible = PlanTask.objects.visible_to(request.user).filter(pk=task.pk).exists()
+    if not visible and _party_of(request, task) is None:
+        raise Http404("没有这个抽取步骤")
+    if job.is_running:
+        return render(request, "draws/_job.html", {"job": job})
+    target = _page_of(job)
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse()
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 @login_required
@@ -146,13 +180,43 @@ def _visible(request: HttpRequest, pk: int) -> Draw:
     return draw
 
 
+def _page_of(job: DrawJob) -> str:
+    """Where a step's progress, result or failure is shown: the draw it made or completes, the
+    draw a redraw corrects, or the task page for a first freeze."""
+    if job.state == JobState.DONE and job.draw_id:
+        return reverse("draws:detail", args=[job.draw_id])
+    if job.step == JobStep.COMPLETE and job.draw_id:
+        return reverse("draws:detail", args=[job.draw_id])
+    if job.supersedes_id:
+        return reverse("draws:detail", args=[job.supersedes_id])
+    return reverse("draws:task", args=[job.task_id])
+
+
+def _shown_on_task_page(job: DrawJob) -> bool:
+    """Any running step; a failed first freeze (the others fail on their draw's page)."""
+    failed_freeze = job.step == JobStep.FREEZE and not job.supersedes_id
+    return job.is_running or (job.state == JobState.FAILED and failed_freeze)
+
+
+def _job_on_draw_page(draw: Draw) -> DrawJob | None:
+    """Any running step of the draw's task; a failed completion or redraw of this draw."""
+    job = latest_job(draw.task)
+    if job is None or job.is_running:
+        return job
+    ours = job.draw_id == draw.pk or job.supersedes_id == draw.pk
+    return job if job.state == JobState.FAILED and ours else None
+
+
 def _own_party(request: HttpRequest, draw: Draw) -> str | None:
     """The name a department admin commits under, when its department leads or partners the
     draw's task; None for everyone else."""
+    return _party_of(request, draw.task)
+
+
+def _party_of(request: HttpRequest, task: PlanTask) -> str | None:
     department = getattr(request.user, "department", None)
     if role_of(request.user) is not Role.DEPARTMENT_ADMIN or department is None:
         return None
-    task = draw.task
     if task.lead_department_id == department.pk:
         return str(department.short_name)
     if task.partner_departments.filter(pk=department.pk).exists():

@@ -1,0 +1,158 @@
+"""The draw's two slow steps as a person starts them on the web: freezing the population and
+completing the draw take 2–3 s each at 1,000,000 entities, so they run as background tasks
+(`draws.tasks`, django-tasks with the database backend, `shuangsuiji db_worker`) and the page
+polls a `DrawJob` row for the stage and percent.
+
+The step itself is the service (`freeze_draw`, `complete_draw`), unchanged and one transaction:
+a failed job leaves nothing written and keeps the reason. A step over a population below
+`INLINE_BELOW` entities takes well under a second and runs in the request, so a small district
+needs no worker.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.utils import timezone
+
+from shuangsuiji.audit.recorder import acting_as
+from shuangsuiji.core import draw as rule
+from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
+from shuangsuiji.draws.services import DrawStepError, Progress, complete_draw, freeze_draw
+from shuangsuiji.plans.models import PlanTask
+from shuangsuiji.plans.population import PopulationFilter, listed
+
+INLINE_BELOW = 50_000  # entities; about 0.15 s a step (docs/benchmarks.md: 2–3 s at 1,000,000)
+
+
+class JobRefused(DrawStepError):
+    """A second start while a step of the same task is queued or running."""
+
+
+def start_freeze(
+    task: PlanTask, *, actor: Any, supersedes: Draw | None = None, reason: str = ""
+) -> DrawJob:
+    """Queue (or, for a small population, run) freezing the task's population."""
+    params = {"reason": reason}
+    job = _create(task, JobStep.FREEZE, actor, supersedes=supersedes, params=params)
+    size = listed(PopulationFilter.of_task(task)).count()
+    return _run_or_enqueue(job, size)
+
+
+def start_complete(
+    draw: Draw, *, actor: Any, public_value: str, public_source: str, system: bool = False
+) -> DrawJob:
+    """Queue (or, for a small population, run) completing the draw with the public value."""
+    params = {"public_value": public_value, "public_source": public_source, "system": system}
+    job = _create(draw.task, JobStep.COMPLETE, actor, draw=draw, params=params)
+    return _run_or_enqueue(job, int(draw.freeze.get("population_size", 0)))
+
+
+def latest_job(task: PlanTask) -> DrawJob | None:
+    """The task's most recent step: the page shows it while it runs and if it failed."""
+    return task.draw_jobs.first()
+
+
+def run_job(job_id: int) -> None:
+    """Take the step as the person who started it; record done with its draw, or failed with
+    the reason (the service's transaction has then written nothing)."""
+    job = DrawJob.objects.select_related("task", "created_by").get(pk=job_id)
+    if job.state != JobState.QUEUED:
+        return  # already taken (a retried task)
+    job.state = JobState.RUNNING
+    job.stage = "读取名录" if job.step == JobStep.FREEZE else "读取名单"
+    job.save(update_fields=["state", "stage"])
+    params = job.params
+    try:
+        with acting_as(job.created_by), _reporter(job.pk) as progress:
+            if job.step == JobStep.FREEZE:
+                draw = freeze_draw(
+                    job.task,
+                    actor=job.created_by,
+                    supersedes=job.supersedes,
+                    reason=params.get("reason", ""),
+                    progress=progress,
+                )
+            else:
+                if job.draw is None:
+                    raise DrawStepError("要完成的抽取已不存在")
+                draw = complete_draw(
+                    job.draw,
+                    public_value=params["public_value"],
+                    public_source=params["public_source"],
+                    system=params["system"],
+                    progress=progress,
+                )
+    except (DrawStepError, rule.DrawError) as error:
+        _finish(job, JobState.FAILED, message=str(error))
+        return
+    job.draw = draw
+    _finish(job, JobState.DONE, message="")
+
+
+def fail_job(job_id: int, error: BaseException) -> None:
+    """The step crashed (a dead database, a killed worker): say so instead of polling forever."""
+    DrawJob.objects.filter(pk=job_id, state__in=JobState.running()).update(
+        state=JobState.FAILED,
+        message=f"处理中断：{error.__class__.__name__}",
+        finished_at=timezone.now(),
+    )
+
+
+def _create(task: PlanTask, step: str, actor: Any, **fields: Any) -> DrawJob:
+    try:
+        with transaction.atomic():
+            return DrawJob.objects.create(
+                task=task,
+                step=step,
+                created_by=actor if getattr(actor, "pk", None) else None,
+                **fields,
+            )
+    except IntegrityError as error:
+        raise JobRefused("本任务已有一个抽取步骤正在进行，请等它完成后再试") from error
+
+
+def _run_or_enqueue(job: DrawJob, population_size: int) -> DrawJob:
+    from shuangsuiji.draws.tasks import run_draw_job_task
+
+    if population_size < INLINE_BELOW:
+        run_job(job.pk)
+    else:
+        run_draw_job_task.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _finish(job: DrawJob, state: str, *, message: str) -> None:
+    job.state, job.message, job.finished_at = state, message[:500], timezone.now()
+    if state == JobState.DONE:
+        job.progress, job.stage = 100, "完成"
+    job.save(update_fields=["state", "message", "finished_at", "progress", "stage", "draw"])
+
+
+@contextmanager
+def _reporter(job_id: int) -> Iterator[Progress]:
+    """Stage and percent written as the step goes, through a connection of their own.
+
+    The step is one transaction, so progress written through it would be seen only at the end.
+    On PostgreSQL a second connection writes the job row at once. SQLite has one writer at a
+    time (the step holds it from the start, IMMEDIATE), so there the page shows the first stage.
+    """
+    if connection.vendor != "postgresql":
+        yield lambda stage, percent: None
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = connection.ops.quote_name(DrawJob._meta.db_table)
+
+    def report(stage: str, percent: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET stage = %s, progress = %s WHERE id = %s",
+                [stage, percent, job_id],
+            )
+
+    try:
+        yield report
+    finally:
+        side.close()
