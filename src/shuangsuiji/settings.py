@@ -162,6 +162,9 @@ if DEBUG:
 # Exclusions decided before a draw's population is frozen (0 = off); see draws.services.
 DRAW_YEARLY_CAP = env_int("DRAW_YEARLY_CAP", 0)
 DRAW_COOLDOWN_MONTHS = env_int("DRAW_COOLDOWN_MONTHS", 0)
+# Freezing or completing a draw over at least this many entities runs in the worker with a
+# progress bar; smaller ones (well under a second) run in the request.
+DRAW_BACKGROUND_FROM = env_int("DRAW_BACKGROUND_FROM", 50_000)
 ASSIGN_MIN_TEAM = env_int("ASSIGN_MIN_TEAM", 2)
 PDF_FONT = env_str("PDF_FONT", "")
 ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 10)

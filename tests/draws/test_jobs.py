@@ -21,9 +21,9 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.fixture
-def background(monkeypatch: pytest.MonkeyPatch) -> None:
+def background(settings: Any) -> None:
     """Every population is large enough for a background job."""
-    monkeypatch.setattr(jobs, "INLINE_BELOW", 0)
+    settings.DRAW_BACKGROUND_FROM = 0
 
 
 @pytest.fixture

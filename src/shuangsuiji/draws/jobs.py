@@ -5,14 +5,15 @@ polls a `DrawJob` row for the stage and percent.
 
 The step itself is the service (`freeze_draw`, `complete_draw`), unchanged and one transaction:
 a failed job leaves nothing written and keeps the reason. A step over a population below
-`INLINE_BELOW` entities takes well under a second and runs in the request, so a small district
-needs no worker.
+settings.DRAW_BACKGROUND_FROM entities takes well under a second and runs in the request, so a
+small district needs no worker.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
@@ -22,8 +23,6 @@ from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
 from shuangsuiji.draws.services import DrawStepError, Progress, complete_draw, freeze_draw
 from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import PopulationFilter, listed
-
-INLINE_BELOW = 50_000  # entities; about 0.15 s a step (docs/benchmarks.md: 2–3 s at 1,000,000)
 
 
 class JobRefused(DrawStepError):
@@ -116,7 +115,7 @@ def _create(task: PlanTask, step: str, actor: Any, **fields: Any) -> DrawJob:
 def _run_or_enqueue(job: DrawJob, population_size: int) -> DrawJob:
     from shuangsuiji.draws.tasks import run_draw_job_task
 
-    if population_size < INLINE_BELOW:
+    if population_size < settings.DRAW_BACKGROUND_FROM:
         run_job(job.pk)
     else:
         run_draw_job_task.enqueue(job.pk)
