@@ -205,7 +205,7 @@ def history_rows(task: Any) -> list[HistoryRow]:
             Change(
                 _label(key), _text(key, before.get(key), names), _text(key, after.get(key), names)
             )
-            for key in dict.fromkeys([*before, *after])
+            for key in sorted(dict.fromkeys([*before, *after]), key=_field_position)
             if key not in HIDDEN_FIELDS
             and before.get(key) != after.get(key)
             and entry.action == "update"
@@ -216,6 +216,15 @@ def history_rows(task: Any) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+def _field_position(key: str) -> tuple[int, str]:
+    """Changes in the order the task's fields are declared (many-to-many last), not the order
+    the audit row's JSON returns them: PostgreSQL's jsonb keeps keys in its own order."""
+    meta = PlanTask._meta
+    order = {f.attname: i for i, f in enumerate(meta.concrete_fields)}
+    order |= {f.name: len(order) + i for i, f in enumerate(meta.many_to_many)}
+    return order.get(key, len(order) + 100), key
 
 
 # Audit keys whose values are ids, and the model that names them.
