@@ -1,7 +1,7 @@
 """Draws: the list a user may reach, each draw's record, its bundle and population files.
 
 A department admin reaches the draws of tasks its department leads or takes part in, as on the
-draw pages (`draws.views._visible`, which the detail calls); the list is that same set.
+draw pages (`draws.access.visible_draw`, which the detail calls); the list is that same set.
 """
 
 from collections.abc import Iterable
@@ -16,8 +16,8 @@ from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.api.pagination import paginate
 from shuangsuiji.api.schemas import DrawDetailOut, DrawFilters, DrawOut, Id, Page, PageQuery
 from shuangsuiji.core import draw as rule
+from shuangsuiji.draws.access import visible_draw
 from shuangsuiji.draws.models import Draw
-from shuangsuiji.draws.views import _visible
 
 router = Router(tags=["随机抽取"])
 JSON = "application/json"
@@ -77,7 +77,7 @@ def draw_list(
 
 @router.get("/draws/{pk}", response=DrawDetailOut, summary="随机抽取")
 def draw_detail(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
-    draw = _visible(request, pk)
+    draw = visible_draw(request.user, pk)
     return {
         **draw_rows([draw])[0],
         "freeze": draw.freeze,
@@ -97,7 +97,7 @@ def draw_detail(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
     openapi_extra={"responses": {200: {"description": "抽取记录", "content": {JSON: {}}}}},
 )
 def draw_bundle(request: HttpRequest, pk: Path[Id]) -> HttpResponse:
-    draw = _visible(request, pk)
+    draw = visible_draw(request.user, pk)
     if not draw.bundle:
         raise Http404("尚未抽取")
     response = HttpResponse(rule.canonical_json(draw.bundle), content_type=JSON)
@@ -112,7 +112,7 @@ def draw_bundle(request: HttpRequest, pk: Path[Id]) -> HttpResponse:
     openapi_extra={"responses": {200: {"description": "名单", "content": {"text/csv": {}}}}},
 )
 def draw_population(request: HttpRequest, pk: Path[Id]) -> HttpResponse:
-    draw = _visible(request, pk)
+    draw = visible_draw(request.user, pk)
     response = HttpResponse(draw.population_csv, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{draw.draw_id}-population.csv"'
     return response

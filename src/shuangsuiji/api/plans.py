@@ -10,8 +10,8 @@ from ninja import Path, Query, Router
 
 from shuangsuiji.api.pagination import paginate
 from shuangsuiji.api.schemas import Id, Page, PageQuery, PlanFilters, PlanOut, TaskOut
+from shuangsuiji.plans.access import readable_task
 from shuangsuiji.plans.models import Plan, PlanTask
-from shuangsuiji.plans.views import _readable_task
 
 router = Router(tags=["计划"])
 
@@ -98,5 +98,5 @@ def plan_tasks(request: HttpRequest, page: Query[PageQuery], pk: Path[Id]) -> di
 
 @router.get("/tasks/{pk}", response=TaskOut, summary="抽查任务")
 def task_detail(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
-    task = _readable_task(request, pk)
+    task = readable_task(request.user, pk)
     return task_rows(_with_departments(PlanTask.objects.filter(pk=task.pk)))[0]

@@ -23,6 +23,7 @@ from shuangsuiji.api.schemas import (
     VisitOut,
 )
 from shuangsuiji.assignments.models import Visit
+from shuangsuiji.inspections.access import reachable_inspection, visible_visit
 from shuangsuiji.inspections.models import Inspection, ResultCategory
 from shuangsuiji.inspections.services import (
     InspectionStepError,
@@ -31,7 +32,6 @@ from shuangsuiji.inspections.services import (
     record,
     submit,
 )
-from shuangsuiji.inspections.views import _inspection, _visit
 
 router = Router(tags=["联合检查与检查结果"])
 
@@ -91,7 +91,7 @@ def visit_list(
 
 @router.get("/visits/{pk}", response=VisitDetailOut, summary="联合检查：检查组与各任务的结果")
 def visit_detail(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
-    visit = _visit(request, pk)
+    visit = visible_visit(request.user, pk)
     (row,) = visit_rows(_listed(Visit.objects.filter(pk=visit.pk)))
     members = visit.members.select_related("inspector", "department").order_by("slot")
     return {
@@ -118,7 +118,7 @@ def visit_detail(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
     description="与检查页面相同：检查组成员（或协调员）录入；待录入或已退回的结果才能修改。",
 )
 def record_result(request: HttpRequest, body: ResultIn, pk: Path[Id]) -> Any:
-    inspection = _inspection(request, pk)
+    inspection = reachable_inspection(request.user, pk)
     if not may_record(request.user, inspection):
         raise PermissionDenied("只有本次检查的检查组成员可以录入结果")
     categories = list(ResultCategory.objects.filter(code__in=body.results))

@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.core import draw as rule
+from shuangsuiji.draws.access import own_party, party_of, visible_draw
 from shuangsuiji.draws.jobs import JobRefused, latest_job, start_complete, start_freeze
 from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
 from shuangsuiji.draws.services import (
@@ -71,7 +71,7 @@ def task_draws(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draw = _visible(request, pk)
+    draw = visible_draw(request.user, pk)
     rounds = []
     if draw.bundle:
         for round_data in draw.bundle["rounds"]:
@@ -82,7 +82,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds": rounds,
         "sizes": [(STRATUM_LABELS[s], n) for s, n in draw.freeze["strata_sizes"].items() if n],
         "can_draw": request.user.has_perm("draws.change_draw"),
-        "own_party": _own_party(request, draw),
+        "own_party": own_party(request.user, draw),
         "spec": rule.SPEC,
         "job": _job_on_draw_page(draw),
     }
@@ -95,9 +95,9 @@ def draw_step(request: HttpRequest, pk: int) -> HttpResponse:
     """One ceremony step: commit, reveal, complete (public value), or redraw with a reason.
     A participating department commits and reveals for itself; the coordinator may enter any
     party's (at the 联席会议) and alone completes or redraws."""
-    draw = _visible(request, pk)
+    draw = visible_draw(request.user, pk)
     step, post = request.POST.get("step"), request.POST
-    party = _own_party(request, draw)
+    party = own_party(request.user, draw)
     if party is None or step not in ("commit", "reveal"):
         _require(request, "draws.change_draw")
         party = post.get("party", "").strip()
@@ -135,7 +135,7 @@ def draw_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(DrawJob.objects.select_related("task"), pk=pk)
     task = job.task
     visible = PlanTask.objects.visible_to(request.user).filter(pk=task.pk).exists()
-    if not visible and _party_of(request, task) is None:
+    if not visible and party_of(request.user, task) is None:
         raise Http404("没有这个抽取步骤")
     if job.is_running:
         return render(request, "draws/_job.html", {"job": job})
@@ -150,7 +150,7 @@ def draw_job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def draw_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """bundle.json and population.csv of a drawn draw, for anyone who may see it to verify."""
-    draw = _visible(request, pk)
+    draw = visible_draw(request.user, pk)
     if name == "bundle.json" and draw.bundle:
         content = json.dumps(draw.bundle, ensure_ascii=False, separators=(",", ":"))
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
@@ -167,17 +167,6 @@ def verifier_script(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(Path(rule.__file__).read_bytes(), content_type="text/x-python")
     response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
     return response
-
-
-def _visible(request: HttpRequest, pk: int) -> Draw:
-    """A draw the user may see: by row scope, or as a department taking part in its task."""
-    draws = Draw.objects.select_related("task__plan__region", "task__lead_department")
-    draw = draws.visible_to(request.user).filter(pk=pk).first()
-    if draw is None:
-        draw = get_object_or_404(draws, pk=pk)
-        if _own_party(request, draw) is None:
-            raise Http404("没有这次抽取")
-    return draw
 
 
 def _page_of(job: DrawJob) -> str:
@@ -205,23 +194,6 @@ def _job_on_draw_page(draw: Draw) -> DrawJob | None:
         return job
     ours = job.draw_id == draw.pk or job.supersedes_id == draw.pk
     return job if job.state == JobState.FAILED and ours else None
-
-
-def _own_party(request: HttpRequest, draw: Draw) -> str | None:
-    """The name a department admin commits under, when its department leads or partners the
-    draw's task; None for everyone else."""
-    return _party_of(request, draw.task)
-
-
-def _party_of(request: HttpRequest, task: PlanTask) -> str | None:
-    department = getattr(request.user, "department", None)
-    if role_of(request.user) is not Role.DEPARTMENT_ADMIN or department is None:
-        return None
-    if task.lead_department_id == department.pk:
-        return str(department.short_name)
-    if task.partner_departments.filter(pk=department.pk).exists():
-        return str(department.short_name)
-    return None
 
 
 def _require(request: HttpRequest, permission: str) -> None:

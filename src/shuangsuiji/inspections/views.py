@@ -6,14 +6,14 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import Role, role_of
-from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.services import visit_items
 from shuangsuiji.assignments.sheet import sheet_response
+from shuangsuiji.inspections.access import reachable_inspection, visible_visit
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState, ResultCategory
 from shuangsuiji.inspections.notice import notice_content
 from shuangsuiji.inspections.services import (
@@ -32,7 +32,7 @@ from shuangsuiji.inspections.services import (
 @login_required
 def visit_inspections(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Each task's result for one visit: state, results, and the forms the user may use."""
-    visit = _visit(request, visit_id)
+    visit = visible_visit(request.user, visit_id)
     rows = [
         {
             "inspection": inspection,
@@ -53,7 +53,7 @@ def visit_inspections(request: HttpRequest, visit_id: int) -> HttpResponse:
 @require_POST
 def inspection_step(request: HttpRequest, pk: int) -> HttpResponse:
     """record | submit | approve | return | close | attach, each checked by the service."""
-    inspection = _inspection(request, pk)
+    inspection = reachable_inspection(request.user, pk)
     post, step = request.POST, request.POST.get("step")
     try:
         if step in ("record", "submit") and "inspected_on" in post:  # the result form
@@ -112,7 +112,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
     """The 抽查通知书 of a visit, as .docx or PDF."""
-    visit = _visit(request, visit_id)
+    visit = visible_visit(request.user, visit_id)
     return sheet_response(notice_content(visit, visit_items(visit)), kind, f"notice-{visit.code}")
 
 
@@ -126,21 +126,3 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response
-
-
-def _visit(request: HttpRequest, visit_id: int) -> Visit:
-    return get_object_or_404(
-        Visit.objects.visible_to(request.user)
-        .select_related("entity", "assignment__plan", "lead_department")
-        .distinct(),
-        pk=visit_id,
-    )
-
-
-def _inspection(request: HttpRequest, pk: int) -> Inspection:
-    """Anyone who may see the visit may reach its inspections; each step checks its actor."""
-    inspection = get_object_or_404(Inspection.objects.select_related("task", "visit"), pk=pk)
-    _visit(request, inspection.visit_id)
-    if role_of(request.user) is Role.AUDITOR:
-        raise Http404("审计员只读")
-    return inspection

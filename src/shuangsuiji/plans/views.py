@@ -24,6 +24,7 @@ from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.directory.models import Region
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import DrawStepError
+from shuangsuiji.plans.access import readable_task
 from shuangsuiji.plans.exporters import FORMATS, export_plan
 from shuangsuiji.plans.forms import PlanUploadForm, PopulationForm, TaskForm
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -195,14 +196,6 @@ def _guess(locality: str) -> Region | None:
         return None
 
 
-def _readable_task(request: HttpRequest, pk: int) -> PlanTask:
-    """A task of a plan the user may see: the plan's page shows every task of it."""
-    if not request.user.has_perm("plans.view_plantask"):
-        raise Http404("没有这项任务")
-    tasks = PlanTask.objects.filter(plan__in=Plan.objects.visible_to(request.user))
-    return get_object_or_404(tasks.select_related("plan__region", "lead_department"), pk=pk)
-
-
 def _may_edit(request: HttpRequest, task: PlanTask) -> bool:
     """The coordinator and the task's lead department (row scope decides which is which)."""
     editable = PlanTask.objects.visible_to(request.user, "change").filter(pk=task.pk)
@@ -210,7 +203,7 @@ def _may_edit(request: HttpRequest, task: PlanTask) -> bool:
 
 
 def _editable_task(request: HttpRequest, pk: int) -> PlanTask:
-    task = _readable_task(request, pk)
+    task = readable_task(request.user, pk)
     if not _may_edit(request, task):
         raise PermissionDenied("只有协调员和发起部门可以修改本任务")
     return task
@@ -219,7 +212,7 @@ def _editable_task(request: HttpRequest, pk: int) -> PlanTask:
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every field of the task as the plan's table has it, and its population counted now."""
-    task = _readable_task(request, pk)
+    task = readable_task(request.user, pk)
     scope = PopulationFilter.of_task(task)
     counts = risk_counts(scope)
     row = rows_from_stored([task])[0]
@@ -344,7 +337,7 @@ def _suggested(task: PlanTask, suggestions: Any) -> dict[str, Any]:
 def population_count(request: HttpRequest, pk: int) -> HttpResponse:
     """The counts for the filter in the query string: the fragment the population page
     swaps in as the coordinator changes the form. One GROUP BY query."""
-    task = _readable_task(request, pk)
+    task = readable_task(request.user, pk)
     form = PopulationForm(request.GET, task=task)
     return render(
         request, "plans/task_population.html#counts", {"task": task, **_counted(form, task)}
@@ -368,5 +361,5 @@ def _counted(form: PopulationForm, task: PlanTask) -> dict[str, Any]:
 @login_required
 def task_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every change to the task as the audit chain recorded it: who, when, before → after."""
-    task = _readable_task(request, pk)
+    task = readable_task(request.user, pk)
     return render(request, "plans/task_history.html", {"task": task, "rows": history_rows(task)})

@@ -11,6 +11,7 @@ from django.http import Http404
 from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.core.draw import DrawError
+from shuangsuiji.draws.access import own_party, visible_draw
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import (
     DrawStepError,
@@ -19,7 +20,6 @@ from shuangsuiji.draws.services import (
     complete_draw,
     freeze_draw,
 )
-from shuangsuiji.draws.views import _own_party, _visible
 from shuangsuiji.lib.commands import (
     acting_user,
     add_user_argument,
@@ -100,10 +100,10 @@ class Command(BaseCommand):
     def _ceremony(self, user: Any, step: str, options: dict[str, Any]) -> None:
         request = request_as(user)
         try:
-            draw = _visible(request, options["draw_id"])
+            draw = visible_draw(request.user, options["draw_id"])
         except Http404 as error:
             raise CommandError(f"抽取 {options['draw_id']} 不存在或用户“{user}”无权查看") from error
-        own = _own_party(request, draw)
+        own = own_party(request.user, draw)
         if own is None or step == "complete":
             acting_user(user.username, permission=COORDINATOR_STEP)
         elif options["party"] != own:
