@@ -16,6 +16,7 @@ pytestmark = [
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
+    page.context.clear_cookies()  # a 退出 still in flight must not end the new session
     page.goto(f"{base}/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORD)

@@ -94,6 +94,7 @@ def build_demo(
     `plans=False` builds the directory and the users only, for a year started from scratch."""
     summary = DemoSummary()
     with transaction.atomic():
+        load_categories(ResultCategory)  # a flushed database has lost the migration's rows
         qualifications = {
             name: Qualification.objects.get_or_create(name=name)[0] for name in QUALIFICATIONS
         }
@@ -344,7 +345,6 @@ def _demo_inspections(plan: Plan, rng: Random) -> dict[str, int]:
     coordinator = User.objects.filter(
         department__region=plan.region, department__is_coordinator=True
     ).first()
-    load_categories(ResultCategory)  # a flushed database has lost the migration's rows
     categories = {c.code: c for c in ResultCategory.objects.all()}
     visits = list(assignment.visits.order_by("code").prefetch_related("tasks"))
     counts: dict[str, int] = {}
