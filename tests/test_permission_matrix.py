@@ -81,13 +81,13 @@ MATRIX: dict[str, list[int]] = {
 def urls() -> dict[str, str]:
     plan = Plan.objects.get(region__code="140406")
     inspector = User.objects.get(username="lucheng-inspector").inspector
-    visit = Visit.objects.filter(members__inspector=inspector).order_by("code").first()
-    other = (
+    # Codes sorted in Python: PostgreSQL's collation orders them differently from SQLite's.
+    visit = min(Visit.objects.filter(members__inspector=inspector), key=lambda v: v.code)
+    other = min(
         Visit.objects.filter(assignment__plan=plan)
         .exclude(members__inspector=inspector)
-        .exclude(departments__short_name="区教育局")
-        .order_by("code")
-        .first()
+        .exclude(departments__short_name="区教育局"),
+        key=lambda v: v.code,
     )
     task = visit.tasks.order_by("position").first()
     led = plan.tasks.filter(lead_department__short_name="区教育局").order_by("position").first()
