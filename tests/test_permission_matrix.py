@@ -81,15 +81,22 @@ MATRIX: dict[str, list[int]] = {
 def urls() -> dict[str, str]:
     plan = Plan.objects.get(region__code="140406")
     inspector = User.objects.get(username="lucheng-inspector").inspector
-    # Codes sorted in Python: PostgreSQL's collation orders them differently from SQLite's.
-    visit = min(Visit.objects.filter(members__inspector=inspector), key=lambda v: v.code)
+    # The inspector's first visit (codes sorted in Python, not by the database's collation)
+    # whose first task 区教育局 joins as a partner, not as the lead: the demo's teams can differ
+    # between databases, the columns' meaning must not.
+    visit, task = next(
+        (v, t)
+        for v in sorted(Visit.objects.filter(members__inspector=inspector), key=lambda v: v.code)
+        for t in [v.tasks.order_by("position").first()]
+        if t.lead_department.short_name != "区教育局"
+        and t.partner_departments.filter(short_name="区教育局").exists()
+    )
     other = min(
         Visit.objects.filter(assignment__plan=plan)
         .exclude(members__inspector=inspector)
         .exclude(departments__short_name="区教育局"),
         key=lambda v: v.code,
     )
-    task = visit.tasks.order_by("position").first()
     led = plan.tasks.filter(lead_department__short_name="区教育局").order_by("position").first()
     draw = Draw.objects.get(task=task)
     assignment = Assignment.objects.get(plan=plan)
