@@ -81,16 +81,18 @@ MATRIX: dict[str, list[int]] = {
 def urls() -> dict[str, str]:
     plan = Plan.objects.get(region__code="140406")
     inspector = User.objects.get(username="lucheng-inspector").inspector
-    # The inspector's first visit (codes sorted in Python, not by the database's collation)
-    # whose first task 区教育局 joins as a partner, not as the lead: the demo's teams can differ
-    # between databases, the columns' meaning must not.
-    visit, task = next(
-        (v, t)
-        for v in sorted(Visit.objects.filter(members__inspector=inspector), key=lambda v: v.code)
-        for t in [v.tasks.order_by("position").first()]
-        if t.lead_department.short_name != "区教育局"
-        and t.partner_departments.filter(short_name="区教育局").exists()
+    # Codes sorted in Python, not by the database's collation. The task is chosen apart from
+    # the visit (the demo's teams can differ between databases): one another department leads,
+    # with 区教育局 among its partners, as the columns assume.
+    visit = min(Visit.objects.filter(members__inspector=inspector), key=lambda v: v.code)
+    education = inspector.department
+    task = (
+        plan.tasks.exclude(lead_department=education)
+        .filter(draws__isnull=False)
+        .order_by("position")
+        .first()
     )
+    task.partner_departments.add(education)
     other = min(
         Visit.objects.filter(assignment__plan=plan)
         .exclude(members__inspector=inspector)
