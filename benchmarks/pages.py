@@ -12,6 +12,13 @@ middleware, the session and the permission checks, the template, but no network.
 measured in the same run is the plain `SELECT … ORDER BY id DESC LIMIT 50` the list is built
 on, sent through the same database connection. Reported: p50, p95 and max of `--requests`
 requests per case, after five unmeasured ones.
+
+The population counts (GET /plans/tasks/<id>/population/count/, what the task's population
+page asks on every change of its filter) run for a province-wide task (made once, both
+districts) as the superuser and for a 潞城区 task as its coordinator. The directory tally is
+made current first (timed), as the worker would after an import; each case's count is
+checked against the directory's own count before it is timed, and the baseline is that
+directory count for the broadest category.
 """
 
 import argparse
@@ -30,6 +37,7 @@ def main() -> None:
     parser.add_argument("--database", default="shuangsuiji_bench_pages")
     parser.add_argument("--entities", type=int, default=500_000, help="per district (two)")
     parser.add_argument("--requests", type=int, default=100, help="measured requests per case")
+    parser.add_argument("--only", default="", help="run only the cases whose label has this")
     args = parser.parse_args()
 
     _ensure_database(args.database)
@@ -49,7 +57,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     _ensure_entities(args.entities)
-    run(args.requests)
+    _ensure_tally()
+    run(args.requests, args.only)
 
 
 def _ensure_database(name: str) -> None:
@@ -77,13 +86,64 @@ def _ensure_entities(per_district: int) -> None:
     print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def run(requests: int) -> None:
+def _ensure_tally() -> None:
+    """Make the directory tally current (the worker would after an import), timing it."""
+    from shuangsuiji.directory import tally
+
+    if tally.is_current():
+        return
+    started = time.perf_counter()
+    rows = tally.rebuild()
+    print(f"directory tally: {rows:,} rows, rebuilt in {time.perf_counter() - started:.1f} s")
+
+
+def _province_task() -> int:
+    """A task of a province-wide plan (山西省, both districts' 1,000,000 entities): the
+    population count's largest scope. Made once, kept in the database."""
+    from shuangsuiji.directory.models import Department, Region
+    from shuangsuiji.plans.models import Plan, PlanTask
+
+    province = Region.objects.get(code="140000")
+    plan, _ = Plan.objects.get_or_create(title="山西省基准测试计划", year=2024, region=province)
+    lead = Department.objects.filter(is_coordinator=True).order_by("pk").first()
+    task, _ = PlanTask.objects.get_or_create(
+        plan=plan, position=1, defaults={"seq": 1, "name": "全省抽查", "lead_department": lead}
+    )
+    return task.pk
+
+
+def population_cases() -> list[tuple[str, dict[str, object]]]:
+    """Filters for the live population count, as the task's population page sends them."""
+    from shuangsuiji.directory.enums import EntityStatus
+    from shuangsuiji.directory.models import ScopeCategory
+
+    ids = dict(ScopeCategory.objects.values_list("name", "pk"))
+    company, trader, food = ids["企业"], ids["个体工商户"], ids["餐饮服务单位"]
+    cases: list[tuple[str, dict[str, object]]] = [
+        ("category 企业 (26 %)", {"scope_categories": [company]}),
+        ("category 个体工商户 (53 %)", {"scope_categories": [trader]}),
+        ("企业 or 个体工商户", {"scope_categories": [company, trader]}),
+        ("category 餐饮服务单位 (3 %)", {"scope_categories": [food]}),
+        ("industry prefix F52", {"scope_industry_codes": "F52"}),
+        ("餐饮服务单位 or prefix H62", {"scope_categories": [food], "scope_industry_codes": "H62"}),
+        ("企业, status 存续 only", {"scope_categories": [company], "scope_statuses": ["存续"]}),
+        (
+            "企业, capital ≥ 500 万元 (no tally)",
+            {"scope_categories": [company], "scope_min_capital": "500"},
+        ),
+    ]
+    return [(label, {"scope_statuses": EntityStatus.active(), **params}) for label, params in cases]
+
+
+def run(requests: int, only: str = "") -> None:
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
     from shuangsuiji.accounts.models import User
     from shuangsuiji.directory.models import Entity, Region, ScopeCategory
+    from shuangsuiji.plans.models import PlanTask
+    from shuangsuiji.plans.population import PopulationFilter, _counted
 
     total = Entity.objects.count()
     sample = Entity.objects.order_by("?").values("pk", "uscc", "name", "name_initials").first()
@@ -100,6 +160,13 @@ def run(requests: int) -> None:
     users = {
         "superuser (1,000,000 in scope)": admin,
         "潞城区 coordinator (500,000)": User.objects.get(username="lucheng-coordinator"),
+    }
+    # The population counts: a province-wide task for the superuser, a 潞城区 one otherwise.
+    lucheng_task = PlanTask.objects.filter(plan__region=lucheng).order_by("pk").first()
+    assert lucheng_task is not None
+    population_tasks = {
+        admin: _province_task(),
+        users["潞城区 coordinator (500,000)"]: lucheng_task.pk,
     }
     entities = reverse("directory:entities")
     count = reverse("directory:entity-count")
@@ -133,11 +200,28 @@ def run(requests: int) -> None:
     print(f"{total:,} entities; {requests} requests per case; target p95 < {TARGET_MS} ms")
     print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(_line("baseline: SELECT * … ORDER BY id DESC LIMIT 50", _time(baseline, requests)))
+    province = Region.objects.get(code="140000").pk
+    company = ScopeCategory.objects.get(name="企业").pk
+
+    def directory_count() -> None:
+        list(_counted(PopulationFilter(province, category_ids=(company,))))
+
+    label = "baseline: 企业 province-wide, counted from the directory"
+    print(_line(label, _time(directory_count, max(5, requests // 10))))
     for role, user in users.items():
         client = Client()
         client.force_login(user)
         print(f"\n{role}")
-        for label, url, params in cases:
+        population = reverse("plans:population_count", args=[population_tasks[user]])
+        counts = [
+            (f"population count, {label}", population, params)
+            for label, params in population_cases()
+        ]
+        for label, url, params in cases + counts:
+            if only not in label:
+                continue
+            if url == population:
+                _check_count(population_tasks[user], params)
 
             def get(
                 url: str = url, params: dict[str, str] = params, client: Client = client
@@ -147,6 +231,19 @@ def run(requests: int) -> None:
 
             print(_line(label, _time(get, requests)), flush=True)
     print("\nload average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+
+def _check_count(task_pk: int, params: dict[str, object]) -> None:
+    """The page's count (from the tally where it can) equals the directory's own count."""
+    from shuangsuiji.plans.forms import PopulationForm
+    from shuangsuiji.plans.models import PlanTask
+    from shuangsuiji.plans.population import _add_rows, _counted, risk_counts
+
+    form = PopulationForm(params, task=PlanTask.objects.get(pk=task_pk))
+    assert form.is_valid(), form.errors
+    scope = form.scope()
+    counted = _add_rows(dict.fromkeys("ABCDU", 0), _counted(scope))
+    assert risk_counts(scope) == counted, (params, risk_counts(scope), counted)
 
 
 def _time(call: Callable[[], None], requests: int) -> list[float]:

@@ -1,10 +1,12 @@
 """A task's population as a saved filter: what it counts is what the draw freezes."""
 
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 
+from shuangsuiji.directory import tally
 from shuangsuiji.directory.models import Region, ScopeCategory
 from shuangsuiji.directory.services import ensure_region_chain
 from shuangsuiji.draws.services import task_population
@@ -45,7 +47,23 @@ def hotels(*risk_classes: str, **fields: object) -> None:
         EntityFactory(risk_class=risk_class, **fields).categories.add(category)
 
 
+@pytest.fixture(params=["directory", "tally"], autouse=True)
+def count_source(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every count in this file is taken twice: from the directory itself, and from the
+    directory tally made just before counting."""
+    global COUNT_FROM_TALLY
+    COUNT_FROM_TALLY = request.param == "tally"
+    yield
+    COUNT_FROM_TALLY = False
+
+
+COUNT_FROM_TALLY = False
+
+
 def counts_of(task: PlanTask) -> dict[str, int]:
+    if COUNT_FROM_TALLY:
+        tally.rebuild()
+    assert tally.is_current() == COUNT_FROM_TALLY
     return risk_counts(PopulationFilter.of_task(task))
 
 
@@ -97,6 +115,15 @@ def test_a_minimum_capital_leaves_out_smaller_and_unknown_capital(world: World) 
     hotels("C")  # capital unknown
 
     assert counts_of(task) == {"A": 1, "B": 0, "C": 0, "D": 0, "U": 0}
+
+
+def test_a_minimum_capital_between_round_amounts_counts_exactly(world: World) -> None:
+    task = hotel_task(world, scope_min_capital=Decimal("2500"))
+    hotels("A", registered_capital=Decimal("2500"))
+    hotels("B", registered_capital=Decimal("2499.99"))  # the same band of the tally (2000)
+    hotels("C", registered_capital=Decimal("3000"))
+
+    assert counts_of(task) == {"A": 1, "B": 0, "C": 1, "D": 0, "U": 0}
 
 
 def test_a_task_naming_no_category_or_industry_code_has_nobody(world: World) -> None:

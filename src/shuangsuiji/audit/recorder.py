@@ -18,6 +18,8 @@ from shuangsuiji.core.draw import sha256_hex
 
 ACTOR: ContextVar[Any] = ContextVar("audit_actor", default=None)
 AUDITED_APPS = {"accounts", "directory", "plans", "draws", "assignments", "inspections"}
+# Derived from audited records and rebuilt whole: auditing them would only repeat those records.
+UNAUDITED_MODELS = {"directory.entitytally", "directory.tallystamp", "directory.directorychanges"}
 LARGE = 2000  # characters: longer values are recorded by their digest and length
 
 
@@ -75,7 +77,12 @@ def _audited(sender: Any) -> bool:
     """The platform's own models, not migrations' historical copies (whose tables may be ahead
     of the audit table's)."""
     meta = sender._meta
-    return meta.apps is django_apps and meta.app_label in AUDITED_APPS and not meta.auto_created
+    return (
+        meta.apps is django_apps
+        and meta.app_label in AUDITED_APPS
+        and not meta.auto_created
+        and meta.label_lower not in UNAUDITED_MODELS
+    )
 
 
 def _before(

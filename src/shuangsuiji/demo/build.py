@@ -23,6 +23,7 @@ from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
 from shuangsuiji.demo.entities import EntityFactory
+from shuangsuiji.directory import tally
 from shuangsuiji.directory.models import (
     CheckItem,
     Conflict,
@@ -120,6 +121,7 @@ def build_demo(
                 summary.visits[label] = _demo_assignment(plan, Random(seed + number))
                 summary.inspections[label] = _demo_inspections(plan, Random(seed + number))
             progress(f"{label}：完成")
+        tally.rebuild()  # the population pages count from it from the first request
     return summary
 
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.directory import tally
 from shuangsuiji.directory.enums import ImportStatus
 from shuangsuiji.directory.importers import (
     CATEGORIES,
@@ -113,6 +114,8 @@ def commit_import(job_id: int) -> None:
         default_storage.delete(job.path)
     job.finished_at = timezone.now()
     job.save()
+    if job.status == ImportStatus.DONE:
+        tally.request_rebuild()  # the worker brings the population counts' tally up to date
 
 
 def fail_import(job_id: int, error: BaseException) -> None:

@@ -220,6 +220,64 @@ class Entity(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class DirectoryChanges(models.Model):
+    """One row counting the statements that changed what a population count reads (an
+    entity's region, status, risk class or industry code, its categories, entities added or
+    removed). Database triggers bump it (migration 0007), so every path counts: the ORM,
+    bulk inserts, the admin, raw SQL."""
+
+    changes = models.BigIntegerField("变更次数", default=0)
+
+    class Meta:
+        verbose_name = "名录变更计数"
+        verbose_name_plural = "名录变更计数"
+
+    def __str__(self) -> str:
+        return f"名录变更 {self.changes} 次"
+
+
+class EntityTally(models.Model):
+    """How many entities share one combination of what a population filter reads, so a
+    count over 1,000,000 entities sums a few thousand rows instead of joining the directory
+    with its category tags. Rebuilt whole by `directory.tally.rebuild`; read only while
+    `TallyStamp` says it was made at the current `DirectoryChanges`."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=4)
+    risk_class = models.CharField(max_length=1, blank=True)
+    industry_code = models.CharField(max_length=5, blank=True)
+    # The entity's category ids, comma-separated with a comma at each end (",3,17,"), so
+    # "tagged with 17" is `LIKE '%,17,%'`; "" for no category.
+    category_key = models.TextField(blank=True)
+    # The largest of `tally.CAPITAL_EDGES` not above the registered capital; null if unknown.
+    capital_from = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    entities = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "名录汇总"
+        verbose_name_plural = "名录汇总"
+
+    def __str__(self) -> str:
+        kind = f"{self.status}/{self.risk_class or 'U'}/{self.industry_code}"
+        return f"{self.region_id}/{kind}/{self.category_key}: {self.entities}"
+
+
+class TallyStamp(models.Model):
+    """One row: the `DirectoryChanges.changes` the tally was made at, and the last one a
+    rebuild was asked for (so a stale tally queues one rebuild, not one per count)."""
+
+    tallied = models.BigIntegerField(null=True)
+    requested = models.BigIntegerField(null=True)
+    tallied_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "名录汇总状态"
+        verbose_name_plural = "名录汇总状态"
+
+    def __str__(self) -> str:
+        return f"名录汇总截至第 {self.tallied} 次变更"
+
+
 class Qualification(models.Model):
     """A specialty an inspector holds and a check item may require (食品安全, 特种设备 …)."""
 

@@ -5,7 +5,7 @@ Thin wrappers: the work is in `import_jobs`, which the tests and the CLI can cal
 
 from django_tasks import task
 
-from shuangsuiji.directory import import_jobs
+from shuangsuiji.directory import import_jobs, tally
 
 
 @task()
@@ -24,3 +24,10 @@ def commit_import_task(job_id: int) -> None:
     except Exception as error:
         import_jobs.fail_import(job_id, error)
         raise
+
+
+@task()
+def rebuild_tally_task() -> None:
+    """Bring the directory tally up to date, unless a rebuild since the request already has."""
+    if not tally.is_current():
+        tally.rebuild()
