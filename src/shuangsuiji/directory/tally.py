@@ -28,6 +28,9 @@ CAPITAL_EDGES = tuple(
 )
 
 REBUILD_LOCK = 0x5461_6C6C  # the PostgreSQL advisory lock one rebuild holds at a time
+# Set by the PostgreSQL trigger once it has bumped `DirectoryChanges` in a transaction
+# (migration 0007); a rebuild clears it so that a later change in the transaction counts.
+BUMPED = "shuangsuiji.directory_changed"
 
 # An entity's categories as one key, ",3,17," (ids between commas), so "tagged 17" is a LIKE.
 _CATEGORY_KEY = {
@@ -63,13 +66,17 @@ def rebuild() -> int:
     count may mark `TallyStamp` as requested while a rebuild runs, neither waiting for it.
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":  # SQLite runs one writer at a time anyway
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:  # SQLite runs one writer at a time anyway
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
         stamp = TallyStamp.objects.first() or TallyStamp.objects.create()
         changes = DirectoryChanges.objects.values_list("changes", flat=True).first()
         if changes is None:  # the row was flushed with the tables (tests); start again at 0
             changes = DirectoryChanges.objects.create(changes=0).changes
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, '', true)", [BUMPED])
         with connection.cursor() as cursor:
             # Not QuerySet.delete(): with the audit's signal receivers it deletes row by row.
             cursor.execute(f"DELETE FROM {EntityTally._meta.db_table}")
