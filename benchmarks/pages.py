@@ -127,9 +127,10 @@ def population_cases() -> list[tuple[str, dict[str, object]]]:
         ("industry prefix F52", {"scope_industry_codes": "F52"}),
         ("餐饮服务单位 or prefix H62", {"scope_categories": [food], "scope_industry_codes": "H62"}),
         ("企业, status 存续 only", {"scope_categories": [company], "scope_statuses": ["存续"]}),
+        ("企业, capital ≥ 500 万元", {"scope_categories": [company], "scope_min_capital": "500"}),
         (
-            "企业, capital ≥ 500 万元 (no tally)",
-            {"scope_categories": [company], "scope_min_capital": "500"},
+            "企业, capital ≥ 450 万元 (no band edge: directory)",
+            {"scope_categories": [company], "scope_min_capital": "450"},
         ),
     ]
     return [(label, {"scope_statuses": EntityStatus.active(), **params}) for label, params in cases]
