@@ -156,3 +156,9 @@ def test_postgresql_counts_a_transactions_changes_once(
     Entity.objects.update(risk_class="D")
 
     assert DirectoryChanges.objects.get().changes == before + 1
+
+
+def test_a_flushed_stamp_still_queues_a_rebuild(world: object) -> None:
+    TallyStamp.objects.all().delete()
+
+    assert tally.request_rebuild()

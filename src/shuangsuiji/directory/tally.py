@@ -89,6 +89,8 @@ def rebuild() -> int:
 def request_rebuild() -> bool:
     """Queue one background rebuild for the directory's present state, unless one was queued
     for it already; returns whether this call queued it."""
+    if not TallyStamp.objects.exists():  # flushed with the tables (`demo --rebuild`, tests)
+        TallyStamp.objects.create()
     changes = _current_changes()
     asked = TallyStamp.objects.filter(Q(requested__isnull=True) | Q(requested__lt=changes))
     if not asked.update(requested=changes):
