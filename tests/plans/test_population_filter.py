@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,12 @@ from shuangsuiji.directory.models import Region, ScopeCategory
 from shuangsuiji.directory.services import ensure_region_chain
 from shuangsuiji.draws.services import task_population
 from shuangsuiji.plans.models import Plan, PlanTask
-from shuangsuiji.plans.population import PopulationFilter, population_flags, risk_counts
+from shuangsuiji.plans.population import (
+    PopulationFilter,
+    population_flags,
+    risk_counts,
+    tallied_counts,
+)
 from shuangsuiji.plans.suggestions import minimum_capital, suggest_scope
 from tests.conftest import World
 from tests.factories import EntityFactory, lucheng
@@ -274,3 +280,27 @@ def test_suggestions_reuse_an_earlier_tasks_categories_for_the_same_scope_text(
 )
 def test_a_minimum_capital_is_read_from_the_scope_text(text: str, capital: Decimal | None) -> None:
     assert minimum_capital(text) == capital
+
+
+def test_tallied_counts_answer_many_filters_at_once_or_none_when_stale(world: World) -> None:
+    task = hotel_task(world, scope_industry_codes=["R90"])
+    hotels("A", "B", registered_capital=Decimal("600"))
+    EntityFactory(risk_class="C", industry_code="R9011")  # capital unknown
+    scope = PopulationFilter.of_task(task)
+    filters = {
+        1: scope,
+        2: replace(scope, min_capital=Decimal("500")),
+        3: replace(scope, min_capital=Decimal("550")),  # no band edge: not answered
+        4: replace(scope, category_ids=(), industry_prefixes=()),  # names nobody
+    }
+    stale = tallied_counts(filters)
+    tally.rebuild()
+
+    assert (stale, tallied_counts(filters)) == (
+        {},
+        {
+            1: {"A": 1, "B": 1, "C": 1, "D": 0, "U": 0},
+            2: {"A": 1, "B": 1, "C": 0, "D": 0, "U": 0},
+            4: dict.fromkeys("ABCDU", 0),
+        },
+    )

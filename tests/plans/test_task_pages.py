@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shuangsuiji.directory import tally
 from shuangsuiji.directory.models import ScopeCategory
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
@@ -285,6 +286,28 @@ def test_the_plan_page_flags_tasks_whose_population_is_empty_or_small(world: Wor
         (task.pk, ["名单仅 2 户，按抽查比例应抽 2 户，即全部抽中"]),
         (nothing.pk, ["未设置检查对象类别或行业代码：抽取名单为空"]),
     ]
+
+
+def test_the_plan_page_recounts_from_the_directory_tally_when_it_is_current(
+    world: World,
+) -> None:
+    task = hotel_task(world)
+    hotels("A", "B")
+    logged_in(world.coordinator).post(
+        reverse("plans:task_population", args=[task.pk]),
+        population_data(ScopeCategory.objects.get(name="旅馆")),
+    )
+    hotels(*"ABCDABCDAB")  # ten more since the counts were saved with the filter
+    page = reverse("plans:detail", args=[task.plan_id])
+
+    def flags() -> list[str]:
+        response = logged_in(world.auditor).get(page)
+        return next(r.population_flags for r in response.context["rows"] if r.task_id == task.pk)
+
+    stale = flags()
+    tally.rebuild()
+
+    assert (stale, flags()) == (["名单仅 2 户，按抽查比例应抽 2 户，即全部抽中"], [])
 
 
 def test_suggestions_are_offered_as_labels_of_their_checkboxes(world: World) -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 
 from shuangsuiji.accounts.permissions import in_region_subtree
 from shuangsuiji.core.draw import STRATA, DrawError, sample_sizes
@@ -107,13 +107,33 @@ def risk_counts(population: PopulationFilter) -> dict[str, int]:
     return _add_rows(counts, _counted(population))
 
 
+def tallied_counts(populations: Mapping[int, PopulationFilter]) -> dict[int, dict[str, int]]:
+    """Counts from the directory tally for each filter it can answer, in one statement (a
+    UNION ALL of the filters' sums): for a page that shows many tasks' populations and must
+    not read the directory once per task. Empty when the tally is stale."""
+    answerable = {k: p for k, p in populations.items() if tally.covers_capital(p.min_capital)}
+    if not answerable or not tally.is_current():
+        return {}
+    counts = {key: dict.fromkeys(STRATA, 0) for key in answerable}
+    parts = [
+        _tallied(population).annotate(key=Value(key))
+        for key, population in answerable.items()
+        if population.names_a_kind
+    ]
+    if parts:
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for risk_class, n, key in rows:
+            counts[key][risk_class or "U"] += n
+    return counts
+
+
 def _add_rows(counts: dict[str, int], rows: Iterable[tuple[str, int]]) -> dict[str, int]:
     for risk_class, n in rows:
         counts[risk_class or "U"] += n
     return counts
 
 
-def _tallied(population: PopulationFilter) -> QuerySet[EntityTally, tuple[str, int]]:
+def _tallied(population: PopulationFilter) -> QuerySet[EntityTally, Any]:
     """The tally rows the filter takes, summed per risk class. A row is one combination of
     region, status, class, industry code and categories, taken whole or not at all."""
     kinds: list[Q] = []

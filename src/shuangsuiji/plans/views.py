@@ -34,6 +34,7 @@ from shuangsuiji.plans.population import (
     population_flags,
     risk_counts,
     stored_counts,
+    tallied_counts,
 )
 from shuangsuiji.plans.presenters import (
     COLUMNS,
@@ -69,16 +70,22 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(
         Plan.objects.visible_to(request.user).select_related("region__parent"), pk=pk
     )
-    tagged = PlanTask.scope_categories.through.objects.filter(plantask_id=OuterRef("pk"))
-    tasks = plan.tasks.order_by("position").annotate(
-        has_draw=Exists(Draw.objects.filter(task_id=OuterRef("pk"))),
-        has_categories=Exists(tagged),
+    tasks = (
+        plan.tasks.order_by("position")
+        .select_related("plan")
+        .prefetch_related("scope_categories", "scope_regions")
+        .annotate(has_draw=Exists(Draw.objects.filter(task_id=OuterRef("pk"))))
     )
     rows = rows_from_stored(tasks)
+    undrawn = {task.pk: PopulationFilter.of_task(task) for task in tasks if not task.has_draw}
+    # The directory may have changed since a filter was saved: recount from the tally when
+    # it is current, else flag from the counts saved with the filter.
+    recounted = tallied_counts(undrawn)
     for row, task in zip(rows, tasks, strict=True):
-        if not task.has_draw:
-            named = task.has_categories or bool(task.scope_industry_codes)
-            row.population_flags = population_flags(task, stored_counts(task), names_a_kind=named)
+        if task.pk in undrawn:
+            counts = recounted.get(task.pk) or stored_counts(task)
+            scope = undrawn[task.pk]
+            row.population_flags = population_flags(task, counts, names_a_kind=scope.names_a_kind)
     context = {
         "plan": plan,
         "columns": COLUMNS,
