@@ -1,6 +1,7 @@
 """The audit log: every create, update and delete of the platform's records, append-only and
 hash-chained — each entry's hash covers the previous one's, so an edited or removed entry
-breaks the chain from there on, and database triggers refuse edits in the first place."""
+breaks the chain from there on, and database triggers refuse edits in the first place (and, on
+PostgreSQL, deletions: SQLite's flush deletes row by row, so there only the chain finds them)."""
 
 from django.conf import settings
 from django.db import models
@@ -24,7 +25,7 @@ class AuditEntry(models.Model):
         verbose_name="用户",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,  # the id is hashed: deleting the user must not touch it
         related_name="+",
         db_constraint=False,  # an entry outlives the user it names
     )
@@ -36,12 +37,26 @@ class AuditEntry(models.Model):
     after = models.JSONField("修改后", null=True)
     previous_hash = models.CharField("上一条摘要", max_length=64)
     hash = models.CharField("摘要", max_length=64)
+    # Who may read the entry, not evidence (outside the hash): the region of the changed record,
+    # none for the shared reference data (categories, qualifications) or where it is not known.
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name="行政区划",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,  # an entry outlives the region it names
+    )
 
     class Meta:
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
         ordering = ["sequence"]
-        indexes = [models.Index(fields=["model", "object_id"], name="audit_object")]
+        indexes = [
+            models.Index(fields=["model", "object_id"], name="audit_object"),
+            models.Index(fields=["region", "sequence"], name="audit_region"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sequence} {self.action} {self.model}#{self.object_id}"

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
@@ -85,6 +86,18 @@ def _audited(sender: Any) -> bool:
     )
 
 
+def shared_models() -> list[str]:
+    """Audited models that belong to no region (categories, qualifications): their entries are
+    for every reader of the log."""
+    return sorted(
+        model._meta.label_lower
+        for model in django_apps.get_models()
+        if _audited(model)
+        and model._meta.label_lower != "directory.region"
+        and not hasattr(model, "REGION_LOOKUP")
+    )
+
+
 def _before(
     sender: Any,
     instance: models.Model,
@@ -126,6 +139,27 @@ def _deleted(sender: Any, instance: models.Model, **kwargs: Any) -> None:
         append("delete", instance, snapshot(instance), None)
 
 
+def region_of(instance: models.Model) -> int | None:
+    """The region the record belongs to, by its model's `REGION_LOOKUP` (a Region is its own);
+    None for shared reference data or when the path is broken (a parent deleted first)."""
+    if instance._meta.label_lower == "directory.region":
+        return instance.pk
+    lookup: str | None = getattr(type(instance), "REGION_LOOKUP", None)
+    if lookup is None:
+        return None
+    *path, last = lookup.split("__")
+    owner: Any = instance
+    try:
+        for name in path:
+            owner = getattr(owner, name)
+            if owner is None:
+                return None
+    except ObjectDoesNotExist:
+        return None
+    region_id: int | None = getattr(owner, f"{last}_id")
+    return region_id
+
+
 def append(action: str, instance: models.Model, before: Any, after: Any) -> None:
     """Add one entry at the end of the chain, under a lock on the chain's head."""
     from shuangsuiji.audit.chain import content, entry_hash
@@ -145,6 +179,7 @@ def append(action: str, instance: models.Model, before: Any, after: Any) -> None
             before=before,
             after=after,
             previous_hash=head.last_hash,
+            region_id=region_of(instance),
         )
         entry.hash = entry_hash(content(entry))
         entry.save()
