@@ -1,20 +1,32 @@
-"""Every page × every role: the status each gets, as one table (GET requests, demo data).
+"""Every URL × every role: the status each gets, as tables (demo data).
 
 Columns: anonymous, 潞城区 coordinator, 潞城区 department admin (区教育局, a partner on the
 visit's tasks), 潞城区 inspector (on the visit's team), 潞城区 auditor, and the coordinator and
 inspector of another district (晋城市城区), who must see nothing of 潞城区.
+
+`MATRIX` is what a GET answers (a write-only URL answers 405 to those past its gate);
+`WRITES` is what a POST does: each runs in a savepoint rolled back afterwards, so every role
+meets the same records, and DONE means the change was made, KEPT that the page refused it with
+a message. The Django admin and the JSON API (`tests/api/test_permissions.py`) have their own.
 """
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shuangsuiji.accounts.models import User
-from shuangsuiji.assignments.models import Assignment, Visit
+from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
 from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
-from shuangsuiji.draws.models import Draw
-from shuangsuiji.plans.models import Plan
+from shuangsuiji.draws.models import Draw, DrawJob, JobStep
+from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState
+from shuangsuiji.plans.models import Plan, PlanTask
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +39,9 @@ USERS = [
     "chengqu-coordinator",
     "chengqu-inspector",
 ]
-OK, REDIRECT, FORBIDDEN, MISSING = 200, 302, 403, 404
+OK, REDIRECT, FORBIDDEN, MISSING, WRITE_ONLY = 200, 302, 403, 404, 405
 LOGIN = REDIRECT  # anonymous users are sent to the login page
+DONE, KEPT = "done", "kept"
 MATRIX: dict[str, list[int]] = {
     # page                     anon   coord  dept   insp   audit  other  other-insp
     "home": [LOGIN, OK, OK, OK, OK, OK, OK],
@@ -67,6 +80,17 @@ MATRIX: dict[str, list[int]] = {
     "directory:inspectors": [LOGIN, OK, OK, OK, OK, OK, OK],  # scoped rows, oneself at least
     "directory:inspector": [LOGIN, OK, OK, OK, OK, MISSING, MISSING],  # the inspector's own
     "directory:inspector (another department)": [LOGIN, OK, MISSING, MISSING, OK, MISSING, MISSING],
+    "directory:import-confirm": [LOGIN, WRITE_ONLY, *[FORBIDDEN] * 3, WRITE_ONLY, FORBIDDEN],
+    "plans:confirm": [LOGIN, WRITE_ONLY, *[FORBIDDEN] * 3, WRITE_ONLY, FORBIDDEN],
+    "draws:step": [LOGIN] + [WRITE_ONLY] * 6,
+    "draws:job": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],  # running: the progress
+    "assignments:step": [LOGIN] + [WRITE_ONLY] * 6,
+    "assignments:recuse": [LOGIN] + [WRITE_ONLY] * 6,
+    "inspections:step": [LOGIN] + [WRITE_ONLY] * 6,
+    "inspections:attachment": [LOGIN, OK, OK, OK, OK, MISSING, MISSING],
+    "audit": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN],  # each its own region's
+    "login": [OK] * 7,
+    "logout": [WRITE_ONLY] * 7,
     "analysis:latest": [LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN],
     "analysis:plan": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "analysis:report": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
@@ -75,24 +99,74 @@ MATRIX: dict[str, list[int]] = {
     "disclosure:results": [OK] * 7,
     "disclosure:draw": [OK] * 7,
     "draws:verifier": [OK] * 7,
+    "assignments:verifier": [OK] * 7,
+    "disclosure:plan": [OK] * 7,
+    "disclosure:items": [OK] * 7,
+    "disclosure:draw_file": [OK] * 7,
+    "disclosure:results_data": [OK] * 7,
+    "disclosure:feed": [OK] * 7,
+    "disclosure:verifier": [OK] * 7,
 }
 
+# fmt: off
+WRITES: dict[str, list[int | str]] = {
+    # action (403 refused, 404 not seen)    anon   coord dept  insp  audit other other-insp
+    "plans:confirm (expired upload)":       [LOGIN, KEPT, 403, 403, 403, KEPT, 403],
+    "directory:import-confirm (not ready)": [LOGIN, KEPT, 403, 403, 403, 404, 403],
+    "draws:step (redraw)":                  [LOGIN, DONE, 403, 404, 403, 404, 404],
+    "assignments:step (redo)":              [LOGIN, DONE, 403, 404, 403, 404, 404],
+    "assignments:recuse (the inspector's)": [LOGIN, DONE, DONE, DONE, 403, 404, 404],
+    "inspections:step (approve)":           [LOGIN, DONE, DONE, KEPT, 404, 404, 404],
+    "logout":                               [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE],
+}
+# fmt: on
 
-def urls() -> dict[str, str]:
+
+@dataclass
+class Scene:
+    """The demo records the columns assume, chosen apart from the demo's teams (which can
+    differ between databases) and with codes sorted in Python, not by a collation."""
+
+    plan: Plan
+    inspector: Inspector  # lucheng-inspector, of 区教育局
+    task: PlanTask  # drawn, led by another department, 区教育局 among its partners
+    draw: Draw
+    assignment: Assignment
+    visit: Visit  # the inspector's first visit
+    member: TeamMember  # the inspector's place on it
+    entity_import: EntityImport
+
+
+def scene() -> Scene:
     plan = Plan.objects.get(region__code="140406")
     inspector = User.objects.get(username="lucheng-inspector").inspector
-    # Codes sorted in Python, not by the database's collation. The task is chosen apart from
-    # the visit (the demo's teams can differ between databases): one another department leads,
-    # with 区教育局 among its partners, as the columns assume.
-    visit = min(Visit.objects.filter(members__inspector=inspector), key=lambda v: v.code)
-    education = inspector.department
     task = (
-        plan.tasks.exclude(lead_department=education)
+        plan.tasks.exclude(lead_department=inspector.department)
         .filter(draws__isnull=False)
         .order_by("position")
         .first()
     )
-    task.partner_departments.add(education)
+    task.partner_departments.add(inspector.department)
+    visit = min(Visit.objects.filter(members__inspector=inspector), key=lambda v: v.code)
+    return Scene(
+        plan=plan,
+        inspector=inspector,
+        task=task,
+        draw=Draw.objects.get(task=task),
+        assignment=Assignment.objects.get(plan=plan),
+        visit=visit,
+        member=TeamMember.objects.get(visit=visit, inspector=inspector),
+        entity_import=EntityImport.objects.create(
+            created_by=User.objects.get(username="lucheng-coordinator"),
+            filename="名录.xlsx",
+            path="-",
+        ),
+    )
+
+
+def urls(at: Scene) -> dict[str, str]:
+    plan, inspector, task, draw, visit = at.plan, at.inspector, at.task, at.draw, at.visit
+    assignment, entity_import, member = at.assignment, at.entity_import, at.member
     other = min(
         Visit.objects.filter(assignment__plan=plan)
         .exclude(members__inspector=inspector)
@@ -100,16 +174,19 @@ def urls() -> dict[str, str]:
         key=lambda v: v.code,
     )
     led = plan.tasks.filter(lead_department__short_name="区教育局").order_by("position").first()
-    draw = Draw.objects.get(task=task)
-    assignment = Assignment.objects.get(plan=plan)
     entity = Entity.objects.filter(region=plan.region).order_by("pk").first()
-    entity_import = EntityImport.objects.create(
-        created_by=User.objects.get(username="lucheng-coordinator"), filename="名录.xlsx", path="-"
-    )
     stranger = (
         Inspector.objects.filter(department__region=plan.region)
         .exclude(department=inspector.department)
         .first()
+    )
+    job = DrawJob.objects.create(task=task, step=JobStep.FREEZE)
+    photo = Attachment.objects.create(
+        inspection=visit.inspections.order_by("pk").first(),
+        file=ContentFile(b"%PDF-1.4 matrix", name="scan.pdf"),
+        name="现场照片.pdf",
+        content_type="application/pdf",
+        size=15,
     )
     return {
         "home": reverse("home"),
@@ -150,6 +227,17 @@ def urls() -> dict[str, str]:
         "directory:inspector (another department)": reverse(
             "directory:inspector", args=[stranger.pk]
         ),
+        "directory:import-confirm": reverse("directory:import-confirm", args=[entity_import.pk]),
+        "plans:confirm": reverse("plans:confirm"),
+        "draws:step": reverse("draws:step", args=[draw.pk]),
+        "draws:job": reverse("draws:job", args=[job.pk]),
+        "assignments:step": reverse("assignments:step", args=[assignment.pk]),
+        "assignments:recuse": reverse("assignments:recuse", args=[member.pk]),
+        "inspections:step": reverse("inspections:step", args=[photo.inspection_id]),
+        "inspections:attachment": reverse("inspections:attachment", args=[photo.pk]),
+        "audit": reverse("audit"),
+        "login": reverse("login"),
+        "logout": reverse("logout"),
         "analysis:latest": reverse("analysis:latest"),
         "analysis:plan": reverse("analysis:plan", args=[plan.pk]),
         "analysis:report": reverse("analysis:report", args=[plan.pk, "xlsx"]),
@@ -158,20 +246,141 @@ def urls() -> dict[str, str]:
         "disclosure:results": reverse("disclosure:results"),
         "disclosure:draw": reverse("disclosure:draw", args=[draw.draw_id]),
         "draws:verifier": reverse("draws:verifier"),
+        "assignments:verifier": reverse("assignments:verifier"),
+        "disclosure:plan": reverse("disclosure:plan", args=[plan.pk]),
+        "disclosure:items": reverse("disclosure:items"),
+        "disclosure:draw_file": reverse("disclosure:draw_file", args=[draw.draw_id, "bundle.json"]),
+        "disclosure:results_data": reverse("disclosure:results_data", args=["csv"]),
+        "disclosure:feed": reverse("disclosure:feed"),
+        "disclosure:verifier": reverse("disclosure:verifier"),
     }
 
 
-def test_every_page_answers_every_role_as_the_matrix_says() -> None:
-    build_demo(entities_per_district=300)
-    pages = urls()
+def signed_in_clients() -> list[Client]:
     clients = []
     for username in USERS:
         client = Client()
         if username:
             client.force_login(User.objects.get(username=username))
         clients.append(client)
+    return clients
+
+
+def test_every_page_answers_every_role_as_the_matrix_says() -> None:
+    build_demo(entities_per_district=300)
+    pages = urls(scene())
+    clients = signed_in_clients()
 
     actual = {page: [c.get(url).status_code for c in clients] for page, url in pages.items()}
 
     assert set(pages) == set(MATRIX)
     assert actual == MATRIX
+
+
+Probe = Callable[[Client], Any]
+
+
+def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
+    """Each write: its URL, the form it posts, and what it changes (read before and after)."""
+    # A result the inspector recorded and submitted, of a task 区教育局 leads (not the draw's):
+    # the department reviews it, the recorder may not.
+    inspection = (
+        Inspection.objects.filter(visit__members__inspector=at.inspector)
+        .exclude(task=at.task)
+        .order_by("pk")
+        .first()
+    )
+    inspection.task.lead_department = at.inspector.department
+    inspection.task.save()
+    Inspection.objects.filter(pk=inspection.pk).update(
+        state=InspectionState.SUBMITTED, recorded_by=at.inspector.user
+    )
+
+    def state(model: Any, pk: int, field: str = "state") -> Probe:
+        return lambda client: getattr(model.objects.get(pk=pk), field)
+
+    def count(model: Any) -> Probe:
+        return lambda client: model.objects.count()
+
+    return {
+        "plans:confirm (expired upload)": (
+            reverse("plans:confirm"),
+            {"token": "expired", "region": "140406"},
+            count(Plan),
+        ),
+        "directory:import-confirm (not ready)": (
+            reverse("directory:import-confirm", args=[at.entity_import.pk]),
+            {},
+            state(EntityImport, at.entity_import.pk, "status"),
+        ),
+        "draws:step (redraw)": (
+            reverse("draws:step", args=[at.draw.pk]),
+            {"step": "redraw", "reason": "名录有误，重新抽取"},
+            count(Draw),
+        ),
+        "assignments:step (redo)": (
+            reverse("assignments:step", args=[at.assignment.pk]),
+            {"step": "redo", "reason": "执法人员名录有误，重新分派"},
+            count(Assignment),
+        ),
+        "assignments:recuse (the inspector's)": (
+            reverse("assignments:recuse", args=[at.member.pk]),
+            {"reason": "近亲属在该单位任职"},
+            count(Recusal),
+        ),
+        "inspections:step (approve)": (
+            reverse("inspections:step", args=[inspection.pk]),
+            {"step": "approve"},
+            state(Inspection, inspection.pk),
+        ),
+        "logout": (reverse("logout"), {}, lambda client: client.session.get("_auth_user_id")),
+    }
+
+
+def outcome(response: Any, changed: bool) -> int | str:
+    if changed:
+        return DONE
+    if response.status_code == REDIRECT:
+        return LOGIN if response.url.startswith(reverse("login")) else KEPT
+    return int(response.status_code)
+
+
+def rolled_back(client: Client, url: str, form: dict[str, str], probe: Probe) -> int | str:
+    """One POST in a savepoint undone afterwards, so the next role meets the same records."""
+    with transaction.atomic():
+        before = probe(client)
+        response = client.post(url, form)
+        changed = probe(client) != before
+        transaction.set_rollback(True)
+    return outcome(response, changed)
+
+
+def test_every_write_is_made_by_those_the_matrix_says_and_refused_to_the_rest() -> None:
+    build_demo(entities_per_district=300)
+    actions = writes(scene())
+    clients = signed_in_clients()
+
+    actual = {
+        name: [rolled_back(c, url, form, probe) for c in clients]
+        for name, (url, form, probe) in actions.items()
+    }
+
+    assert set(actions) == set(WRITES)
+    assert actual == WRITES
+
+
+def url_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in ("admin", "api"):  # their own permission tests
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_no_url_is_left_out_of_the_matrix() -> None:
+    in_matrix = {row.split(" (")[0] for row in MATRIX}
+    assert set(url_names(get_resolver().url_patterns)) == in_matrix
+    assert {row.split(" (")[0] for row in WRITES} <= in_matrix

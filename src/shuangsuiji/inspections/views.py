@@ -118,8 +118,10 @@ def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
 
 @login_required
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """Always a download with the type checked at upload, never rendered in the app's origin."""
-    item = get_object_or_404(Attachment.objects.visible_to(request.user).distinct(), pk=pk)
+    """Always a download with the type checked at upload, never rendered in the app's origin.
+    Whoever sees the visit's page (which links every result's attachments) may download them."""
+    item = get_object_or_404(Attachment.objects.select_related("inspection"), pk=pk)
+    visible_visit(request.user, item.inspection.visit_id)
     response = FileResponse(
         item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
     )
