@@ -181,7 +181,7 @@ def test_the_history_shows_who_changed_what_from_what_to_what(world: World) -> N
         ("wangmin", "修改"),
         ("wangmin", "修改"),
         ("wangmin", "修改"),
-        ("系统", "创建"),
+        ("系统", "新增"),
     ]
     assert changes[1] == [("检查对象类别", "旅馆", "旅馆、KTV")]
     assert changes[2] == [("抽查任务名称", "对旅馆业特种行业的双随机抽查", "旅馆业检查")]

@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.contrib.auth.models import update_last_login
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -63,8 +65,8 @@ def snapshot(instance: models.Model, only: Any = None) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
+    if isinstance(value, Decimal):  # 0.3 as assigned and 0.300000 as read back are one value
+        return format(value.normalize(), "f")
     if isinstance(value, bytes | memoryview):
         value = bytes(value).hex()
     if isinstance(value, str | dict | list) and len(text := str(value)) > LARGE:
@@ -86,16 +88,21 @@ def _audited(sender: Any) -> bool:
     )
 
 
+def audited_models() -> list[type[models.Model]]:
+    return sorted(
+        (model for model in django_apps.get_models() if _audited(model)),
+        key=lambda model: model._meta.label_lower,
+    )
+
+
 def shared_models() -> list[str]:
     """Audited models that belong to no region (categories, qualifications): their entries are
     for every reader of the log."""
-    return sorted(
+    return [
         model._meta.label_lower
-        for model in django_apps.get_models()
-        if _audited(model)
-        and model._meta.label_lower != "directory.region"
-        and not hasattr(model, "REGION_LOOKUP")
-    )
+        for model in audited_models()
+        if model._meta.label_lower != "directory.region" and not hasattr(model, "REGION_LOOKUP")
+    ]
 
 
 def _before(
@@ -187,7 +194,16 @@ def append(action: str, instance: models.Model, before: Any, after: Any) -> None
         head.save(update_fields=["sequence", "last_hash"])
 
 
+def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Django's own `last_login` update, named as the user's act: the request that signs in
+    began anonymous, so the middleware has no one to name."""
+    with acting_as(user):
+        update_last_login(sender, user, **kwargs)
+
+
 def connect() -> None:
+    if user_logged_in.disconnect(dispatch_uid="update_last_login"):
+        user_logged_in.connect(_signed_in, dispatch_uid="audit-signed-in")
     pre_save.connect(_before, dispatch_uid="audit-before")
     post_save.connect(_saved, dispatch_uid="audit-saved")
     post_delete.connect(_deleted, dispatch_uid="audit-deleted")

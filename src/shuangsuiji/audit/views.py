@@ -8,6 +8,7 @@ from django.shortcuts import render
 from shuangsuiji.audit.access import readable_entries
 from shuangsuiji.audit.chain import first_break
 from shuangsuiji.audit.models import AuditEntry
+from shuangsuiji.audit.presenters import audited_kinds, entry_rows
 
 
 @login_required
@@ -20,5 +21,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(object_id=object_id)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     broken = first_break(AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000))
-    context = {"page": page, "broken": broken, "total": AuditEntry.objects.count()}
+    context = {
+        "page": page,
+        "rows": entry_rows(list(page)),
+        "kinds": audited_kinds(),
+        "broken": broken,
+        "total": AuditEntry.objects.count(),
+    }
     return render(request, "audit/log.html", context)

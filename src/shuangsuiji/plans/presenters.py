@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shuangsuiji.audit.models import AuditEntry
+from shuangsuiji.audit.presenters import ACTIONS, Change
 from shuangsuiji.core.plans.columns import COLUMN_LABELS
 from shuangsuiji.core.plans.jsonio import task_to_dict
 from shuangsuiji.core.plans.model import Plan as ParsedPlan
@@ -166,13 +167,6 @@ def _risk_lines(rule: dict[str, Any]) -> list[str]:
 
 
 @dataclass
-class Change:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass
 class HistoryRow:
     at: Any
     username: str
@@ -180,7 +174,6 @@ class HistoryRow:
     changes: list[Change]
 
 
-ACTIONS = {"create": "创建", "update": "修改", "delete": "删除"}
 # Bookkeeping the history need not spell out field by field.
 HIDDEN_FIELDS = {"id", "plan_id", "position", "source", "findings", "population_counted_at"}
 
