@@ -13,8 +13,10 @@ from shuangsuiji.inspections.services import (
     attach,
     close_follow_up,
     inspections_of,
+    may_review,
     record,
     review,
+    reviewable,
     submit,
 )
 from tests.inspections.conftest import day_in
@@ -170,3 +172,19 @@ def test_attachments_are_photos_or_pdfs_by_content_not_by_name(
     with pytest.raises(InspectionStepError, match="超过"):
         attach(inspection, SimpleUploadedFile("大.png", PNG), actor=inspector)
     assert BytesIO(photo.file.read()).getvalue() == PNG
+
+
+def test_the_review_filter_agrees_with_may_review_for_every_user_and_result(
+    demo: object,
+) -> None:
+    inspections = Inspection.objects.select_related("task")
+    coordinator = User.objects.get(username="lucheng-coordinator")
+    admin = User.objects.get(username="lucheng-dept-admin")
+    # Results each reviewer recorded itself: never theirs to review.
+    led = inspections.filter(task__lead_department=admin.department).order_by("pk")
+    for recorder, inspection in ((coordinator, inspections.order_by("pk")[0]), (admin, led[0])):
+        Inspection.objects.filter(pk=inspection.pk).update(recorded_by=recorder)
+
+    for user in User.objects.all():
+        expected = {i.pk for i in inspections if may_review(user, i)}
+        assert set(reviewable(inspections, user).values_list("pk", flat=True)) == expected, user

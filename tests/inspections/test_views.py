@@ -112,3 +112,21 @@ def test_an_attachment_is_served_as_an_inert_download(inspector: User, own_visit
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%test\n"
     assert client_for("chengqu-inspector").get(response.wsgi_request.path).status_code == 404
+
+
+def test_the_review_queue_counts_everything_and_lists_the_oldest_first(
+    demo: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shuangsuiji.inspections.views.QUEUE_SHOWN", 3)
+    submitted = Inspection.objects.filter(
+        state=InspectionState.SUBMITTED, visit__assignment__plan__region__code="140406"
+    )
+
+    page = client_for("lucheng-coordinator").get(reverse("inspections:review"))
+
+    assert submitted.count() > 3
+    assert page.context["waiting_count"] == submitted.count()
+    assert [i.pk for i in page.context["waiting"]] == list(
+        submitted.order_by("submitted_at", "pk").values_list("pk", flat=True)[:3]
+    )
+    assert f"共 {submitted.count()} 项，按提交时间先后列出最早的 3 项" in page.content.decode()

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import Role, role_of
@@ -64,6 +65,16 @@ def may_review(user: Any, inspection: Inspection) -> bool:
         return True
     lead = inspection.task.lead_department_id
     return role is Role.DEPARTMENT_ADMIN and getattr(user, "department_id", None) == lead
+
+
+def reviewable(inspections: QuerySet[Inspection], user: Any) -> QuerySet[Inspection]:
+    """`may_review` as a filter, for the review queue and its count."""
+    role = role_of(user)
+    if role is Role.DEPARTMENT_ADMIN:
+        inspections = inspections.filter(task__lead_department_id=user.department_id)
+    elif role is not Role.COORDINATOR:
+        return inspections.none()
+    return inspections.exclude(recorded_by_id=user.pk)
 
 
 def check_results(categories: list[ResultCategory]) -> None:

@@ -25,6 +25,7 @@ from shuangsuiji.inspections.services import (
     may_review,
     record,
     review,
+    reviewable,
     submit,
 )
 
@@ -90,6 +91,9 @@ def inspection_step(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inspections:visit", visit_id=inspection.visit_id)
 
 
+QUEUE_SHOWN = 200  # the oldest first; the rest are counted
+
+
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Results waiting for this user's review, and follow-ups still open: for reviewers (the
@@ -99,13 +103,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     scoped = Inspection.objects.visible_to(request.user).select_related(
         "visit__entity", "task", "recorded_by"
     )
-    waiting = [
-        i
-        for i in scoped.filter(state=InspectionState.SUBMITTED).order_by("submitted_at")[:200]
-        if may_review(request.user, i)
-    ]
-    open_follow_ups = scoped.filter(follow_up="open").order_by("reviewed_at")[:200]
-    context = {"waiting": waiting, "follow_ups": open_follow_ups}
+    waiting = reviewable(scoped.filter(state=InspectionState.SUBMITTED), request.user)
+    follow_ups = scoped.filter(follow_up="open")
+    context = {
+        "shown": QUEUE_SHOWN,
+        "waiting": waiting.order_by("submitted_at", "pk")[:QUEUE_SHOWN],
+        "waiting_count": waiting.count(),
+        "follow_ups": follow_ups.order_by("reviewed_at", "pk")[:QUEUE_SHOWN],
+        "follow_up_count": follow_ups.count(),
+    }
     return render(request, "inspections/review.html", context)
 
 
