@@ -1,4 +1,4 @@
-"""Benchmark: the directory pages at 1,000,000 entities on PostgreSQL.
+"""Benchmark: the home page and the directory pages at 1,000,000 entities on PostgreSQL.
 
 Run by hand (results go to docs/benchmarks.md); PostgreSQL on 127.0.0.1:5432, user postgres:
 
@@ -12,6 +12,10 @@ middleware, the session and the permission checks, the template, but no network.
 measured in the same run is the plain `SELECT … ORDER BY id DESC LIMIT 50` the list is built
 on, sent through the same database connection. Reported: p50, p95 and max of `--requests`
 requests per case, after five unmeasured ones.
+
+The home page (工作台) runs first: what every user opens, with the directory's active
+entities by risk class (from the tally; the second baseline is the directory count it
+replaced), the plans' stages and the queues.
 
 The population counts (GET /plans/tasks/<id>/population/count/, what the task's population
 page asks on every change of its filter) run for a province-wide task (made once, both
@@ -138,6 +142,7 @@ def population_cases() -> list[tuple[str, dict[str, object]]]:
 
 def run(requests: int, only: str = "") -> None:
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
 
@@ -172,6 +177,7 @@ def run(requests: int, only: str = "") -> None:
     entities = reverse("directory:entities")
     count = reverse("directory:entity-count")
     cases: list[tuple[str, str, dict[str, str]]] = [
+        ("home page (工作台: directory by risk class, plans, deadlines)", reverse("home"), {}),
         ("list, first page", entities, {}),
         ("list, a page halfway down the county (after=)", entities, {"after": middle}),
         (f"search name, rare fragment “{trade}”", entities, {"q": trade}),
@@ -209,6 +215,13 @@ def run(requests: int, only: str = "") -> None:
 
     label = "baseline: 企业 province-wide, counted from the directory"
     print(_line(label, _time(directory_count, max(5, requests // 10))))
+
+    def active_by_class() -> None:  # what the home page counted before the tally
+        active = Entity.objects.filter(status__in=["存续", "在业"])
+        list(active.values_list("risk_class").annotate(n=Count("pk")).order_by())
+
+    label = "baseline: active entities by risk class, counted from the directory"
+    print(_line(label, _time(active_by_class, max(5, requests // 10))))
     for role, user in users.items():
         client = Client()
         client.force_login(user)

@@ -9,25 +9,22 @@ from django.utils import timezone
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role, role_of
 from shuangsuiji.assignments.models import TeamMember, Visit
 from shuangsuiji.dashboard.progress import plan_progress, stage_counts
-from shuangsuiji.directory.models import CheckItem, Entity, Inspector
+from shuangsuiji.directory import tally
+from shuangsuiji.directory.models import CheckItem, Inspector
 from shuangsuiji.disclosure.services import publication_due
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState
+from shuangsuiji.inspections.services import reviewable
 from shuangsuiji.plans.models import Plan, PlanTask
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Directory figures within the user's scope; later issues add tasks, visits and deadlines."""
+    """Each role's day: the plans' tasks by stage, what waits for review or publication, the
+    ceremonies and visits that are the user's, and the directory within its scope."""
     user = request.user
     role = role_of(user)
-    risk_counts = dict(
-        Entity.objects.visible_to(user)
-        .active()
-        .values_list("risk_class")
-        .annotate(n=Count("pk"))
-        .values_list("risk_class", "n")
-    )
+    risk_counts = tally.active_risk_counts(user)
     context = {
         "role": role,
         "can_use_admin": role in STAFF_ROLES,
@@ -40,11 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "publication": _publication(user, role),
         "my_visits": _my_open_visits(user),
         "department_load": _department_load(user, role),
-        "to_review": Inspection.objects.visible_to(user)
-        .filter(state=InspectionState.SUBMITTED)
-        .count()
-        if role in (Role.COORDINATOR, Role.DEPARTMENT_ADMIN)
-        else 0,
+        "to_review": reviewable(
+            Inspection.objects.visible_to(user).filter(state=InspectionState.SUBMITTED), user
+        ).count(),
     }
     return render(request, "dashboard/home.html", context)
 

@@ -253,6 +253,10 @@ class EntityTally(models.Model):
     capital_from = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     entities = models.PositiveIntegerField()
 
+    REGION_LOOKUP = "region"  # read in the same scope as the entities it counts
+
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "名录汇总"
         verbose_name_plural = "名录汇总"

@@ -13,11 +13,13 @@ never read; the count is then taken from the directory itself and a rebuild is q
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Count, Q, Subquery, Sum
 from django.utils import timezone
 
+from shuangsuiji.directory.enums import EntityStatus
 from shuangsuiji.directory.models import DirectoryChanges, Entity, EntityTally, TallyStamp
 
 # 万元. Plans set minimum capitals in round amounts (注册资本500万元以上); a minimum that is
@@ -128,3 +130,18 @@ def _capital_band() -> str:
         f"WHEN e.registered_capital >= {edge} THEN {edge}" for edge in reversed(CAPITAL_EDGES[1:])
     )
     return f"CASE WHEN e.registered_capital IS NULL THEN NULL {steps} ELSE 0 END"
+
+
+def active_risk_counts(user: Any) -> dict[str, int]:
+    """Active (存续, 在业) entities the user may see, per risk class ("" unclassified): a sum
+    over the tally's rows while it is current, else the directory's own count (and a rebuild
+    is queued), which at 1,000,000 entities takes most of a second."""
+    active = EntityStatus.active()
+    if is_current():
+        tallied = EntityTally.objects.visible_to(user).filter(status__in=active)
+        rows = tallied.values_list("risk_class").annotate(n=Sum("entities"))
+    else:
+        request_rebuild()
+        listed = Entity.objects.visible_to(user).filter(status__in=active)
+        rows = listed.values_list("risk_class").annotate(n=Count("pk"))
+    return dict(rows.order_by())
