@@ -54,3 +54,33 @@ def test_an_inspector_records_results_and_the_coordinator_approves_them(
         )
     states = set(Inspection.objects.filter(visit=visit).values_list("state", flat=True))
     assert states == {"approved"}
+
+
+def test_on_a_phone_the_result_form_fits_and_a_sub_result_is_named_with_its_parent(
+    page: Page, live_server: object
+) -> None:
+    build_demo(entities_per_district=300)
+    inspector = User.objects.get(username="chengqu-inspector").inspector
+    visit = (
+        Visit.objects.filter(members__inspector=inspector, inspections__isnull=True)
+        .order_by("code")
+        .first()
+    )
+    assert visit is not None
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, str(live_server), "chengqu-inspector")
+    page.goto(f"{live_server}/inspections/visit/{visit.pk}/")
+    task = visit.tasks.order_by("position").first()
+    form = page.get_by_role("form", name=f"录入结果 {task.name}")
+
+    sub_result = form.get_by_label("发现问题待后续处理：未按规定公示应当公示的信息")
+    sub_result.check()
+    form.get_by_label("后续处置措施").fill("责令限期公示")
+    form.get_by_label("检查日期").fill(f"{visit.window_start}-10")
+    form.get_by_role("button", name="保存", exact=True).click()
+
+    expect(page.get_by_role("region", name=task.name)).to_contain_text("未按规定公示应当公示的信息")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box = form.get_by_label("后续处置措施").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 375
