@@ -1,15 +1,20 @@
-"""Entity import through the API: the same all-or-nothing importer; problems by row and
-column in the body; nothing written on a refusal."""
+"""Entity import through the API: the same all-or-nothing importer, in the request or in the
+background; problems by row and column; nothing written on a refusal."""
+
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from shuangsuiji.api.services import create_token
-from shuangsuiji.directory.models import Entity, ScopeCategory
+from shuangsuiji.directory.enums import ImportStatus
+from shuangsuiji.directory.models import Entity, EntityImport, ScopeCategory
 from tests.api.conftest import bearer
 from tests.conftest import World
 from tests.directory.test_import_entities import entity_row, workbook
+from tests.directory.test_import_pages import IMMEDIATE
 from tests.factories import next_uscc
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +73,56 @@ def test_import_is_refused_to_a_department_admin(world: World, categories: None)
         403,
         {"detail": "只有协调员可以导入检查对象"},
     )
+
+
+def start(world: World, rows: list[list[str]]) -> tuple[str, dict[str, Any]]:
+    """A background import through the API; tasks run at once (the immediate backend)."""
+    _, raw = create_token(world.coordinator, name="名录同步")
+    file = SimpleUploadedFile("名录.xlsx", workbook(rows).getvalue(), content_type=XLSX)
+    response = Client().post("/api/v1/entities/imports", {"file": file}, **bearer(raw))
+    assert response.status_code == 202, response.content
+    return raw, response.json()
+
+
+def test_a_background_import_is_checked_then_written_without_a_confirmation(
+    world: World, categories: None, settings: Any
+) -> None:
+    settings.TASKS = IMMEDIATE
+    codes = [next_uscc(), next_uscc(), next_uscc()]
+
+    raw, started = start(world, [entity_row(统一社会信用代码=code) for code in codes])
+    polled = Client().get(f"/api/v1/entities/imports/{started['id']}", **bearer(raw)).json()
+
+    assert started["filename"] == "名录.xlsx"
+    assert (polled["status"], polled["status_label"]) == ("done", "已导入")
+    assert (polled["total_rows"], polled["created"], polled["problem_count"]) == (3, 3, 0)
+    assert set(Entity.objects.filter(uscc__in=codes).values_list("uscc", flat=True)) == set(codes)
+
+
+def test_a_background_import_with_problems_writes_nothing_and_lists_them(
+    world: World, categories: None, settings: Any
+) -> None:
+    settings.TASKS = IMMEDIATE
+    before = Entity.objects.count()
+
+    raw, started = start(world, [entity_row(), entity_row(行政区划代码="999999")])
+    polled = Client().get(f"/api/v1/entities/imports/{started['id']}", **bearer(raw)).json()
+
+    assert (polled["status"], polled["created"], polled["problem_count"]) == ("rejected", 0, 1)
+    assert [(p["row"], p["column"], p["value"]) for p in polled["problems"]] == [
+        (3, "行政区划代码", "999999")
+    ]
+    assert Entity.objects.count() == before
+
+
+def test_the_web_import_still_waits_for_a_person_to_confirm(
+    world: World, categories: None, settings: Any
+) -> None:
+    settings.TASKS = IMMEDIATE
+    file = SimpleUploadedFile("名录.xlsx", workbook([entity_row()]).getvalue(), content_type=XLSX)
+    client = Client()
+    client.force_login(world.coordinator)
+
+    client.post(reverse("directory:import-upload"), {"file": file})
+
+    assert EntityImport.objects.get().status == ImportStatus.CHECKED

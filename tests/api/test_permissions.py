@@ -22,7 +22,7 @@ from shuangsuiji.accounts.models import User
 from shuangsuiji.api.draws import visible_draws
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.audit.models import AuditEntry
-from shuangsuiji.directory.models import Entity
+from shuangsuiji.directory.models import Entity, EntityImport
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.inspections.models import Inspection, InspectionState
 from shuangsuiji.inspections.services import EDITABLE, inspections_of
@@ -32,7 +32,7 @@ from tests.api.conftest import DEMO_USERS, bearer
 pytestmark = pytest.mark.django_db
 
 USERS = [None, *DEMO_USERS]
-OK, CREATED, INVALID, UNAUTHORIZED, FORBIDDEN, MISSING = 200, 201, 400, 401, 403, 404
+OK, CREATED, ACCEPTED, INVALID, UNAUTHORIZED, FORBIDDEN, MISSING = 200, 201, 202, 400, 401, 403, 404
 ANON = UNAUTHORIZED
 MATRIX: dict[str, list[int]] = {
     # endpoint: [anon, coord, dept, insp, audit, other, other-insp]
@@ -53,6 +53,10 @@ MATRIX: dict[str, list[int]] = {
     "record result (not on the team)": [ANON, OK, MISSING, MISSING, MISSING, MISSING, MISSING],
     # the import page: coordinators; the header-only file is refused with its problems (400)
     "import entities": [ANON, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, INVALID, FORBIDDEN],
+    # the same, in the background: queued (its check then finds the problems)
+    "start entity import": [ANON, ACCEPTED, FORBIDDEN, FORBIDDEN, FORBIDDEN, ACCEPTED, FORBIDDEN],
+    # like the import page: a 潞城区 coordinator's upload
+    "entity import": [ANON, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "results": [OK] * 7,  # open data
 }
 
@@ -95,6 +99,9 @@ def requests() -> dict[str, tuple[str, str, Any]]:
     )
     task = visit.tasks.order_by("position").first()
     draw = Draw.objects.get(task=task)
+    entity_import = EntityImport.objects.create(
+        created_by=User.objects.get(username="lucheng-coordinator"), filename="名录.xlsx", path="-"
+    )
     return {
         "me": ("get", "/api/v1/me", None),
         "plans": ("get", "/api/v1/plans", None),
@@ -119,6 +126,8 @@ def requests() -> dict[str, tuple[str, str, Any]]:
             result_body(other),
         ),
         "import entities": ("upload", "/api/v1/entities/import", "统一社会信用代码\n"),
+        "start entity import": ("upload", "/api/v1/entities/imports", "统一社会信用代码\n"),
+        "entity import": ("get", f"/api/v1/entities/imports/{entity_import.pk}", None),
         "results": ("get", "/api/v1/results", None),
     }
 

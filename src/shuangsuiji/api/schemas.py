@@ -78,6 +78,24 @@ class ImportOut(Schema):
     created: int
 
 
+class ImportJobOut(Schema):
+    id: int
+    filename: str
+    status: str = Field(
+        description="queued 排队检查 · checking 检查中 · rejected 有错误，未写入 · importing 写入中"
+        " · done 已导入 · failed 写入失败，未写入"
+    )
+    status_label: str
+    total_rows: int
+    checked_rows: int
+    created: int
+    problem_count: int
+    problems: list[ProblemOut] = Field(description="前 1000 处问题")
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
 class MeOut(Schema):
     username: str
     role: str | None

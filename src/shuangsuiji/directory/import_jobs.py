@@ -45,13 +45,18 @@ PREVIEW_ROWS = 20
 PREVIEW_COLUMNS = (USCC, NAME, REGION, STATUS, RISK_CLASS, INDUSTRY, CATEGORIES)
 
 
-def start_import(upload: IO[bytes], filename: str, *, actor: User) -> EntityImport:
-    """Store the upload and queue its check; the caller's page then polls the returned row."""
+def start_import(
+    upload: IO[bytes], filename: str, *, actor: User, confirm_when_checked: bool = False
+) -> EntityImport:
+    """Store the upload and queue its check; the caller's page then polls the returned row.
+    `confirm_when_checked` (the API) queues the write as soon as the check passes."""
     from shuangsuiji.directory.tasks import check_import_task
 
     name = PurePath(filename).name
     path = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}/{name}", File(upload, name))
-    job = EntityImport.objects.create(created_by=actor, filename=name, path=path)
+    job = EntityImport.objects.create(
+        created_by=actor, filename=name, path=path, confirm_when_checked=confirm_when_checked
+    )
     check_import_task.enqueue(job.pk)
     return job
 
@@ -90,6 +95,8 @@ def check_import(job_id: int) -> None:
         job.status = ImportStatus.CHECKED
         job.message = f"全部{checked.total_rows}行检查通过，确认后写入。"
     job.save()
+    if job.status == ImportStatus.CHECKED and job.confirm_when_checked:
+        confirm_import(job)
 
 
 def commit_import(job_id: int) -> None:

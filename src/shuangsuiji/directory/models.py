@@ -414,7 +414,8 @@ class CheckItem(models.Model):
 
 class EntityImport(models.Model):
     """One uploaded entity file on its way in: checked by a background task, shown as a
-    preview with every problem, written in one transaction when a person confirms.
+    preview with every problem, written in one transaction when a person confirms (or, for
+    a file sent through the API, as soon as the check finds no problem).
 
     Progress lives here (not in the task result) so the page can poll one row, and so the
     checking rows survive a worker restart for the person to look at.
@@ -437,6 +438,9 @@ class EntityImport(models.Model):
     preview = models.JSONField("预览（前若干行）", default=list)
     message = models.CharField("说明", max_length=500, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    confirm_when_checked = models.BooleanField(
+        "检查无误即写入", default=False, help_text="通过接口导入：不经预览确认"
+    )
 
     REGION_LOOKUP = "created_by__department__region"
 
