@@ -117,3 +117,18 @@ def test_the_log_page_is_for_the_coordinator_and_auditor_and_shows_the_check(wor
     assert logged_in(world.education_admin).get(reverse("audit")).status_code == 403
     assert Client().get(reverse("audit")).status_code == 302
     assert Draw.objects.count() == 0
+
+
+def test_a_password_is_recorded_by_digest_never_its_hash(world: World) -> None:
+    world.coordinator.set_password("a-new-secret-phrase")
+    world.coordinator.save()
+
+    created = AuditEntry.objects.get(
+        model="accounts.user", action="create", object_id=str(world.coordinator.pk)
+    )
+    changed = AuditEntry.objects.filter(model="accounts.user", action="update").latest("sequence")
+
+    for recorded in (created.after["password"], changed.after["password"]):
+        assert set(recorded) == {"sha256", "length"}
+    assert changed.before["password"] != changed.after["password"]
+    assert world.coordinator.password not in str(changed.after)

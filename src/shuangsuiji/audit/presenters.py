@@ -15,7 +15,7 @@ from shuangsuiji.audit.recorder import audited_models
 
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除"}
 LONGEST = 160  # characters of a value shown; the entry keeps all of it
-HIDDEN = {"id", "password"}
+HIDDEN = {"id"}
 
 
 @dataclass

@@ -24,6 +24,7 @@ AUDITED_APPS = {"accounts", "directory", "plans", "draws", "assignments", "inspe
 # Derived from audited records and rebuilt whole: auditing them would only repeat those records.
 UNAUDITED_MODELS = {"directory.entitytally", "directory.tallystamp", "directory.directorychanges"}
 LARGE = 2000  # characters: longer values are recorded by their digest and length
+SECRET_FIELDS = {"password"}  # recorded by digest and length only
 
 
 class AuditMiddleware:
@@ -54,11 +55,15 @@ def acting_as(user: Any) -> Iterator[None]:
 
 def snapshot(instance: models.Model, only: Any = None) -> dict[str, Any]:
     """The record's concrete fields (or those named in `only`) as JSON values; large ones as
-    digest and length."""
+    digest and length, and so are secrets, whatever their length: the log shows a password
+    changed, never its hash (which anyone reading the log could try to crack)."""
     values = {}
     for field in instance._meta.concrete_fields:
         if only is None or field.name in only or field.attname in only:
-            values[field.attname] = _plain(field.value_from_object(instance))
+            value = _plain(field.value_from_object(instance))
+            if field.attname in SECRET_FIELDS and isinstance(value, str) and value:
+                value = {"sha256": sha256_hex(value.encode()), "length": len(value)}
+            values[field.attname] = value
     return values
 
 
