@@ -134,3 +134,40 @@ def test_django_management_commands_pass_through(demo_dir: Path) -> None:
     lines = result.stdout.split("\n")
     assert (lines[0], lines[1]) == ("directory", " [X] 0001_initial")
     assert [line for line in lines[1:] if line and not line.startswith(" [X] ")] == []
+
+
+def shell(data_dir: Path, code: str) -> str:
+    result = subprocess.run(
+        [*CLI, "shell", "-c", code],
+        env=cli_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_serve_with_worker_runs_the_background_tasks_and_stops_with_them(
+    demo_dir: Path,
+) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--workers", "1", "--with-worker"],
+        env=cli_env(demo_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    task = "from shuangsuiji.directory.tasks import rebuild_tally_task as t"
+    try:
+        queued = shell(demo_dir, f"{task}; print(t.enqueue().id)")
+        deadline, status = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and status != "SUCCESSFUL":
+            time.sleep(0.5)
+            status = shell(demo_dir, f"{task}; print(t.get_result('{queued}').status)")
+    finally:
+        process.terminate()
+        code = process.wait(timeout=30)
+
+    assert status == "SUCCESSFUL"
+    assert code == 0

@@ -1,7 +1,7 @@
 """The `shuangsuiji` command: `demo`, `serve`, and every Django management command.
 
 shuangsuiji demo [--entities N] [--no-serve] [--rebuild] [--port P]
-shuangsuiji serve [--port P] [--host H] [--workers W]
+shuangsuiji serve [--port P] [--host H] [--workers W] [--with-worker]
 shuangsuiji draw run … | verify …   (the draw from files, no database: shuangsuiji.drawcli)
 shuangsuiji migrate | plan | draw freeze … | assign | publish | report | …   (Django's commands;
     every `draw` step but `run` is the database command draws/management/commands/draw.py)
@@ -9,7 +9,10 @@ shuangsuiji migrate | plan | draw freeze … | assign | publish | report | …  
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -70,7 +73,7 @@ def _demo(argv: list[str]) -> int:
     call_command("load_demo", entities=options.entities, rebuild=rebuild)
     if options.no_serve:
         return 0
-    return _run_server(options)
+    return _run_server(options, with_worker=True)
 
 
 def _remove_sqlite_database() -> bool:
@@ -91,16 +94,23 @@ def _remove_sqlite_database() -> bool:
 def _serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="shuangsuiji serve", description="启动服务")
     _server_arguments(parser)
+    parser.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="同时运行后台任务进程（单机使用；多台服务器时另行运行 db_worker）",
+    )
     options = parser.parse_args(argv)
 
     import django
 
     django.setup()
-    return _run_server(options)
+    return _run_server(options, with_worker=options.with_worker)
 
 
-def _run_server(options: argparse.Namespace) -> int:
-    """Serve with gunicorn (static files by WhiteNoise), refusing an unmigrated database."""
+def _run_server(options: argparse.Namespace, *, with_worker: bool = False) -> int:
+    """Serve with gunicorn (static files by WhiteNoise), refusing an unmigrated database;
+    `with_worker` (the demo, `serve --with-worker`) also runs the background task worker, so
+    imports and large draws proceed on one machine without a second command."""
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -128,5 +138,26 @@ def _run_server(options: argparse.Namespace) -> int:
         "--access-logfile",
         "-",
     ]
-    os.execv(sys.executable, gunicorn)
-    return 0  # pragma: no cover - execv does not return
+    if not with_worker:
+        os.execv(sys.executable, gunicorn)
+    return _run_with_worker(gunicorn)
+
+
+def _run_with_worker(gunicorn: list[str]) -> int:
+    """gunicorn and `db_worker` as children, both stopped when either stops or this process
+    is asked to (Ctrl+C reaches all three; SIGTERM is passed on)."""
+    worker = subprocess.Popen([sys.executable, "-m", "shuangsuiji", "db_worker"])
+    server = subprocess.Popen(gunicorn)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while server.poll() is None and worker.poll() is None:
+            time.sleep(0.5)
+        return server.returncode or worker.returncode or 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in (server, worker):
+            if child.poll() is None:
+                child.terminate()
+        for child in (server, worker):
+            child.wait(timeout=30)
