@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from shuangsuiji.core.draw import commitment, read_population_csv, verify
+from shuangsuiji.core.draw import SEED_KINDS, commitment, read_population_csv, verify
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
+from shuangsuiji.draws.templatetags.draw_terms import SEED_KIND_LABELS, seed_kind
 from tests.conftest import World
 from tests.draws.test_services import make_task
 
@@ -149,3 +150,8 @@ def test_the_home_page_tells_a_partner_department_what_its_ceremony_awaits(world
 
     assert before == [(draw, "提交承诺")]
     assert after == [(draw, "揭示秘密")]
+
+
+def test_the_seed_kind_is_shown_in_words() -> None:
+    assert set(SEED_KIND_LABELS) == set(SEED_KINDS)  # every kind the rule knows has words
+    assert seed_kind("public") == "公开随机值"

@@ -1,0 +1,17 @@
+"""The draw record's vocabulary in the words the pages use."""
+
+from django import template
+
+register = template.Library()
+
+SEED_KIND_LABELS = {
+    "commit-reveal": "各部门承诺—揭示，加公开随机值",
+    "public": "公开随机值",
+    "system": "系统随机数（仅演练）",
+}
+
+
+@register.filter
+def seed_kind(kind: str) -> str:
+    """A ceremony's `kind` as a reader understands it; an unknown one as it is."""
+    return SEED_KIND_LABELS.get(kind, kind)
