@@ -10,11 +10,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import Role, role_of
-from shuangsuiji.analysis.figures import CONFIRMED
+from shuangsuiji.analysis.figures import confirmed_results, finding_categories
 from shuangsuiji.analysis.models import ProposalState, RiskProposal
 from shuangsuiji.core.riskfeedback import Result, Rules, propose
 from shuangsuiji.directory.models import Entity
-from shuangsuiji.inspections.models import Inspection
+from shuangsuiji.inspections.models import ResultCategory
 from shuangsuiji.plans.models import Plan
 
 
@@ -32,27 +32,16 @@ def rules() -> Rules:
 
 
 def results_by_entity(plan: Plan) -> dict[int, list[tuple[int, Result]]]:
-    """Each entity's confirmed results in the plan: (inspection id, codes with parents' codes)."""
-    codes: dict[int, set[str]] = defaultdict(set)
-    findings: dict[int, bool] = defaultdict(bool)
-    through = Inspection.results.through.objects.filter(
-        inspection__task__plan=plan, inspection__state__in=CONFIRMED
-    ).values_list(
-        "inspection_id",
-        "resultcategory__code",
-        "resultcategory__parent__code",
-        "resultcategory__is_finding",
-        "resultcategory__parent__is_finding",
-    )
-    for pk, code, parent, finding, parent_finding in through:
-        codes[pk].update(c for c in (code, parent) if c)
-        findings[pk] |= bool(finding or parent_finding)
-    entities = Inspection.objects.filter(task__plan=plan, state__in=CONFIRMED).values_list(
-        "pk", "visit__entity_id"
-    )
+    """Each entity's confirmed results in the plan: (inspection id, codes with parents' codes,
+    whether a finding), read as the analysis reads them."""
+    categories = {c.pk: c for c in ResultCategory.objects.select_related("parent")}
+    findings = finding_categories(categories)
     result: dict[int, list[tuple[int, Result]]] = defaultdict(list)
-    for pk, entity_id in entities:
-        result[entity_id].append((pk, Result(frozenset(codes[pk]), findings[pk])))
+    for confirmed in confirmed_results(plan):
+        chosen = [categories[pk] for pk in confirmed.categories]
+        codes = {c.code for c in chosen} | {c.parent.code for c in chosen if c.parent}
+        finding = bool(confirmed.categories & findings)
+        result[confirmed.entity].append((confirmed.inspection, Result(frozenset(codes), finding)))
     return result
 
 

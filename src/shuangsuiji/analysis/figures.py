@@ -108,15 +108,30 @@ def drawn_strata(plan: Plan, tasks: Any = None) -> tuple[dict[tuple[int, str], s
     return strata, selected
 
 
-def _confirmed(plan: Plan, tasks: Any = None) -> list[tuple[int, int, str, str, set[int]]]:
-    """(inspection id, task id, entity code, lead department, category ids) per confirmed
-    result of the plan (of `tasks`, default all), in two queries."""
+@dataclass(frozen=True)
+class Confirmed:
+    """One confirmed result, as the figures and the risk feedback read it."""
+
+    inspection: int
+    task: int
+    entity: int
+    entity_code: str
+    lead_department: str
+    categories: frozenset[int]
+
+
+def confirmed_results(plan: Plan, tasks: Any = None) -> list[Confirmed]:
+    """Every confirmed result of the plan (of `tasks`, default all), in two queries."""
     inspections = Inspection.objects.filter(task__plan=plan, state__in=CONFIRMED)
     if tasks is not None:
         inspections = inspections.filter(task__in=tasks)
     rows = list(
         inspections.values_list(
-            "pk", "task_id", "visit__entity__uscc", "task__lead_department__name"
+            "pk",
+            "task_id",
+            "visit__entity_id",
+            "visit__entity__uscc",
+            "task__lead_department__name",
         )
     )
     chosen: dict[int, set[int]] = defaultdict(set)
@@ -125,7 +140,17 @@ def _confirmed(plan: Plan, tasks: Any = None) -> list[tuple[int, int, str, str, 
     )
     for inspection_id, category_id in through.values_list("inspection_id", "resultcategory_id"):
         chosen[inspection_id].add(category_id)
-    return [(pk, task, code, dept or "", chosen[pk]) for pk, task, code, dept in rows]
+    return [
+        Confirmed(pk, task, entity, code, dept or "", frozenset(chosen[pk]))
+        for pk, task, entity, code, dept in rows
+    ]
+
+
+def finding_categories(categories: dict[int, ResultCategory]) -> set[int]:
+    """The categories that make a result a finding: their own flag or their parent's."""
+    return {
+        pk for pk, c in categories.items() if c.is_finding or (c.parent and c.parent.is_finding)
+    }
 
 
 def plan_figures(plan: Plan, department: Department | None = None) -> PlanFigures:
@@ -143,14 +168,13 @@ def plan_figures(plan: Plan, department: Department | None = None) -> PlanFigure
         current_visits = current_visits.filter(tasks__in=tasks).distinct()
     visits = current_visits.count()
     categories = {c.pk: c for c in ResultCategory.objects.select_related("parent")}
-    finding_ids = {
-        pk for pk, c in categories.items() if c.is_finding or (c.parent and c.parent.is_finding)
-    }
-    confirmed = _confirmed(plan, tasks)
-    is_finding = {pk: bool(chosen & finding_ids) for pk, _, _, _, chosen in confirmed}
+    finding_ids = finding_categories(categories)
+    confirmed = confirmed_results(plan, tasks)
+    is_finding = {r.inspection: bool(r.categories & finding_ids) for r in confirmed}
 
     counted: Counter[int] = Counter()
-    for _, _, _, _, chosen in confirmed:
+    for result in confirmed:
+        chosen = result.categories
         parents = {categories[c].parent_id for c in chosen if categories[c].parent_id}
         counted.update(chosen | parents)  # a sub-result also counts towards its parent
     total = len(confirmed)
@@ -167,10 +191,10 @@ def plan_figures(plan: Plan, department: Department | None = None) -> PlanFigure
 
     class_hits: Counter[str] = Counter()
     class_totals: Counter[str] = Counter()
-    for pk, task_id, code, _, _ in confirmed:
-        stratum = strata.get((task_id, code), UNCLASSIFIED[0])
+    for result in confirmed:
+        stratum = strata.get((result.task, result.entity_code), UNCLASSIFIED[0])
         class_totals[stratum] += 1
-        class_hits[stratum] += is_finding[pk]
+        class_hits[stratum] += is_finding[result.inspection]
     by_class = [
         ClassRow(code, label, wilson(class_hits[code], class_totals[code]))
         for code, label in (*RISK_CLASSES, UNCLASSIFIED)
@@ -197,7 +221,7 @@ def _departments(
     progress: Any,
     drawn_ids: set[int],
     completed_ids: set[int],
-    confirmed: list[tuple[int, int, str, str, set[int]]],
+    confirmed: list[Confirmed],
     is_finding: dict[int, bool],
 ) -> list[DepartmentRow]:
     """Per lead department (发起部门): its tasks, how far they got, and its findings rate."""
@@ -207,9 +231,9 @@ def _departments(
         tasks[name].append(p.task.pk)
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    for pk, _, _, department, _ in confirmed:
-        totals[department] += 1
-        hits[department] += is_finding[pk]
+    for result in confirmed:
+        totals[result.lead_department] += 1
+        hits[result.lead_department] += is_finding[result.inspection]
     return [
         DepartmentRow(
             name,
