@@ -650,21 +650,29 @@ def main() -> None:
     args = parser.parse_args()
 
     name, url = create_database(args.admin_url)
+    in_scratch_database(args.admin_url, name, url, keep=args.keep, run=lambda: benchmark(args))
+
+
+def in_scratch_database(
+    admin_url: str, name: str, url: str, *, keep: bool, run: Callable[[], None]
+) -> None:
+    """Run a benchmark with Django pointed at the database `name`, then close its connections
+    and drop it unless it is to be kept (for a later run's --template or --database)."""
     print(f"scratch database {name}", flush=True)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "shuangsuiji.settings"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # no key file in ./var
     try:
-        benchmark(args)
+        run()
     finally:
         if "django" in sys.modules:
             from django.db import connections
 
             connections.close_all()
-        if args.keep:
-            print(f"kept: DATABASE_URL={url}")
+        if keep:
+            print(f"kept {name}: DATABASE_URL={url}")
         else:
-            drop_database(args.admin_url, name)
+            drop_database(admin_url, name)
             print(f"dropped {name}")
 
 

@@ -242,21 +242,9 @@ def main() -> None:
         name, url = copy_database(args.admin_url, args.template)
     else:
         name, url = draw_app.create_database(args.admin_url)
-    print(f"scratch database {name}", flush=True)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shuangsuiji.settings"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    try:
-        benchmark(args)
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if args.keep:
-            print(f"kept {name}: DATABASE_URL={url}")
-        else:
-            draw_app.drop_database(args.admin_url, name)
+    draw_app.in_scratch_database(
+        args.admin_url, name, url, keep=args.keep, run=lambda: benchmark(args)
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import platform
-import secrets
 import shutil
 import signal
 import socket
@@ -49,7 +48,7 @@ from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from draw_app import DEFAULT_ADMIN_URL, create_database, drop_database, load
+from draw_app import DEFAULT_ADMIN_URL, create_database, in_scratch_database, load
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
@@ -328,21 +327,7 @@ def main() -> None:
         args.keep = True
     else:
         name, url = create_database(args.admin_url)
-    print(f"scratch database {name}", flush=True)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shuangsuiji.settings"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    try:
-        benchmark(args, url)
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if args.keep:
-            print(f"kept {name}")
-        else:
-            drop_database(args.admin_url, name)
+    in_scratch_database(args.admin_url, name, url, keep=args.keep, run=lambda: benchmark(args, url))
 
 
 if __name__ == "__main__":
