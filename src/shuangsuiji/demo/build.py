@@ -348,14 +348,16 @@ def _demo_inspections(plan: Plan, rng: Random) -> dict[str, int]:
         department__region=plan.region, department__is_coordinator=True
     ).first()
     categories = {c.code: c for c in ResultCategory.objects.all()}
-    visits = list(assignment.visits.order_by("code").prefetch_related("tasks"))
+    # Codes sorted in Python and tasks by position: the same results on any database (a
+    # collation's or a table's own order would give other visits other results).
+    visits = sorted(assignment.visits.prefetch_related("tasks"), key=lambda v: v.code)
     counts: dict[str, int] = {}
     start = 0
     for state, share in DEMO_RESULT_SHARES:
         chosen = visits[start : start + round(len(visits) * share)]
         start += len(chosen)
         for visit in chosen:
-            for task in visit.tasks.all():
+            for task in sorted(visit.tasks.all(), key=lambda t: t.position):
                 codes = rng.choices([c for c, _ in DEMO_RESULTS], [w for _, w in DEMO_RESULTS])[0]
                 results = [categories[code] for code in codes]
                 follow_up = any(c.needs_follow_up for c in results)
