@@ -26,6 +26,7 @@ from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
 from shuangsuiji.draws.models import Draw, DrawJob, JobStep
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState
+from shuangsuiji.inspections.services import inspections_of
 from shuangsuiji.plans.models import Plan, PlanTask
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +183,7 @@ def urls(at: Scene) -> dict[str, str]:
     )
     job = DrawJob.objects.create(task=task, step=JobStep.FREEZE)
     photo = Attachment.objects.create(
-        inspection=visit.inspections.order_by("pk").first(),
+        inspection=inspections_of(visit)[0],  # opened as the page opens it, if the demo did not
         file=ContentFile(b"%PDF-1.4 matrix", name="scan.pdf"),
         name="现场照片.pdf",
         content_type="application/pdf",
@@ -284,12 +285,8 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
     """Each write: its URL, the form it posts, and what it changes (read before and after)."""
     # A result the inspector recorded and submitted, of a task 区教育局 leads (not the draw's):
     # the department reviews it, the recorder may not.
-    inspection = (
-        Inspection.objects.filter(visit__members__inspector=at.inspector)
-        .exclude(task=at.task)
-        .order_by("pk")
-        .first()
-    )
+    visits = sorted(Visit.objects.filter(members__inspector=at.inspector), key=lambda v: v.code)
+    inspection = next(i for v in visits for i in inspections_of(v) if i.task_id != at.task.pk)
     inspection.task.lead_department = at.inspector.department
     inspection.task.save()
     Inspection.objects.filter(pk=inspection.pk).update(
