@@ -19,6 +19,7 @@ from shuangsuiji.inspections.services import (
     reviewable,
     submit,
 )
+from shuangsuiji.plans.models import PlanTask
 from tests.inspections.conftest import day_in
 
 pytestmark = pytest.mark.django_db
@@ -180,9 +181,12 @@ def test_the_review_filter_agrees_with_may_review_for_every_user_and_result(
     inspections = Inspection.objects.select_related("task")
     coordinator = User.objects.get(username="lucheng-coordinator")
     admin = User.objects.get(username="lucheng-dept-admin")
-    # Results each reviewer recorded itself: never theirs to review.
-    led = inspections.filter(task__lead_department=admin.department).order_by("pk")
-    for recorder, inspection in ((coordinator, inspections.order_by("pk")[0]), (admin, led[0])):
+    # A result of a task 区教育局 leads (opened as the page opens a visit, whether or not the
+    # demo recorded it), and one result each reviewer recorded itself: never theirs to review.
+    led_task = PlanTask.objects.filter(lead_department=admin.department).order_by("pk").first()
+    visit = Visit.objects.filter(tasks=led_task).order_by("pk").first()
+    led = next(i for i in inspections_of(visit) if i.task_id == led_task.pk)
+    for recorder, inspection in ((coordinator, inspections.order_by("pk")[0]), (admin, led)):
         Inspection.objects.filter(pk=inspection.pk).update(recorded_by=recorder)
 
     for user in User.objects.all():
