@@ -99,3 +99,13 @@ def make_user(
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def other_district_coordinator() -> User:
+    """The coordinator of 晋城市城区, a district apart from 潞城区 (nothing of either is the
+    other's)."""
+    chengqu = ensure_region_chain(("140000", "山西省"), ("140500", "晋城市"), ("140502", "城区"))
+    market = DepartmentFactory(
+        name="晋城市城区市场监督管理局", short_name="城区市场监管局", region=chengqu
+    )
+    return make_user("chengqu-coord", "协调员", market)

@@ -8,28 +8,25 @@ from django.urls import reverse
 from shuangsuiji.audit.access import readable_entries
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.directory.models import Qualification, Region
-from shuangsuiji.directory.services import ensure_region_chain
 from shuangsuiji.draws.services import freeze_draw
 from tests.conftest import World
 from tests.draws.test_services import make_task
 from tests.draws.test_views import logged_in
-from tests.factories import DepartmentFactory, EntityFactory, make_user, next_uscc
+from tests.factories import (
+    DepartmentFactory,
+    EntityFactory,
+    make_user,
+    next_uscc,
+    other_district_coordinator,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def chengqu_coordinator():  # type: ignore[no-untyped-def]
-    chengqu = ensure_region_chain(("140000", "山西省"), ("140500", "晋城市"), ("140502", "城区"))
-    market = DepartmentFactory(
-        name="晋城市城区市场监督管理局", short_name="城区市场监管局", region=chengqu
-    )
-    return chengqu, make_user("chengqu-coord", "协调员", market)
 
 
 def test_an_entry_names_the_region_of_its_record(world: World) -> None:
     task = make_task(world)
     draw = freeze_draw(task)
-    chengqu, _ = chengqu_coordinator()
+    chengqu = other_district_coordinator().department.region
     company = EntityFactory(region=chengqu, uscc=next_uscc("140502"))
 
     def region(label: str, pk: int) -> int | None:
@@ -54,7 +51,8 @@ def test_a_coordinator_of_another_district_reads_none_of_lucheng_s_entries(
     world: World,
 ) -> None:
     task = make_task(world)
-    chengqu, stranger = chengqu_coordinator()
+    stranger = other_district_coordinator()
+    chengqu = stranger.department.region
     company = EntityFactory(region=chengqu, uscc=next_uscc("140502"))
     Qualification.objects.create(name="食品安全检查")
 

@@ -28,14 +28,13 @@ GUARD = importlib.import_module("shuangsuiji.audit.migrations.0003_backfill_regi
 def guard_lifted() -> Iterator[None]:
     """What an intruder with the database's owner rights could do: lift the append-only
     triggers to edit or remove an entry. The chain must still tell."""
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        for statement in (
-            GUARD.POSTGRES_REVERSE if connection.vendor == "postgresql" else (GUARD.SQLITE_REVERSE)
-        ):
+        for statement in GUARD.POSTGRES_REVERSE if postgres else GUARD.SQLITE_REVERSE:
             cursor.execute(statement)
     yield
     with connection.cursor() as cursor:
-        for statement in GUARD.POSTGRES if connection.vendor == "postgresql" else GUARD.SQLITE:
+        for statement in GUARD.POSTGRES if postgres else GUARD.SQLITE:
             cursor.execute(statement)
 
 

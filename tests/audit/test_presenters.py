@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.audit.models import AuditEntry
-from shuangsuiji.audit.presenters import entry_rows
+from shuangsuiji.audit.presenters import EntryRow, entry_rows
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.draws.services import add_commitment, freeze_draw
 from tests.conftest import World
@@ -18,7 +18,7 @@ from tests.draws.test_views import logged_in
 pytestmark = pytest.mark.django_db
 
 
-def rows_of(label: str, action: str):  # type: ignore[no-untyped-def]
+def rows_of(label: str, action: str) -> list[EntryRow]:
     entries = AuditEntry.objects.filter(model=label, action=action).order_by("sequence")
     return entry_rows(list(entries))
 

@@ -16,9 +16,8 @@ pytestmark = [
 ]
 
 
-def test_an_inspector_records_results_and_the_coordinator_approves_them(
-    page: Page, live_server: object
-) -> None:
+def unrecorded_visit() -> Visit:
+    """The demo, and the first visit of the 城区 inspector with no result recorded yet."""
     build_demo(entities_per_district=300)
     inspector = User.objects.get(username="chengqu-inspector").inspector
     visit = (
@@ -27,6 +26,13 @@ def test_an_inspector_records_results_and_the_coordinator_approves_them(
         .first()
     )
     assert visit is not None
+    return visit
+
+
+def test_an_inspector_records_results_and_the_coordinator_approves_them(
+    page: Page, live_server: object
+) -> None:
+    visit = unrecorded_visit()
     sign_in(page, str(live_server), "chengqu-inspector")
     page.get_by_role("link", name="我的检查").click()
     page.get_by_role("link", name=visit.code).click()
@@ -59,14 +65,7 @@ def test_an_inspector_records_results_and_the_coordinator_approves_them(
 def test_on_a_phone_the_result_form_fits_and_a_sub_result_is_named_with_its_parent(
     page: Page, live_server: object
 ) -> None:
-    build_demo(entities_per_district=300)
-    inspector = User.objects.get(username="chengqu-inspector").inspector
-    visit = (
-        Visit.objects.filter(members__inspector=inspector, inspections__isnull=True)
-        .order_by("code")
-        .first()
-    )
-    assert visit is not None
+    visit = unrecorded_visit()
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in(page, str(live_server), "chengqu-inspector")
     page.goto(f"{live_server}/inspections/visit/{visit.pk}/")

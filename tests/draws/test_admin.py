@@ -4,12 +4,11 @@ its reason are found without the database shell."""
 import pytest
 from django.urls import reverse
 
-from shuangsuiji.directory.services import ensure_region_chain
 from shuangsuiji.draws.models import DrawJob, JobState, JobStep
 from tests.conftest import World
 from tests.draws.test_services import make_task
 from tests.draws.test_views import logged_in
-from tests.factories import DepartmentFactory, make_user
+from tests.factories import other_district_coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +31,7 @@ def test_a_failed_job_is_listed_with_its_reason_and_cannot_be_changed(world: Wor
 
 def test_another_district_does_not_see_the_job(world: World) -> None:
     job = DrawJob.objects.create(task=make_task(world), step=JobStep.FREEZE)
-    chengqu = ensure_region_chain(("140000", "山西省"), ("140500", "晋城市"), ("140502", "城区"))
-    stranger = make_user(
-        "chengqu-coord",
-        "协调员",
-        DepartmentFactory(
-            name="晋城市城区市场监督管理局", short_name="城区市场监管局", region=chengqu
-        ),
-    )
+    stranger = other_district_coordinator()
 
     response = logged_in(stranger).get(reverse("admin:draws_drawjob_change", args=[job.pk]))
 
