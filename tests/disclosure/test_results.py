@@ -12,6 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.audit.chain import first_break
+from shuangsuiji.audit.models import AuditEntry
+from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.demo.build import DemoSummary
 from shuangsuiji.disclosure.services import PUBLIC_FIELDS, PublicationError, publish
 from shuangsuiji.inspections.models import Inspection, InspectionState
@@ -221,3 +224,25 @@ def test_a_search_with_a_nul_character_is_answered_not_an_error(
     )
 
     assert response.status_code == 200
+
+
+def test_each_published_result_is_on_the_audit_chain_with_who_and_the_region(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    coordinator = User.objects.get(username="lucheng-coordinator")
+    approved = Inspection.objects.filter(
+        state=InspectionState.APPROVED, visit__assignment__plan__region__code="140406"
+    )[:3]
+    chosen = {i.pk: i.visit.assignment.plan.region_id for i in approved}
+
+    with acting_as(coordinator):
+        publish(Inspection.objects.filter(pk__in=chosen), actor=coordinator)
+
+    entries = AuditEntry.objects.filter(
+        model="inspections.inspection", object_id__in=[str(pk) for pk in chosen]
+    ).filter(after__state=InspectionState.PUBLISHED)
+    assert {(int(e.object_id), e.region_id) for e in entries} == set(chosen.items())
+    assert {e.username for e in entries} == {"lucheng-coordinator"}
+    assert {e.before["state"] for e in entries} == {InspectionState.APPROVED}
+    assert {e.after["published_by_id"] for e in entries} == {coordinator.pk}
+    assert first_break(AuditEntry.objects.order_by("sequence")) is None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.audit.recorder import append, snapshot
 from shuangsuiji.core import workdays
 from shuangsuiji.core.uscc import looks_like_uscc
 from shuangsuiji.disclosure.models import WorkdayOverride
@@ -51,23 +52,35 @@ def publication_due(inspections: QuerySet[Inspection]) -> list[Due]:
     return result
 
 
+PUBLISHED_FIELDS = ["state", "published_at", "published_by"]
+
+
 @transaction.atomic
 def publish(inspections: QuerySet[Inspection], *, actor: Any) -> int:
-    """Publish approved results, recording who and when. Only the coordinator publishes."""
+    """Publish approved results, recording who and when. Only the coordinator publishes.
+    One UPDATE for all, which sends no signals, so each result's entry is appended to the
+    audit chain here (its region read from the rows already joined)."""
     if role_of(actor) is not Role.COORDINATOR:
         raise PublicationError("只有协调员可以公示检查结果")
-    chosen = list(Inspection.objects.select_for_update().filter(pk__in=inspections.values("pk")))
+    chosen = list(
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("visit__assignment__plan")
+        .filter(pk__in=inspections.values("pk"))
+    )
     unapproved = [i for i in chosen if i.state != InspectionState.APPROVED]
     if unapproved:
         raise PublicationError(f"有 {len(unapproved)} 项结果未审核通过，不能公示")
     now = timezone.now()
+    before = [snapshot(inspection, PUBLISHED_FIELDS) for inspection in chosen]
     for inspection in chosen:
         inspection.state, inspection.published_at, inspection.published_by = (
             InspectionState.PUBLISHED,
             now,
             actor,
         )
-    Inspection.objects.bulk_update(chosen, ["state", "published_at", "published_by"])
+    Inspection.objects.bulk_update(chosen, PUBLISHED_FIELDS)
+    for inspection, old in zip(chosen, before, strict=True):
+        append("update", inspection, old, snapshot(inspection, PUBLISHED_FIELDS))
     return len(chosen)
 
 
