@@ -10,7 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from shuangsuiji.lib.env import env_bool, env_int, env_list, env_str
+from shuangsuiji.lib.client_address import parse_networks
+from shuangsuiji.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("SHUANGSUIJI_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -76,17 +77,31 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
 ]
 
-# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, that
-# username is locked for LOGIN_LOCKOUT_MINUTES; a correct login resets the count.
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); the client
+# address they report is what the login lockout and the API's per-address limit count
+# (lib/client_address.py). Empty: every request's own connection address.
+TRUSTED_PROXIES = parse_networks("TRUSTED_PROXIES", env_list("TRUSTED_PROXIES", []))
+if env_str("API_TRUSTED_PROXIES", ""):
+    # It was a count of X-Forwarded-For hops, believed from anyone who could reach the app
+    # directly; guessing addresses from it would be wrong either way.
+    raise ConfigurationError(
+        "环境变量 API_TRUSTED_PROXIES 已由 TRUSTED_PROXIES 取代：请删除它，"
+        "改为填写反向代理的地址或网段（如 TRUSTED_PROXIES=127.0.0.1），见 docs/configuration.md"
+    )
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one client address, that username is locked for LOGIN_LOCKOUT_MINUTES from that address only
+# (so nobody elsewhere can lock the real user out); a correct login resets the count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "shuangsuiji.lib.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "shuangsuiji.accounts.login.locked_out"
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "shuangsuiji.urls"
@@ -181,10 +196,9 @@ ASSIGN_ROTATION = env_bool("ASSIGN_ROTATION", True)
 ASSIGN_VISIT_LIMIT = env_int("ASSIGN_VISIT_LIMIT", 1)
 
 # API rate limits (docs/api.md): requests a minute per token, and per address without a token;
-# 0 = no limit. Behind proxies, API_TRUSTED_PROXIES says how many X-Forwarded-For hops to trust.
+# 0 = no limit. The address is the client's as TRUSTED_PROXIES report it.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
 API_ANON_RATE_LIMIT = env_int("API_ANON_RATE_LIMIT", 60)
-NINJA_NUM_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -203,9 +217,6 @@ X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a one-way commitment for a public domain; intranet hosts must not take it.
     "security.W021",
-    # Lockout per username, not per address: behind the proxy that fronts several app servers
-    # every request may come from the proxy's address, and locking it would lock everyone out.
-    "axes.W006",
 ]
 
 LOGGING = {

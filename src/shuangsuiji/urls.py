@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shuangsuiji.accounts.login import LoginView
 from shuangsuiji.audit import views as audit_views
 from shuangsuiji.disclosure import views as disclosure_views
 
@@ -17,7 +18,7 @@ urlpatterns = [
     path("analysis/", include("shuangsuiji.analysis.urls")),
     path("publication/", disclosure_views.publication, name="publication"),
     path("audit/", audit_views.audit_log, name="audit"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from shuangsuiji.api.models import RateWindow
+from shuangsuiji.lib.client_address import client_address
 
 WINDOW_SECONDS = 60
 
@@ -42,7 +43,8 @@ def count_request(key: str, window: int) -> int:
 
 class DatabaseThrottle(BaseThrottle):
     """API_RATE_LIMIT requests a minute per token; API_ANON_RATE_LIMIT per address for the
-    endpoints open without one (0 turns a limit off)."""
+    endpoints open without one (0 turns a limit off). The address is the one the login lockout
+    counts too (lib/client_address.py), not ninja's own reading of X-Forwarded-For."""
 
     def __init__(self) -> None:
         self._last = threading.local()  # one instance serves every request of the API
@@ -52,7 +54,7 @@ class DatabaseThrottle(BaseThrottle):
         if token is not None:
             key, limit = f"token:{token.pk}", settings.API_RATE_LIMIT
         else:
-            key, limit = f"address:{self.get_ident(request)}"[:100], settings.API_ANON_RATE_LIMIT
+            key, limit = f"address:{client_address(request)}"[:100], settings.API_ANON_RATE_LIMIT
         self._last.retry_after = None
         if limit <= 0:
             return True
