@@ -24,6 +24,7 @@ from openpyxl import Workbook
 
 from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.core import draw as rule
+from shuangsuiji.core.celltext import csv_text, xlsx_row
 from shuangsuiji.directory.models import CheckItem
 from shuangsuiji.disclosure.services import (
     PUBLIC_FIELDS,
@@ -208,7 +209,7 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     sheet.append(list(PUBLIC_FIELDS))
     sheet.append([FIELD_TITLES[f] for f in PUBLIC_FIELDS])
     for row in rows:
-        sheet.append([row[f] for f in PUBLIC_FIELDS])
+        sheet.append(xlsx_row(sheet, [row[f] for f in PUBLIC_FIELDS]))
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -226,7 +227,7 @@ def _csv_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     text.write("\ufeff")
     writer.writeheader()
     for batch in batched(rows, STREAM_CHUNK):
-        writer.writerows(batch)
+        writer.writerows({field: csv_text(value) for field, value in row.items()} for row in batch)
         yield text.getvalue()
         text.seek(0)
         text.truncate()
