@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 
+from shuangsuiji.core.celltext import xlsx_row
 from shuangsuiji.directory.enums import EntityStatus, LegalForm
 from shuangsuiji.directory.importers import ENTITY_COLUMNS, REQUIRED_COLUMNS
 from shuangsuiji.directory.models import Entity
@@ -48,7 +49,7 @@ def write_entities(entities: Iterable[Entity], file: IO[bytes]) -> int:
     sheet.append(list(ENTITY_COLUMNS))
     written = 0
     for entity in entities:
-        sheet.append(_row(entity))
+        sheet.append(xlsx_row(sheet, _row(entity)))  # a name like =HYPERLINK(…) stays text
         written += 1
     workbook.save(file)
     return written
