@@ -181,6 +181,7 @@ def test_check_reports_progress_every_so_many_rows(
     check_entities_file(
         upload_file([row() for _ in range(5)]),
         "名录.xlsx",
+        actor=world.coordinator,
         progress=lambda done, total: reports.append((done, total)),
     )
 

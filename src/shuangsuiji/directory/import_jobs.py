@@ -11,9 +11,9 @@ from dataclasses import asdict
 from pathlib import PurePath
 from typing import IO, Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
@@ -37,11 +37,13 @@ from shuangsuiji.directory.services import (
     Progress,
     check_entities_file,
     create_entities,
+    import_jurisdiction,
 )
 
 UPLOADS = "entity-uploads"
 PROBLEMS_KEPT = 1_000  # a file with more problems is fixed from the first thousand
 PREVIEW_ROWS = 20
+FILENAME_MAX = 200  # EntityImport.filename; the end of a long name keeps its suffix
 PREVIEW_COLUMNS = (USCC, NAME, REGION, STATUS, RISK_CLASS, INDUSTRY, CATEGORIES)
 
 
@@ -49,10 +51,12 @@ def start_import(
     upload: IO[bytes], filename: str, *, actor: User, confirm_when_checked: bool = False
 ) -> EntityImport:
     """Store the upload and queue its check; the caller's page then polls the returned row.
-    `confirm_when_checked` (the API) queues the write as soon as the check passes."""
+    `confirm_when_checked` (the API) queues the write as soon as the check passes. The file is
+    checked and written as `actor` (its jurisdiction), who must be allowed to import at all."""
     from shuangsuiji.directory.tasks import check_import_task
 
-    name = PurePath(filename).name
+    import_jurisdiction(actor)
+    name = PurePath(filename).name[-FILENAME_MAX:]
     path = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}/{name}", File(upload, name))
     job = EntityImport.objects.create(
         created_by=actor, filename=name, path=path, confirm_when_checked=confirm_when_checked
@@ -61,10 +65,15 @@ def start_import(
     return job
 
 
-def confirm_import(job: EntityImport) -> bool:
-    """Queue the write of a checked file; False if the file is not (or no longer) waiting."""
+def confirm_import(job: EntityImport, *, actor: User) -> bool:
+    """Queue the write of a checked file; False if the file is not (or no longer) waiting.
+    `actor` must be allowed to import and to change the job (its uploader's region or above);
+    the write itself is checked again as the uploader, whose jurisdiction is the narrower."""
     from shuangsuiji.directory.tasks import commit_import_task
 
+    import_jurisdiction(actor)
+    if not EntityImport.objects.visible_to(actor, "change").filter(pk=job.pk).exists():
+        raise PermissionDenied("无权确认这次导入")
     queued = EntityImport.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
         status=ImportStatus.IMPORTING, checked_rows=0
     )
@@ -82,7 +91,11 @@ def check_import(job_id: int) -> None:
     def progress(done: int, total: int) -> None:
         EntityImport.objects.filter(pk=job_id).update(checked_rows=done, total_rows=total)
 
-    checked = _check(job, progress)
+    try:
+        checked = _check(job, progress)
+    except PermissionDenied as error:  # the uploader lost its role or department meanwhile
+        _refuse(job, ImportStatus.REJECTED, error)
+        return
     job.total_rows = checked.total_rows
     job.checked_rows = checked.total_rows
     job.preview = [_preview_row(values) for values in checked.rows[:PREVIEW_ROWS]]
@@ -96,25 +109,25 @@ def check_import(job_id: int) -> None:
         job.message = f"全部{checked.total_rows}行检查通过，确认后写入。"
     job.save()
     if job.status == ImportStatus.CHECKED and job.confirm_when_checked:
-        confirm_import(job)
+        confirm_import(job, actor=job.created_by)
 
 
 def commit_import(job_id: int) -> None:
     """Check the file again (the directory may have changed since the preview) and write it
     in one transaction; any problem or conflict leaves the directory as it was."""
     job = EntityImport.objects.get(pk=job_id)
-    checked = _check(job, lambda done, total: None)
     try:
+        checked = _check(job, lambda done, total: None)
         if checked.problems:
             raise ImportRejected(checked.problems)
-        job.created_count = create_entities(checked.rows)
-    except ImportRejected as error:
+        job.created_count = create_entities(checked.rows, actor=job.created_by)
+    except PermissionDenied as error:
+        _refuse(job, ImportStatus.FAILED, error)
+        return
+    except ImportRejected as error:  # changed since the check, or lost a race to another import
         _record_problems(job, error.problems)
         job.status = ImportStatus.FAILED
         job.message = f"确认时重新检查发现{len(error.problems)}处问题，未写入任何数据。"
-    except IntegrityError:
-        job.status = ImportStatus.FAILED
-        job.message = "写入时与同时导入的数据冲突（统一社会信用代码重复），未写入任何数据。"
     else:
         job.status = ImportStatus.DONE
         job.message = f"已导入{job.created_count}户检查对象。"
@@ -136,7 +149,14 @@ def fail_import(job_id: int, error: BaseException) -> None:
 
 def _check(job: EntityImport, progress: Progress) -> CheckedFile:
     with default_storage.open(job.path, "rb") as file:
-        return check_entities_file(file, job.filename, progress=progress)
+        return check_entities_file(file, job.filename, actor=job.created_by, progress=progress)
+
+
+def _refuse(job: EntityImport, status: str, error: PermissionDenied) -> None:
+    job.status = status
+    job.message = f"{error}，未写入任何数据。"
+    job.finished_at = timezone.now()
+    job.save()
 
 
 def _record_problems(job: EntityImport, problems: list[Problem]) -> None:

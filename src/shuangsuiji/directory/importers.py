@@ -5,7 +5,7 @@ file exported from Shuangsuiji imports back unchanged.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -88,6 +88,18 @@ class EntityValues:
     risk_class: str
     risk_classified_on: date | None
     risk_source: str
+
+
+def repeated_in_file(keyed: Iterable[tuple[int, str]], column: str, what: str) -> list[Problem]:
+    """A problem for each (row, value) whose value an earlier row already gave."""
+    problems: list[Problem] = []
+    first_row: dict[str, int] = {}
+    for row, value in keyed:
+        if value in first_row:
+            message = f"与第{first_row[value]}行的{what}重复"
+            problems.append(Problem(row, column, value, message))
+        first_row.setdefault(value, row)
+    return problems
 
 
 def missing_columns(header: set[str]) -> list[Problem]:

@@ -5,7 +5,9 @@ Columns (header row 1, any order): 姓名*, 部门* (full name, short name or al
 region), 执法证号*, 有效期起*, 有效期止* (of the 执法证), 资格 (qualification names, separated
 by 、 or commas), 状态 or 在岗 (在岗/是 or 离岗/否; blank is 在岗).
 
-A coordinator imports for any department of the region; a department admin only for its own.
+A coordinator imports for any department of its region and the regions below; a department
+admin only for its own. A region outside the user's jurisdiction is refused before the file
+is read, a certificate number held in another district is refused without saying where.
 Rows are saved one by one (a department has tens of inspectors, not a million), so each new
 inspector is an entry in the audit log under the importing user.
 """
@@ -18,8 +20,13 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from shuangsuiji.accounts.permissions import Role, role_of
-from shuangsuiji.directory.importers import CATEGORY_SEPARATORS, Problem, _date
+from shuangsuiji.accounts.permissions import (
+    Role,
+    assignable_departments,
+    regions_in_jurisdiction,
+    role_of,
+)
+from shuangsuiji.directory.importers import CATEGORY_SEPARATORS, Problem, _date, repeated_in_file
 from shuangsuiji.directory.models import Department, Inspector, Qualification, Region
 from shuangsuiji.directory.services import ImportRejected
 from shuangsuiji.lib.bulk import ids_by_key
@@ -36,6 +43,8 @@ ACTIVE = "在岗"
 
 INSPECTOR_COLUMNS = (NAME, DEPARTMENT, CERTIFICATE, VALID_FROM, VALID_UNTIL, QUALIFICATIONS, STATUS)
 REQUIRED_COLUMNS = (NAME, DEPARTMENT, CERTIFICATE, VALID_FROM, VALID_UNTIL)
+IN_DIRECTORY = "该执法证号已在执法人员名录库中"
+ELSEWHERE = "该执法证号已在其他辖区登记，不能导入"  # unique: its existence is learnable, no more
 ACTIVE_WORDS = {"": True, "在岗": True, "是": True, "离岗": False, "不在岗": False, "否": False}
 
 
@@ -61,9 +70,15 @@ def import_inspectors(
     if role not in (Role.COORDINATOR, Role.DEPARTMENT_ADMIN):
         shown = role.value if role else "（无）"
         raise PermissionDenied(f"角色为{shown}：只有协调员或部门管理员可以导入执法人员")
-    region = region or getattr(getattr(actor, "department", None), "region", None)
+    home = getattr(getattr(actor, "department", None), "region", None)
+    region = region or home
     if region is None:
         raise ImportRejected([Problem(0, "行政区划", "", "无法确定部门所在的行政区划")])
+    if not regions_in_jurisdiction(Region.objects.filter(pk=region.pk), actor).exists():
+        raise PermissionDenied(
+            f"{region.full_name}不在本辖区（{home.name if home else '无'}）内，"
+            "不能为其部门导入执法人员"
+        )
     rows = check_inspectors(file, filename, actor=actor, region=region)
     with transaction.atomic():
         for values in rows:
@@ -92,23 +107,23 @@ def check_inspectors(
     if problems:
         raise ImportRejected(problems)
     known = {q.name: q for q in Qualification.objects.all()}
-    own_department = (
-        getattr(actor, "department_id", None) if role_of(actor) is Role.DEPARTMENT_ADMIN else None
+    allowed = set(
+        assignable_departments(Department.objects.all(), actor).values_list("pk", flat=True)
     )
     parsed: list[InspectorValues] = []
     for row in table.rows:
-        values, row_problems = _parse_row(row, region, known, own_department)
+        values, row_problems = _parse_row(row, region, known, allowed)
         problems += row_problems
         if values is not None:
             parsed.append(values)
-    problems += _duplicates(parsed)
+    problems += _duplicates(parsed, actor)
     if problems:
         raise ImportRejected(sorted(problems, key=lambda problem: problem.row))
     return parsed
 
 
 def _parse_row(
-    row: Row, region: Region, known: dict[str, Qualification], own_department: int | None
+    row: Row, region: Region, known: dict[str, Qualification], allowed: set[int]
 ) -> tuple[InspectorValues | None, list[Problem]]:
     problems: list[Problem] = []
     cell = row.cells.get
@@ -124,7 +139,7 @@ def _parse_row(
     if not certificate:
         fail(CERTIFICATE, "执法证号不能为空")
     department = _department(cell(DEPARTMENT, ""), region, fail)
-    if department is not None and own_department is not None and department.pk != own_department:
+    if department is not None and department.pk not in allowed:
         fail(DEPARTMENT, "部门管理员只能导入本部门的执法人员")
     valid_from = _date(cell(VALID_FROM, ""), lambda message: fail(VALID_FROM, message))
     valid_until = _date(cell(VALID_UNTIL, ""), lambda message: fail(VALID_UNTIL, message))
@@ -171,18 +186,24 @@ def _department(text: str, region: Region, fail: Callable[[str, str], None]) -> 
     return None
 
 
-def _duplicates(parsed: Sequence[InspectorValues]) -> list[Problem]:
-    """执法证号 twice in the file, or already in the directory."""
-    problems = []
-    first_row: dict[str, int] = {}
-    for values in parsed:
-        if values.certificate_no in first_row:
-            message = f"与第{first_row[values.certificate_no]}行的执法证号重复"
-            problems.append(Problem(values.row, CERTIFICATE, values.certificate_no, message))
-        first_row.setdefault(values.certificate_no, values.row)
-    existing = ids_by_key(Inspector, "certificate_no", list(first_row))
+def _duplicates(parsed: Sequence[InspectorValues], actor: Any) -> list[Problem]:
+    """执法证号 twice in the file, or already in the directory: in the actor's jurisdiction,
+    or (saying no more than that: not where, nor whose) in another."""
+    problems = repeated_in_file(
+        ((v.row, v.certificate_no) for v in parsed), CERTIFICATE, "执法证号"
+    )
+    numbers = list(dict.fromkeys(v.certificate_no for v in parsed))
+    existing = ids_by_key(Inspector, "certificate_no", numbers)
+    ours = set(
+        Inspector.objects.filter(
+            certificate_no__in=list(existing),
+            department__region__in=regions_in_jurisdiction(Region.objects.all(), actor),
+        ).values_list("certificate_no", flat=True)
+    )
     problems += [
-        Problem(v.row, CERTIFICATE, v.certificate_no, "该执法证号已在执法人员名录库中")
+        Problem(v.row, CERTIFICATE, v.certificate_no, IN_DIRECTORY)
+        if v.certificate_no in ours
+        else Problem(v.row, CERTIFICATE, v.certificate_no, ELSEWHERE)
         for v in parsed
         if v.certificate_no in existing
     ]

@@ -2,11 +2,13 @@
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from shuangsuiji.accounts.permissions import regions_in_jurisdiction
 from shuangsuiji.core.pinyin import pinyin_initials
 from shuangsuiji.directory.enums import RegionLevel
 from shuangsuiji.directory.importers import (
@@ -17,10 +19,11 @@ from shuangsuiji.directory.importers import (
     Problem,
     missing_columns,
     parse_entity_row,
+    repeated_in_file,
 )
 from shuangsuiji.directory.models import Entity, Region, ScopeCategory
 from shuangsuiji.directory.records import NewEntity
-from shuangsuiji.lib.bulk import ids_by_key, insert_rows
+from shuangsuiji.lib.bulk import LOOKUP_CHUNK, ids_by_key, insert_rows
 from shuangsuiji.lib.tables import TableError, read_table
 
 
@@ -64,22 +67,62 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1_000  # rows between progress reports while checking
 
 
-def import_entities_file(file: IO[bytes], filename: str) -> ImportResult:
-    """Import entities from an .xlsx or .csv in the template's columns, all or nothing."""
-    checked = check_entities_file(file, filename)
+IMPORT_PERMISSION = "directory.add_entity"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Where an importing user may file entities: `region_ids` None means everywhere (the
+    installation's superuser); `name` is what a refused row is told."""
+
+    name: str
+    region_ids: frozenset[int] | None
+
+    def holds(self, region_id: int) -> bool:
+        return self.region_ids is None or region_id in self.region_ids
+
+
+def import_jurisdiction(actor: Any) -> Jurisdiction:
+    """The regions `actor` may import entities into: its department's region and those below.
+    Raises PermissionDenied for a user who may not import at all."""
+    if not getattr(actor, "is_active", False) or not actor.has_perm(IMPORT_PERMISSION):
+        raise PermissionDenied("只有协调员可以导入检查对象")
+    if actor.is_superuser:
+        return Jurisdiction("全部行政区划", None)
+    department = getattr(actor, "department", None)
+    if department is None:
+        raise PermissionDenied("用户没有所属部门，无法确定可导入的行政区划")
+    ids = regions_in_jurisdiction(Region.objects.all(), actor).values_list("pk", flat=True)
+    return Jurisdiction(department.region.name, frozenset(ids))
+
+
+def import_entities_file(file: IO[bytes], filename: str, *, actor: Any) -> ImportResult:
+    """Import entities from an .xlsx or .csv in the template's columns, all or nothing, as
+    `actor`: every row's region must lie in the actor's jurisdiction.
+
+    Two imports racing for the same code: the loser's insert meets the unique constraint, its
+    transaction rolls back whole, and it is refused like a checked duplicate (ImportRejected).
+    """
+    checked = check_entities_file(file, filename, actor=actor)
     if checked.problems:
         raise ImportRejected(checked.problems)
-    return ImportResult(created=create_entities(checked.rows))
+    return ImportResult(created=create_entities(checked.rows, actor=actor))
 
 
 def check_entities_file(
-    file: IO[bytes], filename: str, *, progress: Progress = lambda done, total: None
+    file: IO[bytes],
+    filename: str,
+    *,
+    actor: Any,
+    progress: Progress = lambda done, total: None,
 ) -> CheckedFile:
-    """Read and check every row against the format and the directory; write nothing.
+    """Read and check every row against the format, the directory and `actor`'s jurisdiction
+    (PermissionDenied if it may not import at all); write nothing.
 
     `progress(done, total)` is called every PROGRESS_EVERY rows, so a page can show how far a
     large file has come. Problems come sorted by row, as a user reads the file.
     """
+    jurisdiction = import_jurisdiction(actor)
     try:
         table = read_table(file, filename)
     except TableError as error:
@@ -96,35 +139,32 @@ def check_entities_file(
             parsed.append(values)
         if done % PROGRESS_EVERY == 0:
             progress(done, total)
-    problems.extend(_reference_problems(parsed))
+    problems.extend(_reference_problems(parsed, jurisdiction))
     progress(total, total)
     return CheckedFile(total, parsed, sorted(problems, key=lambda problem: problem.row))
 
 
-def _reference_problems(parsed: list[EntityValues]) -> list[Problem]:
-    """Duplicates within the file and against the directory, unknown regions and categories."""
-    problems: list[Problem] = []
-    first_row: dict[str, int] = {}
-    for values in parsed:
-        if values.uscc in first_row:
-            message = f"与第{first_row[values.uscc]}行的统一社会信用代码重复"
-            problems.append(Problem(values.row, USCC, values.uscc, message))
-        first_row.setdefault(values.uscc, values.row)
-    existing = ids_by_key(Entity, "uscc", list(first_row))
-    problems += [
-        Problem(v.row, USCC, v.uscc, "该统一社会信用代码已在名录库中")
-        for v in parsed
-        if v.uscc in existing
-    ]
-    regions = set(
-        Region.objects.filter(code__in={v.region_code for v in parsed}).values_list(
-            "code", flat=True
-        )
+# A code registered in another district cannot be imported (the code is unique), so its
+# existence there is learnable by anyone who can import; the message says no more than that:
+# not which district, nor the entity's name.
+ELSEWHERE = "该统一社会信用代码已在其他辖区登记，不能导入；如属迁入，请联系上级协调员办理"
+IN_DIRECTORY = "该统一社会信用代码已在名录库中"
+
+
+def _reference_problems(parsed: list[EntityValues], jurisdiction: Jurisdiction) -> list[Problem]:
+    """Duplicates within the file and against the directory, regions unknown or outside the
+    importing user's jurisdiction, unknown categories."""
+    problems = _duplicate_problems(parsed, jurisdiction)
+    regions = dict(
+        Region.objects.filter(code__in={v.region_code for v in parsed}).values_list("code", "pk")
     )
+    outside = f"不在本辖区（{jurisdiction.name}）内，不能导入"
     problems += [
         Problem(v.row, REGION, v.region_code, "未知的行政区划代码")
-        for v in parsed
         if v.region_code not in regions
+        else Problem(v.row, REGION, v.region_code, outside)
+        for v in parsed
+        if v.region_code not in regions or not jurisdiction.holds(regions[v.region_code])
     ]
     known = set(ScopeCategory.objects.values_list("name", flat=True))
     problems += [
@@ -136,9 +176,36 @@ def _reference_problems(parsed: list[EntityValues]) -> list[Problem]:
     return problems
 
 
-def create_entities(parsed: Sequence[EntityValues]) -> int:
-    """Write checked rows in one transaction; a code added meanwhile fails the whole file
-    (the unique constraint), so the import stays all or nothing."""
+def _duplicate_problems(
+    parsed: Sequence[EntityValues], jurisdiction: Jurisdiction
+) -> list[Problem]:
+    """Codes twice in the file, or already in the directory (in the jurisdiction or not)."""
+    problems = repeated_in_file(((v.row, v.uscc) for v in parsed), USCC, "统一社会信用代码")
+    existing = _regions_of_codes(list(dict.fromkeys(v.uscc for v in parsed)))
+    problems += [
+        Problem(
+            v.row, USCC, v.uscc, IN_DIRECTORY if jurisdiction.holds(existing[v.uscc]) else ELSEWHERE
+        )
+        for v in parsed
+        if v.uscc in existing
+    ]
+    return problems
+
+
+def _regions_of_codes(codes: Sequence[str]) -> dict[str, int]:
+    """The region id of each code already in the directory (in chunks, like ids_by_key)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(codes), LOOKUP_CHUNK):
+        chunk = codes[start : start + LOOKUP_CHUNK]
+        found.update(Entity.objects.filter(uscc__in=chunk).values_list("uscc", "region_id"))
+    return found
+
+
+def create_entities(parsed: Sequence[EntityValues], *, actor: Any) -> int:
+    """Write checked rows in one transaction. A code added meanwhile (an import racing this
+    one) meets the unique constraint: the transaction rolls back whole and the rows are
+    refused as duplicates (ImportRejected), so the import stays all or nothing."""
+    jurisdiction = import_jurisdiction(actor)
     region_ids = dict(Region.objects.values_list("code", "pk"))
     category_ids = dict(ScopeCategory.objects.values_list("name", "pk"))
     records = [
@@ -159,9 +226,20 @@ def create_entities(parsed: Sequence[EntityValues]) -> int:
             category_ids=tuple(category_ids[name] for name in v.categories),
         )
         for v in parsed
+        if jurisdiction.holds(region_ids[v.region_code])
     ]
-    with transaction.atomic():
-        return insert_entities(records)
+    if len(records) != len(parsed):  # the caller skipped the check: refuse, never narrow
+        raise PermissionDenied("文件中有不在本辖区的行，未写入任何数据")
+    try:
+        with transaction.atomic():
+            return insert_entities(records)
+    except IntegrityError as error:
+        raise ImportRejected(
+            _duplicate_problems(parsed, jurisdiction) or [Problem(0, "文件", "", RACED)]
+        ) from error
+
+
+RACED = "写入时与同时进行的修改冲突，未写入任何数据，请重新导入"
 
 
 ENTITY_INSERT_COLUMNS = (

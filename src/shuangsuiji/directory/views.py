@@ -157,7 +157,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 3: queue the write; the file is checked again and written in one transaction."""
     job = get_object_or_404(EntityImport.objects.visible_to(request.user, "change"), pk=pk)
-    if not confirm_import(job):
+    if not confirm_import(job, actor=request.user):
         messages.error(request, "该文件不在待确认状态，不能导入。")
     return redirect("directory:import", pk=job.pk)
 
