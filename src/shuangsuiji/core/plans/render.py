@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from shuangsuiji.core.celltext import csv_row, csv_text, set_xlsx_text, xlsx_row
 from shuangsuiji.core.errors import ShuangsuijiError
 from shuangsuiji.core.plans.columns import COLUMN_LABELS
 from shuangsuiji.core.plans.fields import parse_risk_rule
@@ -180,24 +181,32 @@ def table_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
 
 def render_text(plan: Plan) -> str:
     """The text Word gives when its table is copied: a cell starts with a tab on a new line,
-    runs on over lines without one, and a blank line ends the row."""
+    runs on over lines without one, and a blank line ends the row.
+
+    A spreadsheet opens such a file as tab-separated rows, one per line, so every line of a
+    cell is written as a CSV field would be (a line starting with = gets a quote)."""
     header, rows = table_rows(plan)
-    title = clean(plan.title)
+    title = _text_lines(clean(plan.title))
     blocks = [title] if title else []
     for row in [header, *rows]:
-        blocks.append("\n".join(f"\t{cell}" for cell in row))
+        blocks.append("\n".join(f"\t{_text_lines(cell)}" for cell in row))
     return "\n\n".join(blocks) + "\n"
 
 
+def _text_lines(text: str) -> str:
+    return "\n".join(csv_text(line) for line in text.split("\n"))
+
+
 def render_csv(plan: Plan) -> str:
-    """The title in a row of its own above the header; save as UTF-8 with BOM for Excel."""
+    """The title in a row of its own above the header; save as UTF-8 with BOM for Excel.
+    A cell starting with = (or another formula start) is written with a quote in front."""
     header, rows = table_rows(plan)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     title = clean(plan.title)
     if title:
-        writer.writerow([title])
-    writer.writerows([header, *rows])
+        writer.writerow(csv_row([title]))
+    writer.writerows(csv_row(row) for row in [header, *rows])
     return buffer.getvalue()
 
 
@@ -256,7 +265,7 @@ def render_xlsx(plan: Plan) -> bytes:
     sheet.title = "抽查计划"
     title = clean(plan.title)
     if title:
-        sheet.append([title])
+        sheet.append(xlsx_row(sheet, [title]))
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
         sheet.cell(1, 1).font = Font(bold=True, size=16)
         sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
@@ -285,8 +294,7 @@ def _set_xlsx_value(cell: Any, text: str, *, numeric: bool) -> None:
     if numeric and text.isdigit():
         cell.value = int(text)
         return
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would store "=…" as a formula
+    set_xlsx_text(cell, text)
 
 
 def _set_xlsx_layout(sheet: Any, columns: tuple[str, ...], header_at: int) -> None:
