@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 
 from shuangsuiji.analysis.figures import PlanFigures, YearRow, plan_figures, trend
 from shuangsuiji.assignments.sheet import DOCX_FONT, Table, add_docx_table, chinese_font
+from shuangsuiji.core.celltext import xlsx_row
 from shuangsuiji.plans.models import Plan
 
 REPORT_TYPES = {
@@ -247,20 +248,21 @@ def _number_or_text(value: str) -> int | float | str:
 
 
 def report_xlsx(content: ReportContent) -> bytes:
+    """Every text through xlsx_row: a plan or department named =HYPERLINK(…) stays text."""
     book = Workbook()
     overview = book.active
     overview.title = "概况"
-    overview.append([content.title])
+    overview.append(xlsx_row(overview, [content.title]))
     overview["A1"].font = Font(bold=True, size=14)
     for line in content.overview:
-        overview.append([line])
+        overview.append(xlsx_row(overview, [line]))
     for table in content.tables:
         sheet = book.create_sheet(table.title[:31])
-        sheet.append(table.header)
+        sheet.append(xlsx_row(sheet, table.header))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_number_or_text(v) for v in row])
+            sheet.append(xlsx_row(sheet, [_number_or_text(v) for v in row]))
         if chart := content.charts.get(table.title):
             image = SheetImage(BytesIO(chart))
             image.width, image.height = image.width * 0.5, image.height * 0.5
