@@ -40,5 +40,51 @@ def test_read_table_rejects_other_file_types_by_name() -> None:
 
 
 def test_read_table_damaged_xlsx_is_a_table_error() -> None:
-    with pytest.raises(TableError, match="无法读取 Excel 文件"):
+    with pytest.raises(TableError) as raised:
         read_table(io.BytesIO(b"not a zip"), "entities.xlsx")
+
+    assert str(raised.value) == "文件不是有效的 .xlsx（可能已损坏或实为其他格式）"
+
+
+def test_read_table_csv_nul_byte_is_named_by_row_and_column() -> None:
+    file = io.BytesIO("名称,住所\n甲公司,潞城区\n乙公\x00司,潞城区\n".encode())
+
+    with pytest.raises(TableError) as raised:
+        read_table(file, "entities.csv")
+
+    assert (raised.value.row, raised.value.column, str(raised.value)) == (
+        3,
+        "名称",
+        "第3行“名称”列：含有空字符（NUL，\\x00），文件可能已损坏或不是文本文件",
+    )
+
+
+def test_read_table_csv_field_over_the_csv_modules_limit_is_named() -> None:
+    huge = "甲" * (128 * 1024 + 1)
+    file = io.BytesIO(f'名称,住所\n甲公司,潞城区\n乙公司,"{huge}"\n'.encode())
+
+    with pytest.raises(TableError) as raised:
+        read_table(file, "entities.csv")
+
+    assert str(raised.value) == "第3行“住所”列：内容过长（一个单元格最多2000个字符）"
+
+
+def test_read_table_cell_over_the_limit_is_named_with_its_length() -> None:
+    file = io.BytesIO(f"名称,住所\n乙公司,{'路' * 3000}\n".encode())
+
+    with pytest.raises(TableError) as raised:
+        read_table(file, "entities.csv")
+
+    assert str(raised.value) == ("第2行“住所”列：内容过长（3000个字符，一个单元格最多2000个字符）")
+
+
+def test_read_table_encrypted_xlsx_says_so_in_chinese() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4088)  # how an encrypted workbook begins
+
+    with pytest.raises(TableError) as raised:
+        read_table(io.BytesIO(ole), "entities.xlsx")
+
+    assert str(raised.value) == (
+        "文件是设有打开密码（已加密）的 .xlsx 文件，或旧版 .xls 格式："
+        "请取消密码，或另存为 .xlsx 后再上传"
+    )

@@ -14,8 +14,9 @@ from shuangsuiji.core.errors import ShuangsuijiError
 from shuangsuiji.core.risk import parse_risk_class
 from shuangsuiji.core.uscc import validate_uscc
 from shuangsuiji.directory.enums import EntityStatus, LegalForm
+from shuangsuiji.directory.models import Entity
 from shuangsuiji.directory.validators import INDUSTRY_CODE
-from shuangsuiji.lib.tables import Row
+from shuangsuiji.lib.tables import Row, TableError
 
 USCC = "统一社会信用代码"
 NAME = "名称"
@@ -49,6 +50,17 @@ ENTITY_COLUMNS = (
     RISK_SOURCE,
 )
 REQUIRED_COLUMNS = (USCC, NAME, REGION)
+# The directory's text columns and their lengths: PostgreSQL refuses a longer value at the
+# write (a crash for the person importing), so the check names it first.
+TEXT_LIMITS = {
+    column: Entity._meta.get_field(field).max_length or 0
+    for column, field in (
+        (NAME, "name"),
+        (LEGAL_REPRESENTATIVE, "legal_representative"),
+        (ADDRESS, "address"),
+        (RISK_SOURCE, "risk_source"),
+    )
+}
 CATEGORY_SEPARATORS = re.compile(r"[、,，;；|\s]+")
 DATE_FORMATS = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -102,6 +114,13 @@ def repeated_in_file(keyed: Iterable[tuple[int, str]], column: str, what: str) -
     return problems
 
 
+def table_problem(error: TableError, filename: str) -> Problem:
+    """A file that could not be read: at its cell when the reader names one, else the file."""
+    if error.row:
+        return Problem(error.row, error.column or "文件", "", error.reason)
+    return Problem(0, "文件", filename, error.reason)
+
+
 def missing_columns(header: set[str]) -> list[Problem]:
     return [
         Problem(1, column, "", "缺少必填列") for column in REQUIRED_COLUMNS if column not in header
@@ -146,6 +165,11 @@ def parse_entity_row(row: Row) -> tuple[EntityValues | None, list[Problem]]:
         fail(RISK_CLASS, str(error))
     risk_date = _date(cell(RISK_DATE, ""), lambda message: fail(RISK_DATE, message))
     categories = tuple(c for c in CATEGORY_SEPARATORS.split(cell(CATEGORIES, "")) if c)
+    for column, limit in TEXT_LIMITS.items():
+        text = cell(column, "")
+        if len(text) > limit:
+            message = f"过长（{len(text)}个字符，最多{limit}个字符）"
+            problems.append(Problem(row.number, column, f"{text[:20]}…", message))
 
     if problems:
         return None, problems

@@ -26,7 +26,13 @@ from shuangsuiji.accounts.permissions import (
     regions_in_jurisdiction,
     role_of,
 )
-from shuangsuiji.directory.importers import CATEGORY_SEPARATORS, Problem, _date, repeated_in_file
+from shuangsuiji.directory.importers import (
+    CATEGORY_SEPARATORS,
+    Problem,
+    _date,
+    repeated_in_file,
+    table_problem,
+)
 from shuangsuiji.directory.models import Department, Inspector, Qualification, Region
 from shuangsuiji.directory.services import ImportRejected
 from shuangsuiji.lib.bulk import ids_by_key
@@ -101,7 +107,7 @@ def check_inspectors(
     try:
         table = read_table(file, filename)
     except TableError as error:
-        raise ImportRejected([Problem(0, "文件", filename, str(error))]) from error
+        raise ImportRejected([table_problem(error, filename)]) from error
     header = set(table.header)
     problems = [Problem(1, c, "", "缺少必填列") for c in REQUIRED_COLUMNS if c not in header]
     if problems:

@@ -20,6 +20,7 @@ from shuangsuiji.directory.importers import (
     missing_columns,
     parse_entity_row,
     repeated_in_file,
+    table_problem,
 )
 from shuangsuiji.directory.models import Entity, Region, ScopeCategory
 from shuangsuiji.directory.records import NewEntity
@@ -126,7 +127,7 @@ def check_entities_file(
     try:
         table = read_table(file, filename)
     except TableError as error:
-        return CheckedFile(0, [], [Problem(0, "文件", filename, str(error))])
+        return CheckedFile(0, [], [table_problem(error, filename)])
     total = len(table.rows)
     problems = missing_columns(set(table.header))
     if problems:

@@ -1,7 +1,9 @@
 """Read a spreadsheet-like file (.xlsx or .csv) into header-keyed rows of text.
 
 Row numbers are the ones a user sees in Excel (header on row 1, data from row 2), so error
-messages can point at a cell.
+messages can point at a cell. A cell longer than MAX_CELL_CHARS or holding a NUL character is
+refused here, naming its row and column: no field of the directory is that long, and
+PostgreSQL cannot store a NUL in text at all (it would fail the write, not the check).
 """
 
 import csv
@@ -9,10 +11,16 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import count
 from pathlib import Path
 from typing import IO
 
 from openpyxl import load_workbook
+
+from shuangsuiji.core.ooxml import package_problem
+
+MAX_CELL_CHARS = 2_000
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # a directory of a million rows unpacks to ~280 MB
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,13 @@ class Table:
 
 
 class TableError(ValueError):
-    """The file cannot be read as a table at all (wrong type, no header, undecodable text)."""
+    """The file cannot be read as a table (wrong type, no header, undecodable text, a cell
+    that cannot be taken). `row` and `column` say where, when the fault is in one cell."""
+
+    def __init__(self, reason: str, *, row: int = 0, column: str = "") -> None:
+        self.reason, self.row, self.column = reason, row, column
+        where = f"第{row}行“{column}”列：" if row and column else f"第{row}行：" if row else ""
+        super().__init__(f"{where}{reason}")
 
 
 def read_table(file: IO[bytes], filename: str) -> Table:
@@ -55,17 +69,33 @@ def _rows(records: Iterator[list[str]]) -> Table:
             continue
         padded = values + [""] * (len(header) - len(values))
         cells = {name: padded[i].strip() for i, name in enumerate(header) if name}
+        for name, text in cells.items():
+            _check_cell(text, number, name)
         rows.append(Row(number, cells))
     if header is None:
         raise TableError("文件是空的")
     return Table(header, rows)
 
 
+def _check_cell(text: str, row: int, column: str) -> None:
+    if len(text) > MAX_CELL_CHARS:
+        reason = f"内容过长（{len(text)}个字符，一个单元格最多{MAX_CELL_CHARS}个字符）"
+        raise TableError(reason, row=row, column=column)
+    if "\x00" in text:
+        reason = "含有空字符（NUL，\\x00），文件可能已损坏或不是文本文件"
+        raise TableError(reason, row=row, column=column)
+
+
 def _xlsx_records(file: IO[bytes]) -> Iterator[list[str]]:
+    data = file.read()
+    problem = package_problem(data, ".xlsx", max_unzipped=MAX_UNZIPPED_BYTES)
+    if problem:
+        raise TableError(problem)
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several unrelated types for a damaged file
-        raise TableError(f"无法读取 Excel 文件：{error}") from error
+        # Its own words are English and name internals; the log keeps them (from).
+        raise TableError("无法读取 Excel 文件：文件已损坏，或不是 Excel 工作簿") from error
     sheet = workbook.worksheets[0]
     for values in sheet.iter_rows(values_only=True):
         yield [_cell_text(value) for value in values]
@@ -94,4 +124,40 @@ def _csv_records(file: IO[bytes]) -> Iterator[list[str]]:
             continue
     else:
         raise TableError("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GBK")
-    yield from csv.reader(io.StringIO(text))
+    buffer = io.StringIO(text)
+    reader = csv.reader(buffer)
+    header: list[str] = []
+    for number in count(1):
+        start = buffer.tell()
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # a cell over the csv module's own limit (128 KB)
+            column = _overlong_column(text[start:], header)
+            reason = (
+                f"内容过长（一个单元格最多{MAX_CELL_CHARS}个字符）"
+                if column
+                else "格式有误（单元格过长或引号不成对）"
+            )
+            raise TableError(reason, row=number, column=column) from error
+        header = header or [value.strip() for value in values]
+        yield values
+
+
+def _overlong_column(record: str, header: list[str]) -> str:
+    """The column of the first cell longer than MAX_CELL_CHARS in a CSV record, read by the
+    CSV rules (a comma or line break inside quotes is text); "" if none is."""
+    index, length, quoted = 0, 0, False
+    for char in record:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == ",":
+            index, length = index + 1, 0
+        elif not quoted and char in "\r\n":
+            return ""
+        else:
+            length += 1
+            if length > MAX_CELL_CHARS:
+                return header[index] if index < len(header) else f"第{index + 1}列"
+    return ""

@@ -2,22 +2,21 @@
 
 Each format has its own reader; all of them expand merged cells (the text repeats in every
 grid cell the merge covers), so the assembler sees one uniform shape. Limits keep a hostile
-file (100 MB of text, a zip bomb posing as .xlsx) from exhausting the server.
+file (100 MB of text, a zip bomb posing as .xlsx, an XML entity bomb in a .docx) from
+exhausting the server (`core.ooxml` checks a package before any library parses it).
 """
 
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import PurePath
 
 from shuangsuiji.core.errors import PlanFileError
+from shuangsuiji.core.ooxml import package_problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
 FORMATS = (".txt", ".docx", ".xlsx", ".csv", ".html", ".htm")
 
 
@@ -102,15 +101,9 @@ def read_csv(text: str) -> Grid:
 
 
 def _check_zip(data: bytes, kind: str) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise PlanFileError(f"文件不是有效的 {kind}（可能已加密、损坏或实为其他格式）") from None
-    with archive:
-        total = sum(info.file_size for info in archive.infolist())
-        packed = sum(info.compress_size for info in archive.infolist()) or 1
-    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        raise PlanFileError(f"{kind} 文件解压后过大，疑似压缩炸弹，已拒绝")
+    problem = package_problem(data, kind)
+    if problem:
+        raise PlanFileError(problem)
 
 
 def read_xlsx(data: bytes) -> Grid:
@@ -154,9 +147,9 @@ def read_docx(data: bytes) -> Grid:
     grid = Grid()
     body = document.element.body
     for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
+        tag = _local_name(child)
         if tag == "p":
-            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
+            text = "".join(node.text or "" for node in child.iter() if _local_name(node) == "t")
             if text.strip():
                 grid.texts.append(text.strip())
         elif tag == "tbl":
@@ -166,6 +159,13 @@ def read_docx(data: bytes) -> Grid:
             for row in table.rows:
                 grid.rows.append([cell.text for cell in row.cells])
     return grid
+
+
+def _local_name(node: object) -> str:
+    """An element's tag without its namespace; "" for a comment or processing instruction,
+    whose lxml tag is a function, not a string."""
+    tag = getattr(node, "tag", None)
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 _BREAK = "\u2028"  # a line break the page asks for (<br>, <p>), as against one in its source
