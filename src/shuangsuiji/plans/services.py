@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 
 from shuangsuiji.audit.recorder import append
@@ -84,7 +85,7 @@ def import_plan(
             raise PlanImportError(
                 f"{region.full_name}{plan_year}年已有同名计划“{parsed.title}”；如需覆盖请使用替换导入"
             )
-        existing.delete()
+        _delete_replaced(existing)
     plan = Plan.objects.create(
         title=parsed.title,
         locality=parsed.locality,
@@ -99,6 +100,31 @@ def import_plan(
     for position, task in enumerate(parsed.tasks, start=1):
         _store_task(plan, position, task, departments)
     return plan
+
+
+def _delete_replaced(existing: QuerySet[Plan]) -> None:
+    """Delete the plan a replacing import supersedes, unless anything was done under it: a
+    draw is a public record that must stay with the task it was drawn for."""
+    drawn = list(
+        PlanTask.objects.filter(plan__in=existing, draws__isnull=False)
+        .distinct()
+        .order_by("position")
+        .values_list("position", "name")
+    )
+    if drawn:
+        shown = "、".join(f"第{position}项“{name}”" for position, name in drawn[:5])
+        more = f"等{len(drawn)}项任务" if len(drawn) > 5 else ""
+        raise PlanImportError(
+            f"计划已有抽取记录，不能整体替换：{shown}{more}已抽取，抽取记录须随任务留存。"
+            "请在任务页面逐项修改，或以新的计划标题导入"
+        )
+    try:
+        with transaction.atomic():
+            existing.delete()
+    except (ProtectedError, RestrictedError) as error:  # an assignment or a risk proposal
+        raise PlanImportError(
+            "计划已有分配或风险分析记录，不能整体替换：请在任务页面逐项修改，或以新的计划标题导入"
+        ) from error
 
 
 def _department_index(region: Region) -> dict[str, Department]:
