@@ -56,3 +56,15 @@ def test_inspector_role_reads_its_visits_may_recuse_and_records_results() -> Non
         "assignments.view_recusal",
         "assignments.add_recusal",
     }
+
+
+def test_coordinator_only_reads_shared_reference_data() -> None:
+    shared = {"region", "scopecategory", "qualification", "resultcategory"}
+
+    granted = {
+        codename.split(".")[1]
+        for codename in perms(Role.COORDINATOR)
+        if codename.split(".")[1].split("_", 1)[1] in shared
+    }
+
+    assert granted == {f"view_{model}" for model in shared}

@@ -45,6 +45,10 @@ SHARED_DIRECTORY = (
     "entity",
     "qualification",
 )
+# Reference data every district shares: renaming a result category rewrote another district's
+# published results, and re-parenting a region moved a district into another's jurisdiction,
+# so only the installation's superuser (who holds every permission) changes these.
+SHARED_REFERENCE = ("region", "scopecategory", "qualification")
 DEPARTMENT_OWNED = ("inspector", "conflict", "checkitem")
 ASSIGNMENT_ROWS = ("visit", "teammember")
 INSPECTION_ROWS = ("inspection", "attachment")
@@ -53,6 +57,7 @@ INSPECTION_ROWS = ("inspection", "attachment")
 MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
     Role.COORDINATOR: {
         **{("directory", m): ALL_ACTIONS for m in SHARED_DIRECTORY + DEPARTMENT_OWNED},
+        **{("directory", m): ("view",) for m in SHARED_REFERENCE},
         ("plans", "plan"): ALL_ACTIONS,
         ("plans", "plantask"): ALL_ACTIONS,
         ("draws", "draw"): ("view", "add", "change"),
@@ -61,7 +66,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         **{("assignments", m): ("view",) for m in ASSIGNMENT_ROWS},
         ("assignments", "recusal"): ("view", "add"),
         **{("inspections", m): ("view", "add", "change") for m in INSPECTION_ROWS},
-        ("inspections", "resultcategory"): ALL_ACTIONS,
+        ("inspections", "resultcategory"): ("view",),
         ("directory", "entityimport"): ("view", "add", "change"),
         ("analysis", "riskproposal"): ("view", "add", "change"),
         ("axes", "accessattempt"): ("view", "delete"),  # unlock a locked-out username
@@ -104,6 +109,14 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
 
 # Roles whose members use the back office (Django admin).
 STAFF_ROLES = frozenset({Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR})
+
+
+def grantable_roles(user: User | AnonymousUser) -> tuple[Role, ...]:
+    """The roles a user may give others: none above its own, and only a coordinator (or the
+    superuser) manages users at all."""
+    if user.is_superuser or role_of(user) is Role.COORDINATOR:
+        return tuple(Role)
+    return ()
 
 
 def role_of(user: User | AnonymousUser) -> Role | None:

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from shuangsuiji.accounts.scoped_admin import ScopedAdmin
+from shuangsuiji.accounts.scoped_admin import ScopedAdmin, ScopedInline, SuperuserOnlyWritesAdmin
 from shuangsuiji.directory.models import (
     CheckItem,
     Conflict,
@@ -44,13 +44,13 @@ class InitialsSearchMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdmin):
+class RegionAdmin(SuperuserOnlyWritesAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
 
 
-class DepartmentAliasInline(admin.TabularInline):  # type: ignore[type-arg]
+class DepartmentAliasInline(ScopedInline):
     model = DepartmentAlias
     fields = ["name"]
     extra = 1
@@ -65,7 +65,7 @@ class DepartmentAdmin(InitialsSearchMixin, ScopedAdmin):
 
 
 @admin.register(ScopeCategory)
-class ScopeCategoryAdmin(ScopedAdmin):
+class ScopeCategoryAdmin(SuperuserOnlyWritesAdmin):
     list_display = ["name", "industry_code"]
     search_fields = ["name", "industry_code"]
 
@@ -100,11 +100,11 @@ class EntityAdmin(InitialsSearchMixin, ScopedAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(ScopedAdmin):
+class QualificationAdmin(SuperuserOnlyWritesAdmin):
     search_fields = ["name"]
 
 
-class ConflictInline(admin.TabularInline):  # type: ignore[type-arg]
+class ConflictInline(ScopedInline):
     model = Conflict
     autocomplete_fields = ["entity"]
     extra = 0

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from shuangsuiji.accounts.scoped_admin import ReadOnlyScopedAdmin, ScopedAdmin
+from shuangsuiji.accounts.scoped_admin import ReadOnlyScopedAdmin, SuperuserOnlyWritesAdmin
 from shuangsuiji.inspections.models import Inspection, ResultCategory
 
 
 @admin.register(ResultCategory)
-class ResultCategoryAdmin(ScopedAdmin):
-    """The coded results are data: the coordinator keeps them in step with the publicity system."""
+class ResultCategoryAdmin(SuperuserOnlyWritesAdmin):
+    """The coded results are data, kept in step with the publicity system by the superuser:
+    every district's published results name them."""
 
     list_display = ["code", "name", "parent", "is_finding", "needs_follow_up", "stands_alone"]
 

@@ -49,6 +49,8 @@ class PlanTaskAdmin(ScopedAdmin):
         """Once the task has a draw, what the draw was frozen from is read-only here too: the
         task's pages are where a coordinator corrects it, through a redraw."""
         fields = [*super().get_readonly_fields(request, obj)]
+        if obj is not None:
+            fields.append("plan")  # a task belongs to the plan it was imported with
         if obj is not None and obj.draws.exists():
             fields += [*LOCKED_AFTER_DRAW, *POPULATION_FIELDS]
         return fields
