@@ -1,16 +1,24 @@
 """Entity import through the API: the same all-or-nothing importer, in the request or in the
 background; problems by row and column; nothing written on a refusal."""
 
+import threading
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.api.services import create_token
 from shuangsuiji.directory.enums import ImportStatus
 from shuangsuiji.directory.models import Entity, EntityImport, ScopeCategory
+from shuangsuiji.directory.services import (
+    ImportRejected,
+    check_entities_file,
+    create_entities,
+    import_entities_file,
+)
 from tests.api.conftest import bearer
 from tests.conftest import World
 from tests.directory.test_import_entities import entity_row, workbook
@@ -126,3 +134,73 @@ def test_the_web_import_still_waits_for_a_person_to_confirm(
     client.post(reverse("directory:import-upload"), {"file": file})
 
     assert EntityImport.objects.get().status == ImportStatus.CHECKED
+
+
+def test_a_write_that_loses_a_race_is_refused_as_the_duplicate_it_met(
+    world: World, categories: None
+) -> None:
+    code = next_uscc()
+    mine = check_entities_file(
+        workbook([entity_row(统一社会信用代码=code), entity_row()]),
+        "名录.xlsx",
+        actor=world.coordinator,
+    )
+    import_entities_file(
+        workbook([entity_row(统一社会信用代码=code)]), "他人.xlsx", actor=world.coordinator
+    )
+    before = Entity.objects.count()
+
+    with pytest.raises(ImportRejected) as raised:
+        create_entities(mine.rows, actor=world.coordinator)
+
+    assert [str(p) for p in raised.value.problems] == [
+        f"第2行“统一社会信用代码”列（{code}）：该统一社会信用代码已在名录库中"
+    ]
+    assert Entity.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_import_losing_a_race_to_another_import_answers_json(
+    world: World, categories: None
+) -> None:
+    """Two imports of one code at once: the other commits between this request's check and
+    its write (a thread with its own connection, started as this request's INSERT is sent)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a second connection writing mid-transaction; SQLite serialises writers")
+    code = next_uscc()
+    _, raw = create_token(world.coordinator, name="名录同步")
+    file = SimpleUploadedFile("名录.xlsx", workbook([entity_row(统一社会信用代码=code)]).getvalue())
+    raced: list[int] = []
+
+    def competitor() -> None:
+        other = workbook([entity_row(统一社会信用代码=code)])
+        raced.append(import_entities_file(other, "他人.xlsx", actor=world.coordinator).created)
+        connection.close()
+
+    def race(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not raced and sql.startswith('INSERT INTO "directory_entity"'):
+            thread = threading.Thread(target=competitor)
+            thread.start()
+            thread.join()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(race):
+        response = Client().post("/api/v1/entities/import", {"file": file}, **bearer(raw))
+
+    assert raced == [1]
+    assert (response.status_code, response["Content-Type"], response.json()) == (
+        400,
+        "application/json; charset=utf-8",
+        {
+            "detail": "导入失败，未写入任何数据：1处问题",
+            "errors": [
+                {
+                    "row": 2,
+                    "column": "统一社会信用代码",
+                    "value": code,
+                    "message": "该统一社会信用代码已在名录库中",
+                }
+            ],
+        },
+    )
+    assert Entity.objects.filter(uscc=code).count() == 1
