@@ -120,7 +120,7 @@ def test_a_year_by_commands(office: Office, tmp_path: Path) -> None:
     assert run("plan", "import", str(LUCHENG_PLAN)).startswith("已导入“潞城区")
     plan = Plan.objects.get()
     entities = write_xlsx(tmp_path / "entities.xlsx", entity_rows())
-    assert run("import_entities", str(entities)).strip() == "已导入 20 户检查对象"
+    assert run("import_entities", str(entities), *user).strip() == "已导入 20 户检查对象"
     inspectors = write_xlsx(tmp_path / "inspectors.xlsx", inspector_rows())
     assert run("import_inspectors", str(inspectors), *user).strip() == "已导入 12 名执法检查人员"
     police = Inspector.objects.filter(department__short_name="区公安分局")

@@ -282,7 +282,7 @@ def test_exported_file_imports_back_unchanged(world: World) -> None:
     before = list(Entity.objects.order_by("uscc").values("uscc", "name", "address", "risk_class"))
     Entity.objects.all().delete()
 
-    import_entities_file(io.BytesIO(content), "export.xlsx")
+    import_entities_file(io.BytesIO(content), "export.xlsx", actor=world.coordinator)
 
     after = list(Entity.objects.order_by("uscc").values("uscc", "name", "address", "risk_class"))
     assert after == before
