@@ -1,9 +1,9 @@
 """Text written to a CSV or an .xlsx stays text: a spreadsheet never runs it as a formula.
 
-Excel, WPS and LibreOffice read a CSV field that starts with =, +, -, @, a tab or a carriage
-return as a formula (=HYPERLINK("http://…") becomes a live link, =cmd|… once ran a program);
-OWASP's CSV-injection advice and ASVS 5.0 1.2.10 add NUL. Every CSV and .xlsx the platform
-writes passes its text cells through here:
+Excel, WPS and LibreOffice read a CSV field that starts with =, +, - or @ as a formula
+(=HYPERLINK("http://…") becomes a live link, =cmd|… once ran a program), some after dropping a
+leading tab or carriage return; OWASP's CSV-injection advice lists those six, ASVS 5.0 1.2.10
+adds NUL. Every CSV and .xlsx the platform writes passes its text cells through here:
 
 - CSV (and the plan's tab-indented text, which a spreadsheet also opens): such a field is
   written with a single quote in front, `'=HYPERLINK(…)` (text that already starts with quotes
