@@ -6,6 +6,11 @@ from shuangsuiji.accounts.login import LoginView
 from shuangsuiji.audit import views as audit_views
 from shuangsuiji.disclosure import views as disclosure_views
 
+handler400 = "shuangsuiji.errors.bad_request"
+handler403 = "shuangsuiji.errors.permission_denied"
+handler404 = "shuangsuiji.errors.page_not_found"
+handler500 = "shuangsuiji.errors.server_error"
+
 urlpatterns = [
     path("", include("shuangsuiji.dashboard.urls")),
     path("plans/", include("shuangsuiji.plans.urls")),

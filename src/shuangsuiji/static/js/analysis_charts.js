@@ -4,20 +4,23 @@
   "use strict";
   const data = JSON.parse(document.getElementById("chart-data").textContent);
   const font = { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" };
+  // Tooltips drawn inside the chart's SVG: ECharts' HTML tooltips write style="" attributes,
+  // which the Content-Security-Policy (no inline styles) refuses.
+  const tooltip = (extra = {}) => ({ renderMode: "richText", ...extra });
   const options = {
     merging: () => ({
       textStyle: font,
-      tooltip: {},
+      tooltip: tooltip(),
       xAxis: { type: "category", data: ["合并前（户次）", "合并后（联合检查）"] },
       yAxis: { type: "value" },
       series: [{ type: "bar", data: [data.merging.before, data.merging.after], label: { show: true, position: "top" } }],
     }),
     classes: () => ({
       textStyle: font,
-      tooltip: { formatter: (p) => {
+      tooltip: tooltip({ formatter: (p) => {
         const c = data.classes[p.dataIndex];
-        return `${c.name}<br>发现问题率 ${c.rate}%（${c.low}%–${c.high}%），n=${c.n}`;
-      } },
+        return `${c.name}\n发现问题率 ${c.rate}%（${c.low}%–${c.high}%），n=${c.n}`;
+      } }),
       xAxis: { type: "category", data: data.classes.map((c) => c.name) },
       yAxis: { type: "value", name: "%", max: 100 },
       series: [
@@ -38,7 +41,7 @@
     }),
     categories: () => ({
       textStyle: font,
-      tooltip: {},
+      tooltip: tooltip(),
       grid: { left: 200 },
       xAxis: { type: "value" },
       yAxis: { type: "category", data: data.categories.map((c) => c.name).reverse() },
@@ -46,7 +49,7 @@
     }),
     trend: () => ({
       textStyle: font,
-      tooltip: { trigger: "axis" },
+      tooltip: tooltip({ trigger: "axis" }),
       xAxis: { type: "category", data: data.trend.map((y) => String(y.year)) },
       yAxis: { type: "value", name: "%" },
       series: [
@@ -57,7 +60,7 @@
     }),
     workload: () => ({
       textStyle: font,
-      tooltip: {},
+      tooltip: tooltip(),
       grid: { left: 200 },
       xAxis: { type: "value", name: "人次" },
       yAxis: { type: "category", data: data.workload.map((w) => w.name).reverse() },
