@@ -2,7 +2,7 @@
 by the role that uses it, and the pages' scripts at work (the charts' tooltips, the public
 site's in-browser draw verification, htmx's live search), the back office and the API's docs
 page. A violation shows as a `securitypolicyviolation` event or a console message; none may
-occur, and every response carries the policy."""
+occur, and every response carries the policy. No page's title holds markup."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -143,6 +143,8 @@ def test_every_page_holds_to_the_csp_as_the_role_that_uses_it(
                 response = page.goto(f"{base}{url}", wait_until="networkidle")
                 assert response is not None
                 loaded[row] = response.status
+                if "<" in page.title():  # markup in <title> shows as text in the tab
+                    problems[f"{row} title"] = page.title()
                 if row in ACTIONS:
                     ACTIONS[row](page)
                     page.wait_for_load_state("networkidle")
