@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.assignments.integrity import visit_discrepancies
 from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
 from shuangsuiji.assignments.services import (
     AssignStepError,
@@ -98,6 +99,7 @@ def assignment_step(request: HttpRequest, pk: int) -> HttpResponse:
         if post.get("step") == "complete":
             complete_assignment(
                 assignment,
+                actor=request.user,
                 public_value=post.get("public_value", ""),
                 public_source=post.get("public_source", ""),
                 system=post.get("system") == "on",
@@ -119,6 +121,8 @@ def assignment_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
+    if discrepancies := visit_discrepancies(visit):
+        return _discrepant(request, visit, discrepancies)
     members = visit.members.select_related("inspector", "department").order_by("slot")
     context = {
         "visit": visit,
@@ -137,6 +141,8 @@ def recuse(request: HttpRequest, member_id: int) -> HttpResponse:
     """An assigned inspector declares a conflict; the rule names the replacement."""
     member = get_object_or_404(TeamMember.objects.select_related("visit__entity"), pk=member_id)
     visit = _visit(request, member.visit_id)
+    if discrepancies := visit_discrepancies(visit):
+        return _discrepant(request, visit, discrepancies)
     if not _may_recuse(request, member):
         raise PermissionDenied("只有本人、其部门管理员或协调员可以登记回避")
     try:
@@ -154,6 +160,8 @@ def recuse(request: HttpRequest, member_id: int) -> HttpResponse:
 def visit_sheet(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The printable 检查任务单 of a visit, as .docx or PDF."""
     visit = _visit(request, pk)
+    if discrepancies := visit_discrepancies(visit):
+        return _discrepant(request, visit, discrepancies)
     return sheet_response(
         sheet_content(visit, visit_items(visit)), kind, f"task-sheet-{visit.code}"
     )
@@ -213,12 +221,22 @@ def _visible(request: HttpRequest, pk: int) -> Assignment:
 
 
 def _visit(request: HttpRequest, pk: int) -> Visit:
+    """The visit with its assignment's small columns (the bundle and freeze can be tens of
+    megabytes; integrity.py reads the one entry it needs)."""
     return get_object_or_404(
         Visit.objects.visible_to(request.user)
         .select_related("entity", "lead_department", "assignment__plan")
+        .defer("assignment__bundle", "assignment__freeze")
         .distinct(),
         pk=pk,
     )
+
+
+def _discrepant(request: HttpRequest, visit: Visit, discrepancies: list[str]) -> HttpResponse:
+    """A visit whose rows disagree with the published assignment is not served as it stands
+    (its team could have been swapped in the database): the differences instead, 409."""
+    context = {"visit": visit, "discrepancies": discrepancies}
+    return render(request, "assignments/visit_discrepancy.html", context, status=409)
 
 
 def _require(request: HttpRequest, permission: str) -> None:

@@ -6,6 +6,7 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from shuangsuiji.audit import recorder
+        from shuangsuiji.audit import guards, recorder
 
         recorder.connect()
+        guards.connect()

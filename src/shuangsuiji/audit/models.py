@@ -1,7 +1,9 @@
 """The audit log: every create, update and delete of the platform's records, append-only and
 hash-chained — each entry's hash covers the previous one's, so an edited or removed entry
 breaks the chain from there on, and database triggers refuse edits in the first place (and, on
-PostgreSQL, deletions: SQLite's flush deletes row by row, so there only the chain finds them)."""
+PostgreSQL, deletions and TRUNCATE: SQLite's flush deletes row by row, so there only the chain
+finds them). The chain's head is published (anchor.py), so a chain cut short or recomputed
+from an edit on is found by anyone who kept an earlier head."""
 
 from django.conf import settings
 from django.db import models
@@ -37,8 +39,9 @@ class AuditEntry(models.Model):
     after = models.JSONField("修改后", null=True)
     previous_hash = models.CharField("上一条摘要", max_length=64)
     hash = models.CharField("摘要", max_length=64)
-    # Who may read the entry, not evidence (outside the hash): the region of the changed record,
-    # none for the shared reference data (categories, qualifications) or where it is not known.
+    # Who may read the entry: the region of the changed record, none for the shared reference
+    # data (categories, qualifications) or where it is not known. Inside the hash from rule 2 on
+    # (chain.py), so re-tagging an entry to hide it from a region's auditor breaks the chain.
     region = models.ForeignKey(
         "directory.Region",
         verbose_name="行政区划",
@@ -48,6 +51,8 @@ class AuditEntry(models.Model):
         related_name="+",
         db_constraint=False,  # an entry outlives the region it names
     )
+    # The hash rule (chain.HASH_VERSION); none for entries written before the region was hashed.
+    version = models.PositiveSmallIntegerField("摘要规则", null=True, blank=True)
 
     class Meta:
         verbose_name = "审计日志"
@@ -56,6 +61,7 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["model", "object_id"], name="audit_object"),
             models.Index(fields=["region", "sequence"], name="audit_region"),
+            models.Index(fields=["at"], name="audit_at"),  # the published daily heads
         ]
 
     def __str__(self) -> str:

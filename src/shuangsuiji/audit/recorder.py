@@ -174,7 +174,7 @@ def region_of(instance: models.Model) -> int | None:
 
 def append(action: str, instance: models.Model, before: Any, after: Any) -> None:
     """Add one entry at the end of the chain, under a lock on the chain's head."""
-    from shuangsuiji.audit.chain import content, entry_hash
+    from shuangsuiji.audit.chain import HASH_VERSION, content, entry_hash
     from shuangsuiji.audit.models import AuditEntry, AuditHead
 
     actor = ACTOR.get()
@@ -192,6 +192,7 @@ def append(action: str, instance: models.Model, before: Any, after: Any) -> None
             after=after,
             previous_hash=head.last_hash,
             region_id=region_of(instance),
+            version=HASH_VERSION,
         )
         entry.hash = entry_hash(content(entry))
         entry.save()

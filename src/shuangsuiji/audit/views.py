@@ -1,4 +1,5 @@
-"""The audit log page: the latest entries, by record if asked, and whether the chain holds."""
+"""The audit log page: the latest entries, by record if asked, and whether the chain holds;
+and the public page of the chain's head, which anyone may keep to check the chain later."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from shuangsuiji.audit.access import readable_entries
+from shuangsuiji.audit.anchor import DAYS, current_head, daily_heads
 from shuangsuiji.audit.chain import first_break
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.audit.presenters import audited_kinds, entry_rows
@@ -29,3 +31,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "total": AuditEntry.objects.count(),
     }
     return render(request, "audit/log.html", context)
+
+
+def audit_head(request: HttpRequest) -> HttpResponse:
+    """Public: the chain's head now and at the end of each recent day. Only sequence numbers,
+    digests and times: nothing of what the entries say."""
+    context = {"head": current_head(), "heads": daily_heads(), "days": DAYS}
+    return render(request, "audit/head.html", context)
+
+
+def audit_heads_text(request: HttpRequest) -> HttpResponse:
+    """The same heads, one per line, for `shuangsuiji audit verify --against heads.txt`."""
+    heads = [head for head in (current_head(), *daily_heads()) if head is not None]
+    text = "".join(f"{head.line()}\n" for head in heads)
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")

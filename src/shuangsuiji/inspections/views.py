@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.assignments.integrity import visit_discrepancies
+from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.services import visit_items
 from shuangsuiji.assignments.sheet import sheet_response
 from shuangsuiji.inspections.access import reachable_inspection, visible_visit
@@ -34,6 +36,8 @@ from shuangsuiji.inspections.services import (
 def visit_inspections(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Each task's result for one visit: state, results, and the forms the user may use."""
     visit = visible_visit(request.user, visit_id)
+    if discrepancies := visit_discrepancies(visit):
+        return _discrepant(request, visit, discrepancies)
     rows = [
         {
             "inspection": inspection,
@@ -55,6 +59,11 @@ def visit_inspections(request: HttpRequest, visit_id: int) -> HttpResponse:
 def inspection_step(request: HttpRequest, pk: int) -> HttpResponse:
     """record | submit | approve | return | close | attach, each checked by the service."""
     inspection = reachable_inspection(request.user, pk)
+    if visit_discrepancies(inspection.visit):  # the team it checks may have been swapped
+        messages.error(
+            request, f"{inspection.task.name}：本次检查的数据与分派记录不符，不能录入或审核"
+        )
+        return redirect("inspections:visit", visit_id=inspection.visit_id)
     post, step = request.POST, request.POST.get("step")
     try:
         if step in ("record", "submit") and "inspected_on" in post:  # the result form
@@ -119,6 +128,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
     """The 抽查通知书 of a visit, as .docx or PDF."""
     visit = visible_visit(request.user, visit_id)
+    if discrepancies := visit_discrepancies(visit):
+        return _discrepant(request, visit, discrepancies)
     return sheet_response(notice_content(visit, visit_items(visit)), kind, f"notice-{visit.code}")
 
 
@@ -134,3 +145,10 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+def _discrepant(request: HttpRequest, visit: Visit, discrepancies: list[str]) -> HttpResponse:
+    """A visit whose rows disagree with the published assignment: the differences, not the
+    results pages (who may record depends on the team rows), 409."""
+    context = {"visit": visit, "discrepancies": discrepancies}
+    return render(request, "assignments/visit_discrepancy.html", context, status=409)

@@ -1,0 +1,95 @@
+"""A drawn draw against its database owner: REPLACE on SQLite, TRUNCATE on PostgreSQL."""
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.draws.models import Draw
+from shuangsuiji.draws.services import complete_draw, freeze_draw
+from tests.conftest import World
+from tests.draws.test_services import make_task
+
+pytestmark = pytest.mark.django_db
+
+
+def _drawn(world: World) -> Draw:
+    return complete_draw(
+        freeze_draw(make_task(world), actor=SYSTEM),
+        actor=SYSTEM,
+        public_value="1",
+        public_source="演练",
+    )
+
+
+def test_rewriting_a_drawn_draws_seed_by_insert_or_replace_is_refused(world: World) -> None:
+    draw = _drawn(world)
+    columns = [f.column for f in Draw._meta.concrete_fields]
+    values = ["'" + "0" * 64 + "'" if c == "seed" else c for c in columns]
+    if connection.vendor == "sqlite":
+        sql = f"INSERT OR REPLACE INTO draws_draw ({', '.join(columns)}) SELECT {', '.join(values)} FROM draws_draw WHERE id = %s"  # noqa: E501
+    else:  # PostgreSQL's REPLACE: an upsert, which is an UPDATE
+        sql = f"INSERT INTO draws_draw ({', '.join(columns)}) SELECT {', '.join(values)} FROM draws_draw WHERE id = %s ON CONFLICT (id) DO UPDATE SET seed = EXCLUDED.seed"  # noqa: E501
+
+    with (
+        pytest.raises(DatabaseError, match="immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [draw.pk])
+
+    draw.refresh_from_db()
+    assert draw.seed == draw.bundle["seed"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_truncating_drawn_draws_directly_or_by_cascade_is_refused(world: World) -> None:
+    draw = _drawn(world)
+
+    for statement in ("TRUNCATE draws_draw CASCADE", "TRUNCATE plans_plantask CASCADE"):
+        with (
+            pytest.raises(DatabaseError, match="TRUNCATE refused"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+
+    assert list(Draw.objects.values_list("pk", flat=True)) == [draw.pk]
+
+
+def test_truncating_draws_none_of_them_drawn_is_allowed(world: World) -> None:
+    freeze_draw(make_task(world), actor=SYSTEM)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE draws_draw CASCADE"
+            if connection.vendor == "postgresql"
+            else "DELETE FROM draws_draw"
+        )
+
+    assert Draw.objects.count() == 0
+
+
+def _triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+            if connection.vendor == "postgresql"
+            else "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_flush_still_empties_a_database_with_drawn_draws_and_keeps_the_guards(
+    world: World,
+) -> None:
+    _drawn(world)
+    guards = _triggers()
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert (Draw.objects.count(), _triggers()) == (0, guards)
+    assert {"draws_draw_no_truncate", "draws_draw_immutable"} <= guards or {
+        "draws_draw_no_update",
+        "draws_draw_no_delete",
+    } <= guards
