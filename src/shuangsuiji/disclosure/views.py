@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.audit.anchor import feed_items
 from shuangsuiji.core import draw as rule
 from shuangsuiji.core.celltext import csv_text, xlsx_row
 from shuangsuiji.directory.models import CheckItem
@@ -245,7 +246,7 @@ def _json_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
 
 @require_safe
 def feed(request: HttpRequest) -> HttpResponse:
-    """Atom: the newest published results and draws."""
+    """Atom: the newest published results and draws, and each recent day's audit chain head."""
     atom = Atom1Feed(
         title="双随机抽查公示",
         link=request.build_absolute_uri("/public/"),
@@ -270,6 +271,8 @@ def feed(request: HttpRequest) -> HttpResponse:
             pubdate=inspection.published_at,
             unique_id=f"result:{inspection.pk}",
         )
+    for item in feed_items(request.build_absolute_uri("/public/audit-head/")):
+        atom.add_item(**item)
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     atom.write(response, "utf-8")
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
