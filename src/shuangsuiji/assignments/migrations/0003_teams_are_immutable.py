@@ -43,10 +43,10 @@ GUARDED = {
 TRUNCATE = {
     "assignments_assignment": "state = 'assigned'",
     "assignments_recusal": "TRUE",
-    "assignments_visit": ASSIGNED.format("assignment_id"),
-    "assignments_visit_departments": VISIT_ASSIGNED.format("visit_id"),
-    "assignments_visit_tasks": VISIT_ASSIGNED.format("visit_id"),
-    "assignments_teammember": VISIT_ASSIGNED.format("visit_id"),
+    "assignments_visit": ASSIGNED.format("guarded.assignment_id"),
+    "assignments_visit_departments": VISIT_ASSIGNED.format("guarded.visit_id"),
+    "assignments_visit_tasks": VISIT_ASSIGNED.format("guarded.visit_id"),
+    "assignments_teammember": VISIT_ASSIGNED.format("guarded.visit_id"),
 }
 
 

@@ -14,14 +14,15 @@ from django.db import migrations
 
 FUNCTION = "shuangsuiji_refuse_truncate"
 CREATE_FUNCTION = f"""CREATE FUNCTION {FUNCTION}() RETURNS trigger AS $$
-    DECLARE guarded boolean;
+    DECLARE refused boolean;
     BEGIN
         IF coalesce(current_setting('shuangsuiji.flush', true), '') = 'on' THEN
             RETURN NULL;
         END IF;
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %s)', TG_TABLE_NAME, TG_ARGV[0])
-            INTO guarded;
-        IF guarded THEN
+        EXECUTE format(
+            'SELECT EXISTS (SELECT 1 FROM %I AS guarded WHERE %s)', TG_TABLE_NAME, TG_ARGV[0]
+        ) INTO refused;
+        IF refused THEN
             RAISE EXCEPTION '% holds published records: TRUNCATE refused', TG_TABLE_NAME;
         END IF;
         RETURN NULL;
@@ -31,7 +32,8 @@ DROP_FUNCTION = f"DROP FUNCTION IF EXISTS {FUNCTION}();"
 
 def statements(table: str, condition: str = "TRUE") -> tuple[list[str], list[str]]:
     """(create, drop) for the BEFORE TRUNCATE trigger of `table`; `condition` selects the rows
-    whose presence refuses it (SQL over the table's columns, no quotes inside)."""
+    whose presence refuses it (SQL over the table's columns, which a subquery names as
+    `guarded.column` so that a column of the subquery's own table cannot shadow them)."""
     name = f"{table}_no_truncate"
     create = [
         f"""CREATE TRIGGER {name} BEFORE TRUNCATE ON {table}

@@ -74,7 +74,7 @@ def _postgres() -> list[str]:
             FOR EACH ROW EXECUTE FUNCTION inspections_inspection_results_immutable();""",
         *GUARD.statements("inspections_inspection", "state = 'published'")[0],
         *GUARD.statements(
-            "inspections_inspection_results", PUBLISHED_RESULT.format("inspection_id")
+            "inspections_inspection_results", PUBLISHED_RESULT.format("guarded.inspection_id")
         )[0],
     ]
 
