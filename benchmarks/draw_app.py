@@ -342,14 +342,17 @@ def fetch_all(query: str, params: Any) -> list[Any]:
 
 def ceremony(draw: Any, rng: Random) -> Any:
     """Two parties commit, then reveal (the demo's ceremony)."""
+    from shuangsuiji.accounts.permissions import SYSTEM
     from shuangsuiji.core.draw import commitment
     from shuangsuiji.draws.services import add_commitment, add_reveal
 
     chosen = {party: f"{rng.getrandbits(128):032x}" for party in PARTIES}
     for party, secret in chosen.items():
-        draw = add_commitment(draw, party=party, commitment=commitment(draw.draw_id, party, secret))
+        draw = add_commitment(
+            draw, actor=SYSTEM, party=party, commitment=commitment(draw.draw_id, party, secret)
+        )
     for party, secret in chosen.items():
-        draw = add_reveal(draw, party=party, secret=secret)
+        draw = add_reveal(draw, actor=SYSTEM, party=party, secret=secret)
     return draw
 
 
@@ -409,17 +412,20 @@ def run_draw_steps(
     """One draw on a new task: freeze, ceremony, complete, each timed; their sum as the total."""
     from django.db import connection
 
+    from shuangsuiji.accounts.permissions import SYSTEM
     from shuangsuiji.draws.services import complete_draw, freeze_draw
 
     task = new_task(scope)
     tracer = Tracer()
     with connection.execute_wrapper(tracer):
-        draw = timings.measure("freeze", lambda: freeze_draw(task))
+        draw = timings.measure("freeze", lambda: freeze_draw(task, actor=SYSTEM))
         draw = timings.measure("ceremony", lambda: ceremony(draw, rng))
         value = dice(rng)
         draw = timings.measure(
             "complete",
-            lambda: complete_draw(draw, public_value=value, public_source=PUBLIC_SOURCE),
+            lambda: complete_draw(
+                draw, actor=SYSTEM, public_value=value, public_source=PUBLIC_SOURCE
+            ),
         )
     parts = [timings.seconds[name][-1] for name in ("freeze", "ceremony", "complete")]
     peaks = [timings.peaks.get(name, [0.0])[-1] for name in ("freeze", "ceremony", "complete")]
@@ -550,15 +556,16 @@ def report(
 
 def profile_draw(scope: Scope, rng: Random) -> None:
     """cProfile of one more full draw (freeze, ceremony, complete) on a new task."""
+    from shuangsuiji.accounts.permissions import SYSTEM
     from shuangsuiji.draws.services import complete_draw, freeze_draw
 
     task = new_task(scope)
     value = dice(rng)
     profiler = cProfile.Profile()
     profiler.enable()
-    draw = freeze_draw(task)
+    draw = freeze_draw(task, actor=SYSTEM)
     draw = ceremony(draw, rng)
-    complete_draw(draw, public_value=value, public_source=PUBLIC_SOURCE)
+    complete_draw(draw, actor=SYSTEM, public_value=value, public_source=PUBLIC_SOURCE)
     profiler.disable()
     for order in ("cumulative", "tottime"):
         print(f"\n--- profile of one full draw, top 15 by {order} ---")

@@ -109,3 +109,28 @@ def other_district_coordinator() -> User:
         name="晋城市城区市场监督管理局", short_name="城区市场监管局", region=chengqu
     )
     return make_user("chengqu-coord", "协调员", market)
+
+
+def demo_inspector_with_open_results(username: str = "lucheng-inspector") -> User:
+    """The demo's inspector login, linked to an inspector of the same department whose team
+    still has a result not published. The demo's plans are of 2023 and 2024, so the first
+    inspector's results are all published, and a published result never changes (database
+    triggers): a test that records or reviews needs a visit that is still open."""
+    from shuangsuiji.assignments.models import TeamMember
+    from shuangsuiji.inspections.models import InspectionState
+
+    user = User.objects.get(username=username)
+    department = user.inspector.department  # type: ignore[union-attr]
+    members = TeamMember.objects.filter(department=department).order_by("visit__code", "slot")
+    for member in members.select_related("visit", "inspector"):
+        visit = member.visit
+        published = visit.inspections.filter(state=InspectionState.PUBLISHED).count()
+        if published < visit.tasks.count():
+            User.objects.filter(inspector=member.inspector).exclude(pk=user.pk).update(
+                inspector=None
+            )
+            user.inspector = member.inspector
+            user.last_name = member.inspector.name
+            user.save(update_fields=["inspector", "last_name"])
+            return user
+    raise LookupError(f"{department} 没有尚未公示的检查")

@@ -28,6 +28,7 @@ from shuangsuiji.draws.models import Draw, DrawJob, JobStep
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState
 from shuangsuiji.inspections.services import inspections_of
 from shuangsuiji.plans.models import Plan, PlanTask
+from tests.factories import demo_inspector_with_open_results
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,8 @@ MATRIX: dict[str, list[int]] = {
     "disclosure:results_data": [OK] * 7,
     "disclosure:feed": [OK] * 7,
     "disclosure:verifier": [OK] * 7,
+    "audit:head": [OK] * 7,  # the audit chain's head, published for anyone to keep
+    "audit:heads": [OK] * 7,
 }
 
 # fmt: off
@@ -117,7 +120,7 @@ WRITES: dict[str, list[int | str]] = {
     "draws:step (redraw)":                  [LOGIN, DONE, 403, 404, 403, 404, 404],
     "assignments:step (redo)":              [LOGIN, DONE, 403, 404, 403, 404, 404],
     "assignments:recuse (the inspector's)": [LOGIN, DONE, DONE, DONE, 403, 404, 404],
-    "inspections:step (approve)":           [LOGIN, DONE, DONE, KEPT, 404, 404, 404],
+    "inspections:step (approve)":           [LOGIN, DONE, DONE, 403, 404, 404, 404],  # recorder
     "logout":                               [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE],
 }
 # fmt: on
@@ -140,7 +143,7 @@ class Scene:
 
 def scene() -> Scene:
     plan = Plan.objects.get(region__code="140406")
-    inspector = User.objects.get(username="lucheng-inspector").inspector
+    inspector = demo_inspector_with_open_results().inspector
     task = (
         plan.tasks.exclude(lead_department=inspector.department)
         .filter(draws__isnull=False)
@@ -254,6 +257,8 @@ def urls(at: Scene) -> dict[str, str]:
         "disclosure:results_data": reverse("disclosure:results_data", args=["csv"]),
         "disclosure:feed": reverse("disclosure:feed"),
         "disclosure:verifier": reverse("disclosure:verifier"),
+        "audit:head": reverse("audit:head"),
+        "audit:heads": reverse("audit:heads"),
     }
 
 
@@ -286,7 +291,12 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
     # A result the inspector recorded and submitted, of a task 区教育局 leads (not the draw's):
     # the department reviews it, the recorder may not.
     visits = sorted(Visit.objects.filter(members__inspector=at.inspector), key=lambda v: v.code)
-    inspection = next(i for v in visits for i in inspections_of(v) if i.task_id != at.task.pk)
+    inspection = next(
+        i
+        for v in visits
+        for i in inspections_of(v)
+        if i.task_id != at.task.pk and i.state != InspectionState.PUBLISHED
+    )
     inspection.task.lead_department = at.inspector.department
     inspection.task.save()
     Inspection.objects.filter(pk=inspection.pk).update(

@@ -117,7 +117,7 @@ def test_a_year_by_commands(office: Office, tmp_path: Path) -> None:
     user = ("--user", "wangmin")
 
     # The plan, the entities, the inspectors.
-    assert run("plan", "import", str(LUCHENG_PLAN)).startswith("已导入“潞城区")
+    assert run("plan", "import", str(LUCHENG_PLAN), *user).startswith("已导入“潞城区")
     plan = Plan.objects.get()
     entities = write_xlsx(tmp_path / "entities.xlsx", entity_rows())
     assert run("import_entities", str(entities), *user).strip() == "已导入 20 户检查对象"
@@ -143,8 +143,8 @@ def test_a_year_by_commands(office: Office, tmp_path: Path) -> None:
         f"{hotels.pk}\t{hotels.draw_id}\t名单已冻结，等待种子\t任务 {HOTELS}：{tasks[HOTELS].name}",
     ]
 
-    # Hotels by commit–reveal: the coordinator for its office, the police admin for its own.
-    secrets = {"联席会议办公室": "a1" * 16, "区公安分局": "b2" * 16}
+    # Hotels by commit–reveal: the coordinator for its own body, the police admin for its own.
+    secrets = {"区市场监管局": "a1" * 16, "区公安分局": "b2" * 16}
     for party, secret in secrets.items():
         actor = "police-admin" if party == "区公安分局" else "wangmin"
         hexdigest = commitment(hotels.draw_id, party, secret)
@@ -187,7 +187,7 @@ def test_a_year_by_commands(office: Office, tmp_path: Path) -> None:
     )
     assert "冻结抽取名单" in locked
     assert (hotels.state, hotels.bundle["ceremony"]["kind"]) == (DrawState.DRAWN, "commit-reveal")
-    assert [r["party"] for r in hotels.reveals] == ["联席会议办公室", "区公安分局"]
+    assert [r["party"] for r in hotels.reveals] == ["区市场监管局", "区公安分局"]
     assert (grain.state, grain.bundle["ceremony"]["kind"]) == (DrawState.DRAWN, "public")
     draw_entries = AuditEntry.objects.filter(model="draws.draw", object_id=str(hotels.pk))
     assert list(draw_entries.values_list("username", flat=True)) == [
@@ -275,7 +275,7 @@ def make_reviewer() -> User:
 
 @pytest.fixture
 def plan(office: Office) -> Plan:
-    run("plan", "import", str(LUCHENG_PLAN))
+    run("plan", "import", str(LUCHENG_PLAN), "--user", "wangmin")
     return Plan.objects.get()
 
 
@@ -297,20 +297,22 @@ def test_publishing_an_unknown_result_names_it(plan: Plan) -> None:
 def test_a_department_admin_cannot_freeze_and_is_told_the_role(plan: Plan) -> None:
     message = refusal("draw", "freeze", "--plan", str(plan.pk), "--all", "--user", "police-admin")
 
-    assert message == "用户“police-admin”的角色是部门管理员：此操作只有协调员可以进行"
+    assert message == (
+        "用户“police-admin”无权操作：只有本辖区的协调员可以冻结名单、完成抽取或重新抽取"
+    )
     assert Draw.objects.count() == 0
 
 
 def test_only_the_coordinator_publishes(plan: Plan) -> None:
     message = refusal("publish", "--plan", str(plan.pk), "--all-due", "--user", "police-admin")
 
-    assert message == "只有协调员可以公示检查结果"
+    assert message == "用户“police-admin”无权操作：只有协调员可以公示检查结果"
 
 
 def test_the_auditor_lists_but_does_not_decide_risk_classes(plan: Plan) -> None:
     assert run("risk", "list", "--plan", str(plan.pk), "--user", "auditor") == ""
     assert refusal("risk", "apply", "--plan", str(plan.pk), "--all", "--user", "auditor") == (
-        "用户“auditor”的角色是审计员：此操作只有协调员可以进行"
+        "用户“auditor”无权操作：只有本辖区的协调员可以调整风险分类"
     )
 
 
@@ -371,8 +373,13 @@ def test_a_department_admin_commits_only_for_its_own_department(plan: Plan) -> N
     )
     completing = refusal("draw", "complete", str(draw.pk), "--public-value", "1", *as_admin)
 
-    assert other_party == "--party：部门管理员只能以本部门（区公安分局）的名义提交承诺"
-    assert completing == "用户“police-admin”的角色是部门管理员：此操作只有协调员可以进行"
+    assert other_party == (
+        "用户“police-admin”无权操作：不能以“联席会议办公室”的名义提交承诺："
+        "每个部门只能由本部门以自己的名义参加"
+    )
+    assert completing == (
+        "用户“police-admin”无权操作：只有本辖区的协调员可以冻结名单、完成抽取或重新抽取"
+    )
     draw.refresh_from_db()
     assert (draw.commitments, draw.state) == ([], DrawState.FROZEN)
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("draws/", include("shuangsuiji.draws.urls")),
     path("assignments/", include("shuangsuiji.assignments.urls")),
     path("inspections/", include("shuangsuiji.inspections.urls")),
+    path("public/audit-head/", include("shuangsuiji.audit.urls")),
     path("public/", include("shuangsuiji.disclosure.urls")),
     path("api/v1/", include("shuangsuiji.api.urls")),
     path("analysis/", include("shuangsuiji.analysis.urls")),

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from shuangsuiji.accounts.models import User
-from shuangsuiji.analysis.feedback import FeedbackError, decide, make_proposals
+from shuangsuiji.accounts.permissions import SYSTEM, NotAllowed
+from shuangsuiji.analysis.feedback import decide, make_proposals
 from shuangsuiji.analysis.models import ProposalState, RiskProposal
 from shuangsuiji.directory.models import Entity
 from tests.analysis.test_figures import Year, year  # noqa: F401 (fixture)
@@ -27,7 +28,7 @@ def names(year: Year) -> list[str]:  # noqa: F811
 def test_proposals_follow_the_rules_from_confirmed_results_only(year: Year) -> None:  # noqa: F811
     _, e2, _, e4, e5 = names(year)
 
-    assert make_proposals(year.plan) == 3
+    assert make_proposals(year.plan, actor=SYSTEM) == 3
     assert proposals() == {e2: ("B", "C"), e4: ("B", "D"), e5: ("B", "C")}
 
 
@@ -36,7 +37,7 @@ def test_the_numbers_are_settings(year: Year, settings: object) -> None:  # noqa
     settings.RISK_SEVERE_CODES = []  # type: ignore[attr-defined]
     e1, _, _, e4, _ = names(year)
 
-    make_proposals(year.plan)
+    make_proposals(year.plan, actor=SYSTEM)
 
     assert proposals()[e1] == ("B", "A")
     assert e4 not in proposals()  # 06 is no longer severe nor raising
@@ -50,12 +51,14 @@ def coordinator() -> User:
 def test_applying_changes_the_class_with_its_source_and_date_and_keeps_the_record(
     year: Year,  # noqa: F811
 ) -> None:
-    make_proposals(year.plan)
+    make_proposals(year.plan, actor=SYSTEM)
     d = RiskProposal.objects.get(proposed="D")
     others = RiskProposal.objects.exclude(pk=d.pk)
 
-    assert decide(RiskProposal.objects.filter(pk=d.pk), apply=True, actor=coordinator()) == (1, 0)
-    assert decide(others, apply=False, actor=coordinator()) == (2, 0)
+    assert decide(
+        d.plan, RiskProposal.objects.filter(pk=d.pk), apply=True, actor=coordinator()
+    ) == (1, 0)
+    assert decide(d.plan, others, apply=False, actor=coordinator()) == (2, 0)
     entity = Entity.objects.get(pk=d.entity_id)
     assert entity.risk_class == "D"
     assert entity.risk_source == f"双随机抽查结果反馈：{year.plan.title}（建议 {d.pk}）"
@@ -65,23 +68,24 @@ def test_applying_changes_the_class_with_its_source_and_date_and_keeps_the_recor
         ProposalState.REJECTED,
     }
     assert Entity.objects.filter(pk__in=others.values("entity_id"), risk_class="B").count() == 2
-    assert make_proposals(year.plan) == 0  # decided proposals are not made again
+    assert make_proposals(year.plan, actor=SYSTEM) == 0  # decided proposals are not made again
 
 
 def test_a_class_changed_meanwhile_is_skipped_and_only_the_coordinator_decides(
     year: Year,  # noqa: F811
 ) -> None:
-    make_proposals(year.plan)
+    make_proposals(year.plan, actor=SYSTEM)
     one = RiskProposal.objects.first()
     Entity.objects.filter(pk=one.entity_id).update(risk_class="A")
 
-    with pytest.raises(FeedbackError, match="只有协调员"):
+    with pytest.raises(NotAllowed, match="协调员"):
         decide(
+            year.plan,
             RiskProposal.objects.all(),
             apply=True,
             actor=make_user("d", "部门管理员", DepartmentFactory()),
         )
-    assert decide(RiskProposal.objects.all(), apply=True, actor=coordinator()) == (2, 1)
+    assert decide(year.plan, RiskProposal.objects.all(), apply=True, actor=coordinator()) == (2, 1)
     assert Entity.objects.get(pk=one.entity_id).risk_class == "A"
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from shuangsuiji.accounts.models import User
 from shuangsuiji.api.services import create_token
 from shuangsuiji.demo.build import build_demo
+from tests.factories import demo_inspector_with_open_results
 from tests.test_permission_matrix import USERS as PAGE_MATRIX_USERS
 
 DEMO_USERS: list[str] = [username for username in PAGE_MATRIX_USERS if username]
@@ -22,6 +23,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, str
     Each test still runs in its own savepoint, so what one test writes the next does not see."""
     with django_db_blocker.unblock(), transaction.atomic():
         build_demo(entities_per_district=300)
+        demo_inspector_with_open_results()
         tokens = {
             username: create_token(User.objects.get(username=username), name="测试")[1]
             for username in DEMO_USERS

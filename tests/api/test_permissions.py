@@ -62,20 +62,24 @@ MATRIX: dict[str, list[int]] = {
 
 
 def team_visit(inspector_user: User) -> Visit:
-    """The 潞城区 inspector's first visit (as in the pages' matrix)."""
+    """The 潞城区 inspector's first visit with a result not yet published (as in the pages'
+    matrix; `demo_inspector_with_open_results` gave it one)."""
     inspector = inspector_user.inspector
-    return Visit.objects.filter(members__inspector=inspector).order_by("code").first()
+    visits = Visit.objects.filter(members__inspector=inspector).order_by("code")
+    return next(
+        v for v in visits if any(i.state != InspectionState.PUBLISHED for i in inspections_of(v))
+    )
 
 
 def editable(visit: Visit) -> Inspection:
-    """A result of the visit the team may (re)record: the first 待录入 or 已退回 one; the demo
-    inspector's results are all published, so its first is returned for correction here."""
+    """A result of the visit the team may (re)record: the first 待录入 or 已退回 one, else the
+    first not yet published, returned for correction here (a published one never changes)."""
     results = inspections_of(visit)
     found = next((i for i in results if i.state in EDITABLE), None)
     if found is None:
-        found = results[0]
+        found = next(i for i in results if i.state != InspectionState.PUBLISHED)
         Inspection.objects.filter(pk=found.pk).update(
-            state=InspectionState.RETURNED, return_reason="请补充检查情况", published_at=None
+            state=InspectionState.RETURNED, return_reason="请补充检查情况"
         )
     return found
 
@@ -94,6 +98,7 @@ def requests() -> dict[str, tuple[str, str, Any]]:
         Visit.objects.filter(assignment__plan=plan)
         .exclude(members__inspector=inspector_user.inspector)
         .exclude(departments__short_name="区教育局")
+        .exclude(inspections__state=InspectionState.PUBLISHED)
         .order_by("code")
         .first()
     )

@@ -3,6 +3,7 @@
 import pytest
 from django.db import DatabaseError, transaction
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
 from shuangsuiji.assignments.services import (
     AssignStepError,
@@ -89,12 +90,12 @@ def test_freezing_twice_gives_one_assignment_and_a_redo_needs_a_reason(
 ) -> None:
     plan = Plan.objects.get(region__code="140502")
 
-    first = freeze_assignment(plan)
-    again = freeze_assignment(plan)
+    first = freeze_assignment(plan, actor=SYSTEM)
+    again = freeze_assignment(plan, actor=SYSTEM)
 
     assert first.pk == again.pk
     with pytest.raises(AssignStepError, match="原因"):
-        freeze_assignment(plan, supersedes=first, reason=" ")
+        freeze_assignment(plan, actor=SYSTEM, supersedes=first, reason=" ")
 
 
 def test_a_department_without_usable_inspectors_is_named_before_anything_is_frozen(
@@ -105,7 +106,7 @@ def test_a_department_without_usable_inspectors_is_named_before_anything_is_froz
     lead.inspectors.update(is_active=False)
 
     with pytest.raises(AssignStepError, match=lead.name):
-        freeze_assignment(plan)
+        freeze_assignment(plan, actor=SYSTEM)
     assert not Assignment.objects.exists()
 
 
@@ -122,7 +123,7 @@ def test_completing_twice_is_refused(demo: DemoSummary) -> None:
     assignment = Assignment.objects.first()
 
     with pytest.raises(AssignStepError, match="已完成"):
-        complete_assignment(assignment, public_value="1 2 3", public_source="")
+        complete_assignment(assignment, actor=SYSTEM, public_value="1 2 3", public_source="")
 
 
 def test_a_recusal_replaces_exactly_one_member_and_stays_verifiable(demo: DemoSummary) -> None:
@@ -131,7 +132,7 @@ def test_a_recusal_replaces_exactly_one_member_and_stays_verifiable(demo: DemoSu
     before = list(visit.members.order_by("slot").values_list("slot", "inspector_id"))
     member = visit.members.get(slot=2)
 
-    recusal = record_recusal(member, reason="近亲属在该单位任职")
+    recusal = record_recusal(member, actor=SYSTEM, reason="近亲属在该单位任职")
 
     after = list(visit.members.order_by("slot").values_list("slot", "inspector_id"))
     changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
@@ -147,8 +148,8 @@ def test_a_recusal_needs_a_reason_and_is_never_edited(demo: DemoSummary) -> None
     member = TeamMember.objects.order_by("pk").first()
 
     with pytest.raises(AssignStepError, match="事由"):
-        record_recusal(member, reason="  ")
-    recusal = record_recusal(member, reason="曾在该单位任职未满三年")
+        record_recusal(member, actor=SYSTEM, reason="  ")
+    recusal = record_recusal(member, actor=SYSTEM, reason="曾在该单位任职未满三年")
     with pytest.raises(DatabaseError), transaction.atomic():
         Recusal.objects.filter(pk=recusal.pk).update(reason="改过")
 
@@ -158,8 +159,10 @@ def test_a_redo_is_linked_and_its_own_plans_first_try_is_not_a_last_visit(
 ) -> None:
     first = Assignment.objects.get(plan__region__code="140502")
 
-    redo = freeze_assignment(first.plan, supersedes=first, reason="补充执法人员后重新分派")
-    redo = complete_assignment(redo, public_value="6 6 1 2", public_source="联席会议")
+    redo = freeze_assignment(
+        first.plan, actor=SYSTEM, supersedes=first, reason="补充执法人员后重新分派"
+    )
+    redo = complete_assignment(redo, actor=SYSTEM, public_value="6 6 1 2", public_source="联席会议")
 
     assert redo.freeze["history"] == []
     assert redo.bundle["supersedes"] == first.assignment_id
@@ -175,7 +178,10 @@ def test_a_tasks_own_team_size_and_a_non_joint_task_shape_its_visits(drawn: Demo
 
     task = next(t for t in gather_inputs(plan).tasks if t["name"] == joint.name)
     assignment = complete_assignment(
-        freeze_assignment(plan), public_value="5 5 2", public_source="联席会议"
+        freeze_assignment(plan, actor=SYSTEM),
+        actor=SYSTEM,
+        public_value="5 5 2",
+        public_source="联席会议",
     )
 
     assert (task["team_size"], task["partners"]) == (3, [])

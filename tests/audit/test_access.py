@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.audit.access import readable_entries
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.directory.models import Qualification, Region
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_entry_names_the_region_of_its_record(world: World) -> None:
     task = make_task(world)
-    draw = freeze_draw(task)
+    draw = freeze_draw(task, actor=SYSTEM)
     chengqu = other_district_coordinator().department.region
     company = EntityFactory(region=chengqu, uscc=next_uscc("140502"))
 

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.audit.chain import first_break
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.audit.recorder import acting_as
@@ -40,29 +41,28 @@ def guard_lifted() -> Iterator[None]:
 
 def test_a_change_through_a_page_is_recorded_with_its_user_and_both_values(world: World) -> None:
     task = make_task(world, entities=120)
-    draw = freeze_draw(task)
+    draw = freeze_draw(task, actor=SYSTEM)
     client = logged_in(world.coordinator)
 
     client.post(
         reverse("draws:step", args=[draw.pk]),
         {
             "step": "commit",
-            "party": "区公安分局",
-            "commitment": commitment(draw.draw_id, "区公安分局", "s"),
+            "commitment": commitment(draw.draw_id, "区市场监管局", "s"),  # its own body's
         },
     )
 
     entry = AuditEntry.objects.filter(model="draws.draw", action="update").latest("sequence")
     assert entry.username == "wangmin"
     assert entry.before == {"commitments": []}
-    assert entry.after["commitments"][0]["party"] == "区公安分局"
+    assert entry.after["commitments"][0]["party"] == "区市场监管局"
     created = AuditEntry.objects.get(model="draws.draw", action="create", object_id=str(draw.pk))
     assert created.after["population_csv"]["length"] == len(draw.population_csv)  # large: digest
 
 
 def test_the_chain_holds_and_breaks_where_an_entry_is_edited_or_removed(world: World) -> None:
-    draw = freeze_draw(make_task(world))
-    add_commitment(draw, party="甲", commitment=commitment(draw.draw_id, "甲", "x"))
+    draw = freeze_draw(make_task(world), actor=SYSTEM)
+    add_commitment(draw, actor=SYSTEM, party="甲", commitment=commitment(draw.draw_id, "甲", "x"))
     entries = AuditEntry.objects.order_by("sequence")
     assert first_break(entries) is None
     middle = entries[len(entries) // 2]

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.audit.presenters import EntryRow, entry_rows
 from shuangsuiji.core.draw import commitment
@@ -39,7 +40,7 @@ def test_an_update_lists_the_changed_fields_by_label_before_and_after(world: Wor
 def test_a_creation_lists_its_filled_in_fields_and_a_large_value_by_its_digest(
     world: World,
 ) -> None:
-    freeze_draw(make_task(world, entities=120))
+    freeze_draw(make_task(world, entities=120), actor=SYSTEM)
 
     [row] = rows_of("draws.draw", "create")
     changes = {c.label: c.after for c in row.changes}
@@ -74,8 +75,8 @@ def test_signing_in_is_recorded_as_the_user_s_own_act(world: World) -> None:
 
 
 def test_the_page_offers_each_kind_of_record_by_name(world: World) -> None:
-    draw = freeze_draw(make_task(world))
-    add_commitment(draw, party="甲", commitment=commitment(draw.draw_id, "甲", "x"))
+    draw = freeze_draw(make_task(world), actor=SYSTEM)
+    add_commitment(draw, actor=SYSTEM, party="甲", commitment=commitment(draw.draw_id, "甲", "x"))
 
     page = logged_in(world.coordinator).get(reverse("audit"), {"model": "draws.draw"})
 

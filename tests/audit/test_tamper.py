@@ -135,7 +135,6 @@ def test_the_verify_command_passes_on_a_kept_head_file_and_fails_once_the_tail_i
         call_command("audit", "verify", "--against", str(heads))
 
 
-@pytest.mark.urls("tests.audit.urls")
 def test_the_public_head_page_and_heads_txt_carry_the_current_head(world: World) -> None:
     make_task(world)
     head = current_head()

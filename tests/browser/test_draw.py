@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
@@ -48,7 +49,7 @@ def test_a_partner_department_computes_its_commitment_in_the_browser(
 ) -> None:
     task = make_task(world)
     task.partner_departments.set([world.education])
-    draw = freeze_draw(task)
+    draw = freeze_draw(task, actor=SYSTEM)
     sign_in(page, str(live_server), "edu-admin")
     page.get_by_role("link", name=draw.draw_id).click()
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.accounts.permissions import NotAllowed
 from shuangsuiji.audit.chain import first_break
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.audit.recorder import acting_as
@@ -136,12 +137,13 @@ def test_the_coordinator_publishes_what_is_due_and_sees_what_is_late(
 def test_only_approved_results_are_published_and_only_by_the_coordinator(
     demo: DemoSummary,  # noqa: F811
 ) -> None:
-    submitted = Inspection.objects.filter(state=InspectionState.SUBMITTED)[:1]
-    approved = Inspection.objects.filter(state=InspectionState.APPROVED)[:1]
+    lucheng = Inspection.objects.filter(task__plan__region__code="140406")
+    submitted = lucheng.filter(state=InspectionState.SUBMITTED)[:1]
+    approved = lucheng.filter(state=InspectionState.APPROVED)[:1]
 
     with pytest.raises(PublicationError, match="未审核通过"):
         publish(submitted, actor=User.objects.get(username="lucheng-coordinator"))
-    with pytest.raises(PublicationError, match="只有协调员"):
+    with pytest.raises(NotAllowed, match="协调员"):
         publish(approved, actor=User.objects.get(username="lucheng-dept-admin"))
 
 

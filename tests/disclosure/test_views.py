@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.draw import read_population_csv, verify
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def published(world: World) -> Draw:
-    draw = freeze_draw(make_task(world))
+    draw = freeze_draw(make_task(world), actor=SYSTEM)
     logged_in(world.coordinator).post(
         reverse("draws:step", args=[draw.pk]),
         {"step": "complete", "public_value": "2 4 6 1", "public_source": "联席会议"},
@@ -43,7 +44,7 @@ def test_anyone_reads_a_published_draw_and_verifies_its_files(world: World) -> N
 
 
 def test_a_draw_not_yet_published_does_not_exist_in_public(world: World) -> None:
-    draw = freeze_draw(make_task(world))
+    draw = freeze_draw(make_task(world), actor=SYSTEM)
 
     assert Client().get(reverse("disclosure:draw", args=[draw.draw_id])).status_code == 404
     index = Client().get(reverse("disclosure:index"))

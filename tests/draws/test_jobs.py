@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.draws import jobs
 from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
@@ -47,9 +48,12 @@ def test_each_step_reports_its_stages_in_order(world: World) -> None:
     task = make_task(world)
     heard: list[tuple[str, int]] = []
 
-    draw = freeze_draw(task, progress=lambda stage, percent: heard.append((stage, percent)))
+    draw = freeze_draw(
+        task, actor=SYSTEM, progress=lambda stage, percent: heard.append((stage, percent))
+    )
     complete_draw(
         draw,
+        actor=SYSTEM,
         public_value="1",
         public_source="",
         progress=lambda stage, percent: heard.append((stage, percent)),
@@ -98,7 +102,7 @@ def test_freeze_then_complete_as_jobs_lead_to_the_drawn_draw(world: World) -> No
 @pytest.mark.usefixtures("background", "immediate_tasks")
 def test_a_failed_completion_writes_nothing_and_shows_why(world: World) -> None:
     task = make_task(world)
-    draw = freeze_draw(task)
+    draw = freeze_draw(task, actor=SYSTEM)
     client = logged_in(world.coordinator)
     client.post(
         reverse("draws:step", args=[draw.pk]),
@@ -141,7 +145,7 @@ def test_a_failed_freeze_writes_no_draw_and_the_task_page_says_why(world: World)
 @pytest.mark.usefixtures("background", "immediate_tasks")
 def test_only_the_coordinator_may_start_a_freeze_or_a_completion(world: World) -> None:
     task = make_task(world)  # led by 区公安分局
-    draw = freeze_draw(task)
+    draw = freeze_draw(task, actor=SYSTEM)
     lead = logged_in(world.police_admin)
 
     freeze = lead.post(reverse("draws:task", args=[task.pk]))

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.draw import commitment, read_population_csv, verify
 from shuangsuiji.directory.models import ScopeCategory
 from shuangsuiji.draws.models import Draw
@@ -61,11 +62,13 @@ def test_a_draw_with_commit_reveal_and_dice_verifies(world: World) -> None:
     task = make_task(world)
     draw = freeze_draw(task, actor=world.coordinator)
     for party, secret in (("区公安分局", "s1" * 16), ("区市场监管局", "s2" * 16)):
-        add_commitment(draw, party=party, commitment=commitment(draw.draw_id, party, secret))
+        add_commitment(
+            draw, actor=SYSTEM, party=party, commitment=commitment(draw.draw_id, party, secret)
+        )
     for party, secret in (("区公安分局", "s1" * 16), ("区市场监管局", "s2" * 16)):
-        add_reveal(draw, party=party, secret=secret)
+        add_reveal(draw, actor=SYSTEM, party=party, secret=secret)
 
-    done = complete_draw(draw, public_value="6 2 5 1 3", public_source="联席会议掷骰")
+    done = complete_draw(draw, actor=SYSTEM, public_value="6 2 5 1 3", public_source="联席会议掷骰")
 
     assert done.draw_id == "140406-2023-T09-1"
     assert done.bundle["ceremony"]["kind"] == "commit-reveal"
@@ -76,32 +79,40 @@ def test_a_draw_with_commit_reveal_and_dice_verifies(world: World) -> None:
 def test_starting_a_draw_twice_returns_the_same_draw(world: World) -> None:
     task = make_task(world)
 
-    first, second = freeze_draw(task), freeze_draw(task)
+    first, second = freeze_draw(task, actor=SYSTEM), freeze_draw(task, actor=SYSTEM)
 
     assert (first.pk, Draw.objects.count()) == (second.pk, 1)
 
 
 @pytest.mark.django_db
 def test_a_reveal_not_matching_its_commitment_is_refused(world: World) -> None:
-    draw = freeze_draw(make_task(world))
+    draw = freeze_draw(make_task(world), actor=SYSTEM)
     add_commitment(
-        draw, party="区公安分局", commitment=commitment(draw.draw_id, "区公安分局", "right")
+        draw,
+        actor=SYSTEM,
+        party="区公安分局",
+        commitment=commitment(draw.draw_id, "区公安分局", "right"),
     )
 
     with pytest.raises(DrawStepError, match="揭示的秘密与其承诺不符"):
-        add_reveal(draw, party="区公安分局", secret="wrong")
+        add_reveal(draw, actor=SYSTEM, party="区公安分局", secret="wrong")
 
 
 @pytest.mark.django_db
 def test_a_published_draw_cannot_be_changed_or_deleted_even_in_sql(world: World) -> None:
-    draw = complete_draw(freeze_draw(make_task(world)), public_value="1", public_source="演练")
+    draw = complete_draw(
+        freeze_draw(make_task(world), actor=SYSTEM),
+        actor=SYSTEM,
+        public_value="1",
+        public_source="演练",
+    )
 
     with pytest.raises(DatabaseError), transaction.atomic():
         Draw.objects.filter(pk=draw.pk).update(seed="0" * 64)
     with pytest.raises(DatabaseError), transaction.atomic():
         Draw.objects.filter(pk=draw.pk).delete()
     with pytest.raises(DrawStepError, match="该抽取已完成"):
-        add_commitment(draw, party="甲", commitment="a" * 64)
+        add_commitment(draw, actor=SYSTEM, party="甲", commitment="a" * 64)
 
     draw.refresh_from_db()
     assert draw.seed == draw.bundle["seed"]
@@ -110,12 +121,15 @@ def test_a_published_draw_cannot_be_changed_or_deleted_even_in_sql(world: World)
 @pytest.mark.django_db
 def test_a_redraw_is_a_new_record_linked_to_the_old_with_its_reason(world: World) -> None:
     task = make_task(world)
-    old = complete_draw(freeze_draw(task), public_value="1", public_source="演练")
+    old = complete_draw(
+        freeze_draw(task, actor=SYSTEM), actor=SYSTEM, public_value="1", public_source="演练"
+    )
 
     with pytest.raises(DrawStepError, match="必须说明原因"):
-        freeze_draw(task, supersedes=old)
+        freeze_draw(task, actor=SYSTEM, supersedes=old)
     new = complete_draw(
-        freeze_draw(task, supersedes=old, reason="名录库漏录2户"),
+        freeze_draw(task, actor=SYSTEM, supersedes=old, reason="名录库漏录2户"),
+        actor=SYSTEM,
         public_value="2",
         public_source="演练",
     )
@@ -133,7 +147,7 @@ def test_two_people_starting_the_same_draw_at_once_get_one_draw(world: World) ->
 
     def start() -> None:
         barrier.wait()
-        results.append(freeze_draw(task).pk)
+        results.append(freeze_draw(task, actor=SYSTEM).pk)
         connection.close()
 
     threads = [threading.Thread(target=start) for _ in range(2)]
@@ -157,7 +171,9 @@ def test_yearly_cap_and_cooldown_exclude_with_their_reasons(world: World, settin
         lead_department=world.police,
     )
     other.scope_categories.set(task.scope_categories.all())
-    complete_draw(freeze_draw(other), public_value="1", public_source="演练")
+    complete_draw(
+        freeze_draw(other, actor=SYSTEM), actor=SYSTEM, public_value="1", public_source="演练"
+    )
     settings.DRAW_YEARLY_CAP = 1  # type: ignore[attr-defined]
 
     population, exclusions = task_population(task)
@@ -175,7 +191,7 @@ def test_yearly_cap_and_cooldown_exclude_with_their_reasons(world: World, settin
 
 @pytest.mark.django_db
 def test_a_population_changed_after_the_freeze_is_refused_at_the_draw(world: World) -> None:
-    draw = freeze_draw(make_task(world))
+    draw = freeze_draw(make_task(world), actor=SYSTEM)
     first_line = draw.population_csv.splitlines()[1]
     tampered = first_line[:-1] + ("A" if first_line[-1] != "A" else "B")
     Draw.objects.filter(pk=draw.pk).update(
@@ -183,6 +199,6 @@ def test_a_population_changed_after_the_freeze_is_refused_at_the_draw(world: Wor
     )
 
     with pytest.raises(DrawStepError, match="名单摘要不符"):
-        complete_draw(draw, public_value="1 2 3", public_source="")
+        complete_draw(draw, actor=SYSTEM, public_value="1 2 3", public_source="")
     draw.refresh_from_db()
     assert draw.state == "frozen"

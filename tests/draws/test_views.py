@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.draw import SEED_KINDS, commitment, read_population_csv, verify
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
@@ -49,8 +50,8 @@ def test_the_whole_ceremony_through_the_pages_gives_a_verifiable_bundle(world: W
         step,
         {
             "step": "commit",
-            "party": "区公安分局",
-            "commitment": commitment(draw.draw_id, "区公安分局", secret),
+            "party": "区公安分局",  # ignored: the coordinator takes part for its own body
+            "commitment": commitment(draw.draw_id, "区市场监管局", secret),
         },
     )
     client.post(step, {"step": "reveal", "party": "区公安分局", "secret": secret})
@@ -68,14 +69,14 @@ def test_a_wrong_reveal_is_shown_as_an_error_and_changes_nothing(world: World) -
     client.post(reverse("draws:task", args=[task.pk]))
     draw = Draw.objects.get()
     step = reverse("draws:step", args=[draw.pk])
-    client.post(
-        step,
-        {"step": "commit", "party": "甲", "commitment": commitment(draw.draw_id, "甲", "right")},
-    )
+    own = commitment(draw.draw_id, "区市场监管局", "right")
+    client.post(step, {"step": "commit", "commitment": own})
 
-    response = client.post(step, {"step": "reveal", "party": "甲", "secret": "wrong"}, follow=True)
+    response = client.post(step, {"step": "reveal", "secret": "wrong"}, follow=True)
 
-    assert [str(m) for m in response.context["messages"]] == ["“甲”揭示的秘密与其承诺不符"]
+    assert [str(m) for m in response.context["messages"]] == [
+        "“区市场监管局”揭示的秘密与其承诺不符"
+    ]
     assert Draw.objects.get().reveals == []
 
 
@@ -100,7 +101,7 @@ def partnered_draw(world: World) -> Draw:
     """The 公安 task with 教育局 as partner, frozen and waiting for its ceremony."""
     task = make_task(world)
     task.partner_departments.set([world.education])
-    return freeze_draw(task)
+    return freeze_draw(task, actor=SYSTEM)
 
 
 def test_a_partner_department_commits_and_reveals_under_its_own_name_only(world: World) -> None:
@@ -130,7 +131,7 @@ def test_a_partner_department_commits_and_reveals_under_its_own_name_only(world:
 
 def test_a_department_outside_the_task_cannot_see_its_draw(world: World) -> None:
     task = make_task(world)
-    draw = freeze_draw(task)
+    draw = freeze_draw(task, actor=SYSTEM)
 
     response = logged_in(world.education_admin).get(reverse("draws:detail", args=[draw.pk]))
 

@@ -6,17 +6,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.accounts.permissions import NotAllowed
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.inspections.models import FollowUp, Inspection, InspectionState, ResultCategory
+from shuangsuiji.inspections.rules import may_review, reviewable
 from shuangsuiji.inspections.services import (
     InspectionStepError,
     attach,
     close_follow_up,
     inspections_of,
-    may_review,
     record,
     review,
-    reviewable,
     submit,
 )
 from shuangsuiji.plans.models import PlanTask
@@ -128,11 +128,11 @@ def test_only_the_team_records_and_the_recorder_never_reviews_their_own(
     outsider = User.objects.get(username="chengqu-inspector")
     coordinator = reviewer_of(inspection)
 
-    with pytest.raises(InspectionStepError, match="检查组成员"):
+    with pytest.raises(NotAllowed, match="检查组成员"):
         record(inspection, actor=outsider, results=[result("01")], inspected_on=day_in(own_visit))
     record(inspection, actor=coordinator, results=[result("01")], inspected_on=day_in(own_visit))
     submit(inspection, actor=coordinator)
-    with pytest.raises(InspectionStepError, match="录入人不能审核"):
+    with pytest.raises(NotAllowed, match="录入人不能审核"):
         review(inspection, actor=coordinator, approve=True)
 
 

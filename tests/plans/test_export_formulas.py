@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 import shuangsuiji.demo
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.celltext import FORMULA_STARTS
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -41,7 +42,7 @@ WRITTEN = {
 
 
 def download(world: World, format_name: str) -> bytes:
-    plan = import_plan(parse_plan(SEED.read_bytes(), SEED.name), filename=SEED.name)
+    plan = import_plan(parse_plan(SEED.read_bytes(), SEED.name), actor=SYSTEM, filename=SEED.name)
     Plan.objects.filter(pk=plan.pk).update(title=TITLE)
     first = plan.tasks.order_by("position")[0]
     PlanTask.objects.filter(pk=first.pk).update(partners_open_ended=False, **STORED)

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 import shuangsuiji.demo
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.plans.exporters import FORMATS, export_plan
 from shuangsuiji.plans.services import import_plan
@@ -24,7 +25,7 @@ def test_export_of_a_stored_plan_parses_back_to_the_same_tasks(
     world: World, seed: str, format_name: str
 ) -> None:
     parsed = parse_plan((SEEDS / seed).read_bytes(), seed)
-    stored = import_plan(parsed, filename=seed)
+    stored = import_plan(parsed, actor=SYSTEM, filename=seed)
 
     content, filename, _ = export_plan(stored, format_name)
     again = parse_plan(content, filename)
@@ -35,7 +36,7 @@ def test_export_of_a_stored_plan_parses_back_to_the_same_tasks(
 
 def test_export_download_is_an_attachment_named_after_the_plan(world: World) -> None:
     seed = "lucheng-2023-plan.txt"
-    stored = import_plan(parse_plan((SEEDS / seed).read_bytes(), seed), filename=seed)
+    stored = import_plan(parse_plan((SEEDS / seed).read_bytes(), seed), actor=SYSTEM, filename=seed)
     client = Client()
     client.force_login(world.auditor)
 

@@ -76,7 +76,15 @@ def test_command_replacing_a_plan_with_draws_is_refused(world: World) -> None:
     plan, draw = drawn_plan(world)
 
     with pytest.raises(CommandError) as raised:
-        call_command("plan", "import", str(SEEDS / LUCHENG), "--replace", stdout=io.StringIO())
+        call_command(
+            "plan",
+            "import",
+            str(SEEDS / LUCHENG),
+            "--replace",
+            "--user",
+            world.coordinator.username,
+            stdout=io.StringIO(),
+        )
 
     assert str(raised.value) == REFUSED_REPLACE
     assert (list(Plan.objects.all()), list(Draw.objects.all())) == ([plan], [draw])
@@ -114,7 +122,9 @@ def test_command_import_of_a_docx_with_an_entity_reference_says_why(
     path.write_bytes(docx_with_entity_reference())
 
     with pytest.raises(CommandError) as raised:
-        call_command("plan", "import", str(path), stdout=io.StringIO())
+        call_command(
+            "plan", "import", str(path), "--user", world.coordinator.username, stdout=io.StringIO()
+        )
 
     assert str(raised.value) == DOCTYPE
     assert Plan.objects.count() == 0

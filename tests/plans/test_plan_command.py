@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 import shuangsuiji.demo
 from shuangsuiji.plans.models import Plan
 from tests.conftest import World
+from tests.factories import other_district_coordinator
 
 SEEDS = Path(shuangsuiji.demo.__file__).parent / "seeds"
 JINCHENG = SEEDS / "jincheng-chengqu-2024-plan.txt"
@@ -76,8 +77,9 @@ def test_plan_parse_table_prints_a_line_per_task() -> None:
 @pytest.mark.django_db
 def test_plan_import_stores_the_plan(world: World) -> None:
     out = io.StringIO()
+    coordinator = other_district_coordinator()  # 晋城市城区's, where the plan is
 
-    call_command("plan", "import", str(JINCHENG), stdout=out)
+    call_command("plan", "import", str(JINCHENG), "--user", coordinator.username, stdout=out)
 
     assert Plan.objects.get().tasks.count() == 27
     assert out.getvalue().startswith("已导入“晋城市城区市场监管领域2024年度")

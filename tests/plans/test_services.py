@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 import shuangsuiji.demo
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.directory.models import DepartmentAlias, Region
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -22,7 +23,7 @@ def lucheng_plan():  # type: ignore[no-untyped-def]
 
 
 def test_import_stores_every_task_with_its_fields(world: World) -> None:
-    plan = import_plan(lucheng_plan(), filename=LUCHENG)
+    plan = import_plan(lucheng_plan(), actor=SYSTEM, filename=LUCHENG)
 
     first = plan.tasks.get(seq=1)
     assert (plan.region.code, plan.year, plan.tasks.count()) == ("140406", 2023, 38)
@@ -42,7 +43,7 @@ def test_import_stores_every_task_with_its_fields(world: World) -> None:
 def test_import_links_departments_by_alias_and_reports_unknown_ones(world: World) -> None:
     DepartmentAlias.objects.create(department=world.market, name="区市场监督管理局")
 
-    plan = import_plan(lucheng_plan(), filename=LUCHENG)
+    plan = import_plan(lucheng_plan(), actor=SYSTEM, filename=LUCHENG)
 
     first = plan.tasks.get(seq=1)
     unknown = [f["message"] for f in first.findings if f["field"] == "partner_departments"]
@@ -53,18 +54,18 @@ def test_import_links_departments_by_alias_and_reports_unknown_ones(world: World
 
 
 def test_import_twice_is_refused_and_nothing_changes(world: World) -> None:
-    import_plan(lucheng_plan(), filename=LUCHENG)
+    import_plan(lucheng_plan(), actor=SYSTEM, filename=LUCHENG)
 
     with pytest.raises(PlanImportError, match="已有同名计划"):
-        import_plan(lucheng_plan(), filename=LUCHENG)
+        import_plan(lucheng_plan(), actor=SYSTEM, filename=LUCHENG)
 
     assert (Plan.objects.count(), PlanTask.objects.count()) == (1, 38)
 
 
 def test_import_with_replace_swaps_the_plan(world: World) -> None:
-    first = import_plan(lucheng_plan(), filename=LUCHENG)
+    first = import_plan(lucheng_plan(), actor=SYSTEM, filename=LUCHENG)
 
-    second = import_plan(lucheng_plan(), filename=LUCHENG, replace=True)
+    second = import_plan(lucheng_plan(), actor=SYSTEM, filename=LUCHENG, replace=True)
 
     assert list(Plan.objects.all()) == [second]
     assert second.pk != first.pk
@@ -87,4 +88,6 @@ def test_plan_without_year_is_refused(world: World) -> None:
     )
 
     with pytest.raises(PlanImportError, match="计划年度未知"):
-        import_plan(parsed, filename="p.txt", region=Region.objects.get(code="140406"))
+        import_plan(
+            parsed, actor=SYSTEM, filename="p.txt", region=Region.objects.get(code="140406")
+        )

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.directory import tally
 from shuangsuiji.directory.models import ScopeCategory
 from shuangsuiji.draws.models import Draw
@@ -221,7 +222,7 @@ def test_the_count_follows_the_filter_in_the_query_string(world: World) -> None:
 def test_the_scope_is_locked_once_the_draw_is_frozen(world: World) -> None:
     task = hotel_task(world)
     hotels("A", "B")
-    freeze_draw(task)
+    freeze_draw(task, actor=SYSTEM)
     ktv = ScopeCategory.objects.create(name="KTV")
 
     response = logged_in(world.police_admin).post(
@@ -238,7 +239,7 @@ def test_the_scope_is_locked_once_the_draw_is_frozen(world: World) -> None:
 def test_the_draws_parameters_are_locked_once_the_draw_is_frozen(world: World) -> None:
     task = hotel_task(world)
     hotels("A")
-    freeze_draw(task)
+    freeze_draw(task, actor=SYSTEM)
 
     posted = logged_in(world.coordinator).post(
         reverse("plans:task_edit", args=[task.pk]),
@@ -249,13 +250,13 @@ def test_the_draws_parameters_are_locked_once_the_draw_is_frozen(world: World) -
     assert posted.status_code == 302
     assert (task.ratio_min, task.scope, task.note) == (Decimal("0.3"), "本辖区内的旅馆业", "已核对")
     with pytest.raises(TaskLockedError, match="最低抽查比例不能再修改"):
-        update_task(task, changes={"ratio_min": Decimal("1")})
+        update_task(task, actor=SYSTEM, changes={"ratio_min": Decimal("1")})
 
 
 def test_the_coordinator_corrects_a_drawn_scope_only_through_a_redraw(world: World) -> None:
     task = hotel_task(world)
     hotels("A", "B")
-    first = freeze_draw(task)
+    first = freeze_draw(task, actor=SYSTEM)
     ktv = ScopeCategory.objects.create(name="KTV")
     hotels("C")
     ktv_entity = ScopeCategory.objects.get(name="旅馆").entities.get(risk_class="C")
@@ -359,7 +360,7 @@ def test_the_admin_does_not_open_a_way_around_the_lock(world: World) -> None:
     client = logged_in(world.coordinator)
     url = reverse("admin:plans_plantask_change", args=[task.pk])
     before = set(client.get(url).context["adminform"].form.fields)
-    freeze_draw(task)
+    freeze_draw(task, actor=SYSTEM)
 
     after = set(client.get(url).context["adminform"].form.fields)
 

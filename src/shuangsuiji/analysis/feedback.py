@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.accounts.permissions import require
 from shuangsuiji.analysis.figures import confirmed_results, finding_categories
 from shuangsuiji.analysis.models import ProposalState, RiskProposal
+from shuangsuiji.analysis.rules import may_adjust_risk
 from shuangsuiji.core.riskfeedback import Result, Rules, propose
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.inspections.models import ResultCategory
@@ -45,9 +46,13 @@ def results_by_entity(plan: Plan) -> dict[int, list[tuple[int, Result]]]:
     return result
 
 
+RISK_REFUSED = "只有本辖区的协调员可以调整风险分类"
+
+
 @transaction.atomic
-def make_proposals(plan: Plan) -> int:
+def make_proposals(plan: Plan, *, actor: Any) -> int:
     """Replace the plan's undecided proposals with fresh ones; decided ones stay as decided."""
+    require(may_adjust_risk(actor, plan), RISK_REFUSED)
     RiskProposal.objects.filter(plan=plan, state=ProposalState.PROPOSED).delete()
     decided = set(RiskProposal.objects.filter(plan=plan).values_list("entity_id", flat=True))
     by_entity = results_by_entity(plan)
@@ -74,14 +79,15 @@ def make_proposals(plan: Plan) -> int:
 
 
 @transaction.atomic
-def decide(proposals: QuerySet[RiskProposal], *, apply: bool, actor: Any) -> tuple[int, int]:
+def decide(
+    plan: Plan, proposals: QuerySet[RiskProposal], *, apply: bool, actor: Any
+) -> tuple[int, int]:
     """Apply (the entity's class changes, with this plan as its source and today as its date)
     or reject undecided proposals. A proposal whose entity was reclassified since is skipped,
     not forced: (decided, skipped)."""
-    if role_of(actor) is not Role.COORDINATOR:
-        raise FeedbackError("只有协调员可以调整风险分类")
+    require(may_adjust_risk(actor, plan), RISK_REFUSED)
     chosen = list(
-        proposals.filter(state=ProposalState.PROPOSED)
+        proposals.filter(plan=plan, state=ProposalState.PROPOSED)
         .select_related("plan")
         .select_for_update(of=("self",))
     )

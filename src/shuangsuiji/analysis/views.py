@@ -16,6 +16,7 @@ from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.analysis.feedback import FeedbackError, decide, make_proposals, rules
 from shuangsuiji.analysis.figures import plan_figures, trend
 from shuangsuiji.analysis.models import ProposalState, RiskProposal
+from shuangsuiji.analysis.rules import may_adjust_risk
 from shuangsuiji.directory.models import Department
 from shuangsuiji.plans.models import Plan
 
@@ -118,15 +119,14 @@ def risk_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     results, then applies or rejects each; the auditor reads."""
     plan = get_object_or_404(_plans(request), pk=pk)
     if request.method == "POST":
-        if role_of(request.user) is not Role.COORDINATOR:
-            raise PermissionDenied("只有协调员可以调整风险分类")
         action = request.POST.get("action")
         if action == "propose":
-            messages.success(request, f"已生成 {make_proposals(plan)} 条调整建议")
+            made = make_proposals(plan, actor=request.user)
+            messages.success(request, f"已生成 {made} 条调整建议")
         elif action in ("apply", "reject"):
             chosen = RiskProposal.objects.filter(plan=plan, pk__in=request.POST.getlist("chosen"))
             try:
-                done, skipped = decide(chosen, apply=action == "apply", actor=request.user)
+                done, skipped = decide(plan, chosen, apply=action == "apply", actor=request.user)
             except FeedbackError as error:
                 messages.error(request, str(error))
             else:
@@ -140,6 +140,6 @@ def risk_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         "proposals": proposals,
         "undecided": proposals.filter(state=ProposalState.PROPOSED).count(),
         "rules": rules(),
-        "can_decide": role_of(request.user) is Role.COORDINATOR,
+        "can_decide": may_adjust_risk(request.user, plan),
     }
     return render(request, "analysis/risk.html", context)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from shuangsuiji.accounts.permissions import require
 from shuangsuiji.assignments.models import (
     Assignment,
     AssignmentState,
@@ -20,6 +21,7 @@ from shuangsuiji.assignments.models import (
     TeamMember,
     Visit,
 )
+from shuangsuiji.assignments.rules import may_assign, may_recuse
 from shuangsuiji.core import assign as rule
 from shuangsuiji.core import draw as draw_rule
 from shuangsuiji.directory.models import CheckItem, Conflict, Department, Entity, Inspector
@@ -199,12 +201,16 @@ def preview(plan: Plan) -> dict[str, Any]:
     }
 
 
+ASSIGN_REFUSED = "只有本辖区的协调员可以分派检查人员"
+
+
 @transaction.atomic
 def freeze_assignment(
-    plan: Plan, *, actor: Any = None, supersedes: Assignment | None = None, reason: str = ""
+    plan: Plan, *, actor: Any, supersedes: Assignment | None = None, reason: str = ""
 ) -> Assignment:
     """Freeze the selections, pools, conflicts and history; refuse a shortfall first. Pressing
     the button twice gives one assignment; a redo must name the one it corrects."""
+    require(may_assign(actor, plan), ASSIGN_REFUSED)
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     latest = locked.assignments.order_by("-number").first()
     if supersedes is None and latest is not None:
@@ -244,9 +250,15 @@ def freeze_assignment(
 
 @transaction.atomic
 def complete_assignment(
-    assignment: Assignment, *, public_value: str, public_source: str, system: bool = False
+    assignment: Assignment,
+    *,
+    actor: Any,
+    public_value: str,
+    public_source: str,
+    system: bool = False,
 ) -> Assignment:
     """Fix the public value, derive the seed, fill every team and publish."""
+    require(may_assign(actor, assignment.plan), ASSIGN_REFUSED)
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.state != AssignmentState.FROZEN:
         raise AssignStepError("该分派已完成，不能更改")
@@ -334,9 +346,10 @@ def bundle_with_recusals(assignment: Assignment) -> dict[str, Any]:
 
 
 @transaction.atomic
-def record_recusal(member: TeamMember, *, reason: str, actor: Any = None) -> Recusal:
+def record_recusal(member: TeamMember, *, reason: str, actor: Any) -> Recusal:
     """The member leaves the team; the rule's next candidate replaces them. The conflict is
     also declared in the directory, so later assignments avoid it from the freeze on."""
+    require(may_recuse(actor, member), "只有本人、其部门管理员或本辖区协调员可以登记回避")
     assignment = Assignment.objects.select_for_update().get(pk=member.visit.assignment_id)
     bundle = bundle_with_recusals(assignment)
     try:

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.assignments.integrity import visit_discrepancies
 from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
+from shuangsuiji.assignments.rules import may_assign, may_recuse
 from shuangsuiji.assignments.services import (
     AssignStepError,
     bundle_with_recusals,
@@ -36,7 +36,6 @@ def plan_assignment(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's current assignment, or the preview of one and the button to freeze it."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
     if request.method == "POST":
-        _require(request, "assignments.add_assignment")
         try:
             assignment = freeze_assignment(plan, actor=request.user)
         except AssignStepError as error:
@@ -49,7 +48,7 @@ def plan_assignment(request: HttpRequest, plan_id: int) -> HttpResponse:
     context = {
         "plan": plan,
         "preview": preview(plan),
-        "can_assign": request.user.has_perm("assignments.add_assignment"),
+        "can_assign": may_assign(request.user, plan),
     }
     return render(request, "assignments/preview.html", context)
 
@@ -83,7 +82,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "query": query,
         "recusals": assignment.recusals.select_related("visit", "inspector", "replacement"),
-        "can_assign": request.user.has_perm("assignments.change_assignment"),
+        "can_assign": may_assign(request.user, assignment.plan),
     }
     return render(request, "assignments/detail.html", context)
 
@@ -93,7 +92,6 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_step(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete with the public value, or redo as a new linked assignment with a reason."""
     assignment = _visible(request, pk)
-    _require(request, "assignments.change_assignment")
     post = request.POST
     try:
         if post.get("step") == "complete":
@@ -130,7 +128,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tasks": visit.tasks.select_related("lead_department").order_by("position"),
         "items": visit_items(visit),
         "recusals": visit.recusals.select_related("inspector", "replacement"),
-        "can_recuse": {m.pk for m in members if _may_recuse(request, m)},
+        "can_recuse": {m.pk for m in members if may_recuse(request.user, m)},
     }
     return render(request, "assignments/visit.html", context)
 
@@ -143,8 +141,6 @@ def recuse(request: HttpRequest, member_id: int) -> HttpResponse:
     visit = _visit(request, member.visit_id)
     if discrepancies := visit_discrepancies(visit):
         return _discrepant(request, visit, discrepancies)
-    if not _may_recuse(request, member):
-        raise PermissionDenied("只有本人、其部门管理员或协调员可以登记回避")
     try:
         recusal = record_recusal(member, reason=request.POST.get("reason", ""), actor=request.user)
     except AssignStepError as error:
@@ -204,16 +200,6 @@ def verifier_script(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _may_recuse(request: HttpRequest, member: TeamMember) -> bool:
-    user = request.user
-    role = role_of(user)
-    if role is Role.COORDINATOR:
-        return True
-    if role is Role.DEPARTMENT_ADMIN:
-        return getattr(user, "department_id", None) == member.department_id
-    return role is Role.INSPECTOR and getattr(user, "inspector_id", None) == member.inspector_id
-
-
 def _visible(request: HttpRequest, pk: int) -> Assignment:
     return get_object_or_404(
         Assignment.objects.visible_to(request.user).select_related("plan__region"), pk=pk
@@ -237,8 +223,3 @@ def _discrepant(request: HttpRequest, visit: Visit, discrepancies: list[str]) ->
     (its team could have been swapped in the database): the differences instead, 409."""
     context = {"visit": visit, "discrepancies": discrepancies}
     return render(request, "assignments/visit_discrepancy.html", context, status=409)
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied("只有协调员可以分派检查人员")

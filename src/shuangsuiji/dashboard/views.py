@@ -14,7 +14,7 @@ from shuangsuiji.directory.models import CheckItem, Inspector
 from shuangsuiji.disclosure.services import publication_due
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState
-from shuangsuiji.inspections.services import reviewable
+from shuangsuiji.inspections.rules import reviewable
 from shuangsuiji.plans.models import Plan, PlanTask
 
 

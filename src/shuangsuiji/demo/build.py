@@ -17,7 +17,7 @@ from django.utils import timezone
 from faker import Faker
 
 from shuangsuiji.accounts.models import User
-from shuangsuiji.accounts.permissions import STAFF_ROLES, Role
+from shuangsuiji.accounts.permissions import STAFF_ROLES, SYSTEM, Role
 from shuangsuiji.assignments.services import complete_assignment, freeze_assignment
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
@@ -280,7 +280,7 @@ def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tupl
     with a commit–reveal ceremony, so the plan list and the draws are not empty."""
     path = SEEDS / district.plan_file
     parsed = parse_plan(path.read_bytes(), path.name, corrections=SEED_CORRECTIONS.get(path.name))
-    plan = import_plan(parsed, filename=path.name, region=region)
+    plan = import_plan(parsed, filename=path.name, region=region, actor=SYSTEM)
     scopes = {spec.number: spec for spec in district.tasks}
     categories = {c.name: c for c in ScopeCategory.objects.all()}
     rng = Random(seed)
@@ -300,24 +300,34 @@ def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tupl
 def _demo_draw(task: PlanTask, rng: Random) -> int:
     """A rehearsal of the real ceremony: the lead and the coordinating department commit and
     reveal, then 20 dice; the record says it is demo data."""
-    draw = freeze_draw(task)
+    draw = freeze_draw(task, actor=SYSTEM)
     parties = [task.lead_department_text or "发起部门", "联席会议办公室"]
     secrets = {party: f"{rng.getrandbits(128):032x}" for party in parties}
     for party, secret in secrets.items():
-        add_commitment(draw, party=party, commitment=commitment(draw.draw_id, party, secret))
+        add_commitment(
+            draw,
+            actor=SYSTEM,
+            party=party,
+            commitment=commitment(draw.draw_id, party, secret),
+        )
     for party, secret in secrets.items():
-        add_reveal(draw, party=party, secret=secret)
+        add_reveal(draw, actor=SYSTEM, party=party, secret=secret)
     dice = " ".join(str(rng.randint(1, 6)) for _ in range(20))
-    complete_draw(draw, public_value=dice, public_source="演示数据：模拟联席会议掷骰20次")
+    complete_draw(
+        draw, actor=SYSTEM, public_value=dice, public_source="演示数据：模拟联席会议掷骰20次"
+    )
     return 1
 
 
 def _demo_assignment(plan: Plan, rng: Random) -> dict[str, int]:
     """The second random over the plan's draws: freeze the pools, 20 dice, teams."""
-    assignment = freeze_assignment(plan)
+    assignment = freeze_assignment(plan, actor=SYSTEM)
     dice = " ".join(str(rng.randint(1, 6)) for _ in range(20))
     assignment = complete_assignment(
-        assignment, public_value=dice, public_source="演示数据：模拟联席会议掷骰20次"
+        assignment,
+        actor=SYSTEM,
+        public_value=dice,
+        public_source="演示数据：模拟联席会议掷骰20次",
     )
     report = assignment.bundle["report"]  # type: ignore[index]
     return {"before": report["visits_before"], "after": report["visits_after"]}

@@ -13,11 +13,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.accounts.permissions import require
 from shuangsuiji.audit.recorder import append, snapshot
 from shuangsuiji.core import workdays
 from shuangsuiji.core.uscc import looks_like_uscc
 from shuangsuiji.disclosure.models import WorkdayOverride
+from shuangsuiji.disclosure.rules import may_publish, publishable
 from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
 from shuangsuiji.plans.models import PlanTask
 
@@ -60,12 +61,16 @@ def publish(inspections: QuerySet[Inspection], *, actor: Any) -> int:
     """Publish approved results, recording who and when. Only the coordinator publishes.
     One UPDATE for all, which sends no signals, so each result's entry is appended to the
     audit chain here (its region read from the rows already joined)."""
-    if role_of(actor) is not Role.COORDINATOR:
-        raise PublicationError("只有协调员可以公示检查结果")
+    require(may_publish(actor), "只有协调员可以公示检查结果")
+    wanted = set(inspections.values_list("pk", flat=True))
+    allowed = publishable(Inspection.objects.filter(pk__in=wanted), actor)
+    outside = len(wanted) - allowed.count()
+    require(outside == 0, f"有 {outside} 项结果不在本辖区，不能公示")
     chosen = list(
         Inspection.objects.select_for_update(of=("self",))
         .select_related("visit__assignment__plan")
-        .filter(pk__in=inspections.values("pk"))
+        .defer("visit__assignment__bundle", "visit__assignment__freeze")
+        .filter(pk__in=wanted)
     )
     unapproved = [i for i in chosen if i.state != InspectionState.APPROVED]
     if unapproved:

@@ -14,13 +14,22 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
+from shuangsuiji.accounts.permissions import NotAllowed, require
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
-from shuangsuiji.draws.services import DrawStepError, Progress, complete_draw, freeze_draw
+from shuangsuiji.draws.rules import may_draw
+from shuangsuiji.draws.services import (
+    DRAW_REFUSED,
+    DrawStepError,
+    Progress,
+    complete_draw,
+    freeze_draw,
+)
 from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import PopulationFilter, listed
 
@@ -33,6 +42,7 @@ def start_freeze(
     task: PlanTask, *, actor: Any, supersedes: Draw | None = None, reason: str = ""
 ) -> DrawJob:
     """Queue (or, for a small population, run) freezing the task's population."""
+    require(may_draw(actor, task), DRAW_REFUSED)  # at once, not first when the job runs
     params = {"reason": reason}
     job = _create(task, JobStep.FREEZE, actor, supersedes=supersedes, params=params)
     size = listed(PopulationFilter.of_task(task)).count()
@@ -43,6 +53,7 @@ def start_complete(
     draw: Draw, *, actor: Any, public_value: str, public_source: str, system: bool = False
 ) -> DrawJob:
     """Queue (or, for a small population, run) completing the draw with the public value."""
+    require(may_draw(actor, draw.task), DRAW_REFUSED)
     params = {"public_value": public_value, "public_source": public_source, "system": system}
     job = _create(draw.task, JobStep.COMPLETE, actor, draw=draw, params=params)
     return _run_or_enqueue(job, int(draw.freeze.get("population_size", 0)))
@@ -63,12 +74,13 @@ def run_job(job_id: int) -> None:
     job.stage = "读取名录" if job.step == JobStep.FREEZE else "读取名单"
     job.save(update_fields=["state", "stage"])
     params = job.params
+    actor = job.created_by or AnonymousUser()  # a deleted starter may no longer draw
     try:
         with acting_as(job.created_by), _reporter(job.pk) as progress:
             if job.step == JobStep.FREEZE:
                 draw = freeze_draw(
                     job.task,
-                    actor=job.created_by,
+                    actor=actor,
                     supersedes=job.supersedes,
                     reason=params.get("reason", ""),
                     progress=progress,
@@ -78,12 +90,13 @@ def run_job(job_id: int) -> None:
                     raise DrawStepError("要完成的抽取已不存在")
                 draw = complete_draw(
                     job.draw,
+                    actor=actor,
                     public_value=params["public_value"],
                     public_source=params["public_source"],
                     system=params["system"],
                     progress=progress,
                 )
-    except (DrawStepError, rule.DrawError) as error:
+    except (DrawStepError, rule.DrawError, NotAllowed) as error:
         _finish(job, JobState.FAILED, message=str(error))
         return
     job.draw = draw

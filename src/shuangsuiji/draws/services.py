@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from shuangsuiji.accounts.permissions import require
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw, DrawState
+from shuangsuiji.draws.rules import may_draw, may_take_part
 from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import PopulationFilter, in_scope, listed
 
@@ -119,7 +121,7 @@ def _decimal_text(value: Decimal) -> str:
 def freeze_draw(
     task: PlanTask,
     *,
-    actor: Any = None,
+    actor: Any,
     supersedes: Draw | None = None,
     reason: str = "",
     progress: Progress = _silent,
@@ -127,6 +129,7 @@ def freeze_draw(
     """Freeze the task's population and parameters. Starting a draw that already exists returns
     it (two people pressing the button get one draw); a redraw must name the draw it corrects.
     `progress` hears each stage as it begins (a background job shows them, `draws.jobs`)."""
+    require(may_draw(actor, task), DRAW_REFUSED)
     locked = PlanTask.objects.select_for_update().get(pk=task.pk)
     latest = locked.draws.order_by("-number").first()
     if supersedes is None and latest is not None:
@@ -164,7 +167,8 @@ def freeze_draw(
 
 
 @transaction.atomic
-def add_commitment(draw: Draw, *, party: str, commitment: str) -> Draw:
+def add_commitment(draw: Draw, *, actor: Any, party: str, commitment: str) -> Draw:
+    require(may_take_part(actor, draw, party), _party_refused(draw, party, "提交承诺"))
     locked = _frozen(draw, whole=False)
     if locked.reveals:
         raise DrawStepError("已开始揭示，不能再提交承诺")
@@ -181,7 +185,8 @@ def add_commitment(draw: Draw, *, party: str, commitment: str) -> Draw:
 
 
 @transaction.atomic
-def add_reveal(draw: Draw, *, party: str, secret: str) -> Draw:
+def add_reveal(draw: Draw, *, actor: Any, party: str, secret: str) -> Draw:
+    require(may_take_part(actor, draw, party), _party_refused(draw, party, "揭示秘密"))
     locked = _frozen(draw, whole=False)
     committed = {c["party"]: c["commitment"] for c in locked.commitments}
     if party not in committed:
@@ -199,6 +204,7 @@ def add_reveal(draw: Draw, *, party: str, secret: str) -> Draw:
 def complete_draw(
     draw: Draw,
     *,
+    actor: Any,
     public_value: str,
     public_source: str,
     system: bool = False,
@@ -206,6 +212,7 @@ def complete_draw(
 ) -> Draw:
     """Fix the public value, derive the seed, draw and publish. After this nothing changes.
     `progress` hears each stage as it begins, as in `freeze_draw`."""
+    require(may_draw(actor, draw.task), DRAW_REFUSED)
     progress("读取名单", 5)
     locked = _frozen(draw)
     if locked.commitments and not locked.reveals:
@@ -237,6 +244,15 @@ def complete_draw(
     locked.state, locked.drawn_at = DrawState.DRAWN, timezone.now()
     locked.save(update_fields=["bundle", "seed", "state", "drawn_at"])
     return locked
+
+
+DRAW_REFUSED = "只有本辖区的协调员可以冻结名单、完成抽取或重新抽取"
+
+
+def _party_refused(draw: Draw, party: str, verb: str) -> str:
+    if not party:
+        return f"您的部门不是本次抽取任务的牵头或配合部门，不能{verb}"
+    return f"不能以“{party}”的名义{verb}：每个部门只能由本部门以自己的名义参加"
 
 
 def _frozen(draw: Draw, *, whole: bool = True) -> Draw:

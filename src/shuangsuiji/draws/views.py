@@ -10,16 +10,16 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from shuangsuiji.core import draw as rule
-from shuangsuiji.draws.access import own_party, party_of, visible_draw
+from shuangsuiji.draws.access import visible_draw
 from shuangsuiji.draws.jobs import JobRefused, latest_job, start_complete, start_freeze
 from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
+from shuangsuiji.draws.rules import may_draw, party_of
 from shuangsuiji.draws.services import (
     DrawStepError,
     add_commitment,
@@ -43,7 +43,6 @@ def task_draws(request: HttpRequest, task_id: int) -> HttpResponse:
         PlanTask.objects.visible_to(request.user).select_related("plan__region"), pk=task_id
     )
     if request.method == "POST":
-        _require(request, "draws.add_draw")
         try:
             job = start_freeze(task, actor=request.user)
         except JobRefused as error:
@@ -64,7 +63,7 @@ def task_draws(request: HttpRequest, task_id: int) -> HttpResponse:
         "strata": [(STRATUM_LABELS[s], counts.get(s, 0)) for s in rule.STRATA],
         "population_size": len(population),
         "excluded": len(exclusions),
-        "can_draw": request.user.has_perm("draws.add_draw"),
+        "can_draw": may_draw(request.user, task),
     }
     return render(request, "draws/task_draws.html", context)
 
@@ -81,8 +80,8 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "draw": draw,
         "rounds": rounds,
         "sizes": [(STRATUM_LABELS[s], n) for s, n in draw.freeze["strata_sizes"].items() if n],
-        "can_draw": request.user.has_perm("draws.change_draw"),
-        "own_party": own_party(request.user, draw),
+        "can_draw": may_draw(request.user, draw.task),
+        "own_party": party_of(request.user, draw.task),
         "spec": rule.SPEC,
         "job": _job_on_draw_page(draw),
     }
@@ -93,19 +92,16 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def draw_step(request: HttpRequest, pk: int) -> HttpResponse:
     """One ceremony step: commit, reveal, complete (public value), or redraw with a reason.
-    A participating department commits and reveals for itself; the coordinator may enter any
-    party's (at the 联席会议) and alone completes or redraws."""
+    A department commits and reveals for itself (the coordinator for its own body); the
+    coordinator alone completes or redraws. `draws.rules` decides, in the services."""
     draw = visible_draw(request.user, pk)
     step, post = request.POST.get("step"), request.POST
-    party = own_party(request.user, draw)
-    if party is None or step not in ("commit", "reveal"):
-        _require(request, "draws.change_draw")
-        party = post.get("party", "").strip()
+    party = party_of(request.user, draw.task) or ""
     try:
         if step == "commit":
-            add_commitment(draw, party=party, commitment=post["commitment"])
+            add_commitment(draw, actor=request.user, party=party, commitment=post["commitment"])
         elif step == "reveal":
-            add_reveal(draw, party=party, secret=post["secret"].strip())
+            add_reveal(draw, actor=request.user, party=party, secret=post["secret"].strip())
         elif step == "complete":
             job = start_complete(
                 draw,
@@ -194,8 +190,3 @@ def _job_on_draw_page(draw: Draw) -> DrawJob | None:
         return job
     ours = job.draw_id == draw.pk or job.supersedes_id == draw.pk
     return job if job.state == JobState.FAILED and ours else None
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied("只有协调员可以进行抽取")

@@ -10,10 +10,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.accounts.permissions import require
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.inspections.models import (
     Attachment,
@@ -22,6 +21,7 @@ from shuangsuiji.inspections.models import (
     InspectionState,
     ResultCategory,
 )
+from shuangsuiji.inspections.rules import may_close_follow_up, may_record, may_review
 
 EDITABLE = (InspectionState.PENDING, InspectionState.RETURNED)
 # Accepted attachments, recognised by their first bytes, not by the name or the browser's word.
@@ -45,36 +45,6 @@ def inspections_of(visit: Visit) -> list[Inspection]:
             [Inspection(visit=visit, task=t) for t in missing], ignore_conflicts=True
         )
     return list(visit.inspections.select_related("task").prefetch_related("results", "attachments"))
-
-
-def on_team(user: Any, visit: Visit) -> bool:
-    inspector_id = getattr(user, "inspector_id", None)
-    return bool(inspector_id) and visit.members.filter(inspector_id=inspector_id).exists()
-
-
-def may_record(user: Any, inspection: Inspection) -> bool:
-    return on_team(user, inspection.visit) or role_of(user) is Role.COORDINATOR
-
-
-def may_review(user: Any, inspection: Inspection) -> bool:
-    """The coordinator, or an admin of the task's lead department; never the recorder."""
-    if inspection.recorded_by_id is not None and inspection.recorded_by_id == user.pk:
-        return False
-    role = role_of(user)
-    if role is Role.COORDINATOR:
-        return True
-    lead = inspection.task.lead_department_id
-    return role is Role.DEPARTMENT_ADMIN and getattr(user, "department_id", None) == lead
-
-
-def reviewable(inspections: QuerySet[Inspection], user: Any) -> QuerySet[Inspection]:
-    """`may_review` as a filter, for the review queue and its count."""
-    role = role_of(user)
-    if role is Role.DEPARTMENT_ADMIN:
-        inspections = inspections.filter(task__lead_department_id=user.department_id)
-    elif role is not Role.COORDINATOR:
-        return inspections.none()
-    return inspections.exclude(recorded_by_id=user.pk)
 
 
 def check_results(categories: list[ResultCategory]) -> None:
@@ -101,8 +71,7 @@ def record(
     notes: str = "",
 ) -> Inspection:
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if not may_record(actor, locked):
-        raise InspectionStepError("只有本次检查的检查组成员可以录入结果")
+    require(may_record(actor, locked), "只有本次检查的检查组成员可以录入结果")
     if locked.state not in EDITABLE:
         raise InspectionStepError(f"结果{locked.get_state_display()}，不能再修改")
     check_results(results)
@@ -127,8 +96,7 @@ def record(
 @transaction.atomic
 def submit(inspection: Inspection, *, actor: Any) -> Inspection:
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if not may_record(actor, locked):
-        raise InspectionStepError("只有本次检查的检查组成员可以提交结果")
+    require(may_record(actor, locked), "只有本次检查的检查组成员可以提交结果")
     if locked.state not in EDITABLE:
         raise InspectionStepError(f"结果{locked.get_state_display()}，不能提交")
     check_results(list(locked.results.all()))
@@ -140,8 +108,7 @@ def submit(inspection: Inspection, *, actor: Any) -> Inspection:
 @transaction.atomic
 def review(inspection: Inspection, *, actor: Any, approve: bool, reason: str = "") -> Inspection:
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if not may_review(actor, locked):
-        raise InspectionStepError("只有牵头部门或协调员可以审核，且录入人不能审核自己的结果")
+    require(may_review(actor, locked), "只有牵头部门或协调员可以审核，且录入人不能审核自己的结果")
     if locked.state != InspectionState.SUBMITTED:
         raise InspectionStepError("只能审核待审核的结果")
     if not approve and not reason.strip():
@@ -160,10 +127,9 @@ def review(inspection: Inspection, *, actor: Any, approve: bool, reason: str = "
 @transaction.atomic
 def close_follow_up(inspection: Inspection, *, actor: Any, note: str) -> Inspection:
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    require(may_close_follow_up(actor, locked), "无权办结后续处理")
     if locked.follow_up != FollowUp.OPEN:
         raise InspectionStepError("没有进行中的后续处理")
-    if not (may_review(actor, locked) or may_record(actor, locked)):
-        raise InspectionStepError("无权办结后续处理")
     if not note.strip():
         raise InspectionStepError("请说明后续处理情况")
     locked.follow_up, locked.follow_up_note = FollowUp.CLOSED, note.strip()
@@ -174,8 +140,7 @@ def close_follow_up(inspection: Inspection, *, actor: Any, note: str) -> Inspect
 
 def attach(inspection: Inspection, upload: UploadedFile, *, actor: Any) -> Attachment:
     """A photo (JPEG/PNG) or PDF, its type read from its first bytes and its name checked."""
-    if not may_record(actor, inspection):
-        raise InspectionStepError("只有本次检查的检查组成员可以上传附件")
+    require(may_record(actor, inspection), "只有本次检查的检查组成员可以上传附件")
     if inspection.state not in EDITABLE:
         raise InspectionStepError("结果已提交，不能再添加附件")
     limit = settings.ATTACHMENT_MAX_MB * 1024 * 1024

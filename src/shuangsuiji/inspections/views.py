@@ -18,16 +18,14 @@ from shuangsuiji.assignments.sheet import sheet_response
 from shuangsuiji.inspections.access import reachable_inspection, visible_visit
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState, ResultCategory
 from shuangsuiji.inspections.notice import notice_content
+from shuangsuiji.inspections.rules import may_record, may_review, reviewable
 from shuangsuiji.inspections.services import (
     InspectionStepError,
     attach,
     close_follow_up,
     inspections_of,
-    may_record,
-    may_review,
     record,
     review,
-    reviewable,
     submit,
 )
 

@@ -11,12 +11,25 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError, CommandParser, OutputWrapper
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.plans.models import Plan
+
+
+class ActingCommand(BaseCommand):
+    """A command that acts as --user: the services' rules decide, and a refusal is said as the
+    command's error (message on stderr, exit code 1), as the pages answer 403."""
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        try:
+            return super().execute(*args, **options)
+        except PermissionDenied as error:
+            who = f"用户“{options['user']}”" if options.get("user") else ""
+            raise CommandError(f"{who}无权操作：{error}") from error
 
 
 def add_user_argument(parser: CommandParser) -> None:

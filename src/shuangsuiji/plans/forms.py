@@ -10,10 +10,9 @@ from shuangsuiji.directory.enums import EntityStatus, RiskClassChoices
 from shuangsuiji.directory.models import Department, Region, ScopeCategory
 from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import PopulationFilter
-from shuangsuiji.plans.services import LOCKED_AFTER_DRAW
+from shuangsuiji.plans.services import LOCKED_AFTER_DRAW, InvalidScope, industry_prefixes
 
 YEAR_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-INDUSTRY_PREFIX = re.compile(r"[A-T]\d{0,4}")
 INDUSTRY_SEPARATORS = re.compile(r"[\s,，、;；]+")
 # The form's names for the fields a draw is frozen from (ratio is edited as a percentage).
 LOCKED_AFTER_DRAW_FORM = tuple(
@@ -188,17 +187,11 @@ class PopulationForm(forms.Form):
         }
 
     def clean_scope_industry_codes(self) -> list[str]:
-        codes = [
-            c.upper()
-            for c in INDUSTRY_SEPARATORS.split(self.cleaned_data["scope_industry_codes"])
-            if c
-        ]
-        bad = [c for c in codes if not INDUSTRY_PREFIX.fullmatch(c)]
-        if bad:
-            raise forms.ValidationError(
-                f"行业代码“{'、'.join(bad)}”无效：应为门类字母加至多4位数字，如 H、H61、P8331"
-            )
-        return list(dict.fromkeys(codes))
+        text = self.cleaned_data["scope_industry_codes"]
+        try:
+            return industry_prefixes(INDUSTRY_SEPARATORS.split(text))
+        except InvalidScope as error:
+            raise forms.ValidationError(str(error)) from error
 
     def clean_scope_statuses(self) -> list[str]:
         """All active statuses chosen is the default, stored as [] like every older task."""

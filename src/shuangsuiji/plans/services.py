@@ -1,6 +1,7 @@
 """Storing a parsed plan (regions and departments resolved, one transaction, findings kept),
 and editing a stored task and its population filter."""
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 
+from shuangsuiji.accounts.permissions import NotAllowed, in_region_subtree, require
 from shuangsuiji.audit.recorder import append
 from shuangsuiji.core.plans.jsonio import finding_to_dict
 from shuangsuiji.core.plans.model import Finding, Mode, RiskRule, RiskRuleKind, Severity, Window
@@ -19,6 +21,12 @@ from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
 from shuangsuiji.plans.models import Plan, PlanTask
 from shuangsuiji.plans.population import PopulationFilter, risk_counts
+from shuangsuiji.plans.rules import (
+    may_change_lead,
+    may_edit_task,
+    may_import_plan,
+    may_set_population,
+)
 
 # What a draw is frozen from besides the population filter: the scope as published and the
 # draw's parameters (`draws.services.task_parameters`). Changing them after the freeze would
@@ -32,6 +40,14 @@ POPULATION_FIELDS = (
     "scope_statuses",
     "scope_min_capital",
 )
+
+
+INDUSTRY_PREFIX = re.compile(r"[A-T]\d{0,4}")
+
+
+class InvalidScope(ValueError):
+    """A population filter naming what cannot be: a malformed industry code, a region outside
+    the plan's; nothing was saved."""
 
 
 class PlanImportError(ValueError):
@@ -71,11 +87,15 @@ def import_plan(
     filename: str,
     region: Region | None = None,
     year: int | None = None,
-    actor: Any = None,
+    actor: Any,
     replace: bool = False,
 ) -> Plan:
     """Store the plan and its tasks; departments are linked through their aliases."""
     region = region or resolve_region(parsed.locality)
+    require(
+        may_import_plan(actor, region),
+        f"只有本辖区的协调员可以导入{region.full_name}的计划",
+    )
     plan_year = year or parsed.year
     if plan_year is None:
         raise PlanImportError("计划年度未知：标题中没有年度，请指定年度")
@@ -224,15 +244,19 @@ def plan_as_parsed(plan: Plan) -> ParsedPlan:
 
 
 @transaction.atomic
-def update_task(task: PlanTask, *, changes: dict[str, Any]) -> PlanTask:
+def update_task(task: PlanTask, *, actor: Any, changes: dict[str, Any]) -> PlanTask:
     """Write a task's edited fields (model field names; `partner_departments` a list).
 
     A new lead department or partner set also becomes the plan's text for it, so the export
     (which prints the original cells) says what the task now is. Fields a draw was frozen from
     are refused once the task has one.
     """
+    require(may_edit_task(actor, task), "只有协调员和发起部门可以修改本任务")
     locked = PlanTask.objects.select_for_update().get(pk=task.pk)
     changes = dict(changes)
+    if changes.get("lead_department", locked.lead_department) != locked.lead_department:
+        require(may_change_lead(actor, locked), "只有协调员可以更换发起部门")
+    _refuse_outside_region(locked, changes)
     partners = changes.pop("partner_departments", None)
     changed = [name for name in LOCKED_AFTER_DRAW if name in changes]
     changed = [name for name in changed if changes[name] != getattr(locked, name)]
@@ -258,7 +282,7 @@ def save_population(
     industry_codes: list[str],
     statuses: list[str],
     min_capital: Decimal | None,
-    actor: Any = None,
+    actor: Any,
     redraw_reason: str = "",
 ) -> Draw | None:
     """Save the task's population filter with its counts at this moment.
@@ -267,12 +291,19 @@ def save_population(
     the filter is saved and a new draw correcting the latest is frozen from it, in the same
     transaction (the redraw path `freeze_draw` keeps: public, numbered, with its reason).
     """
+    require(may_set_population(actor, task), "只有协调员和发起部门可以设定抽查对象范围")
     locked = PlanTask.objects.select_for_update(of=("self",)).select_related("plan").get(pk=task.pk)
     latest = locked.draws.order_by("-number").first()
+    industry_codes = industry_prefixes(industry_codes)
+    regions = list(regions)
+    inside = Region.objects.filter(in_region_subtree("", locked.plan.region_id))
+    outside = sorted({r.code for r in regions} - set(inside.values_list("code", flat=True)))
+    if outside:
+        raise InvalidScope(f"区划 {'、'.join(outside)} 不在本计划的辖区（{locked.plan.region}）内")
     if latest is not None and not redraw_reason.strip():
         refuse_if_drawn(locked, ["scope_categories"])
     _set_many(locked, "scope_categories", list(categories))
-    _set_many(locked, "scope_regions", list(regions))
+    _set_many(locked, "scope_regions", regions)
     locked.scope_industry_codes = industry_codes
     locked.scope_statuses = statuses
     locked.scope_min_capital = min_capital
@@ -282,6 +313,28 @@ def save_population(
     if latest is None:
         return None
     return freeze_draw(locked, actor=actor, supersedes=latest, reason=redraw_reason)
+
+
+def industry_prefixes(codes: Iterable[str]) -> list[str]:
+    """GB/T 4754 codes or their prefixes (a section letter and up to four digits), upper
+    case, each once: the page's form and the `scope` command read them the same way."""
+    cleaned = [code.strip().upper() for code in codes if code.strip()]
+    bad = [code for code in cleaned if not INDUSTRY_PREFIX.fullmatch(code)]
+    if bad:
+        raise InvalidScope(
+            f"行业代码“{'、'.join(bad)}”无效：应为门类字母加至多4位数字，如 H、H61、P8331"
+        )
+    return list(dict.fromkeys(cleaned))
+
+
+def _refuse_outside_region(task: PlanTask, changes: dict[str, Any]) -> None:
+    """A task's lead and partner departments are of its plan's region or above it."""
+    named = [changes.get("lead_department"), *(changes.get("partner_departments") or [])]
+    region = task.plan.region
+    allowed = {region.pk, region.parent_id, getattr(region.parent, "parent_id", None)}
+    strangers = [d.short_name for d in named if d is not None and d.region_id not in allowed]
+    if strangers:
+        raise NotAllowed(f"部门“{'、'.join(strangers)}”不属于本计划的辖区，不能参加本任务")
 
 
 def refuse_if_drawn(task: PlanTask, fields: list[str]) -> None:

@@ -250,7 +250,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fields = [_model_field(name) for name in form.changed_data]
         changes = {name: form.cleaned_data[name] for name in fields}
         try:
-            update_task(task, changes=changes)
+            update_task(task, actor=request.user, changes=changes)
         except TaskLockedError as error:
             messages.error(request, str(error))
         else:

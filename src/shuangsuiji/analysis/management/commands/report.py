@@ -4,14 +4,14 @@ page, for the coordinator and the auditor, by the same builder."""
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.analysis.report import REPORT_TYPES, build_report
-from shuangsuiji.lib.commands import acting_user, add_user_argument, visible_plan
+from shuangsuiji.lib.commands import ActingCommand, acting_user, add_user_argument, visible_plan
 
 
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = "生成计划的年度抽查工作报告（.docx 或 .xlsx）"
 
     def add_arguments(self, parser: CommandParser) -> None:

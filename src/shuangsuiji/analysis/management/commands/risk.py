@@ -3,13 +3,14 @@ confirmed results, proposed and decided as on the risk feedback page, by the sam
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.analysis.feedback import FeedbackError, decide, make_proposals
 from shuangsuiji.analysis.models import ProposalState, RiskProposal
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.lib.commands import (
+    ActingCommand,
     acting_user,
     add_user_argument,
     chosen_by_id,
@@ -18,7 +19,7 @@ from shuangsuiji.lib.commands import (
 )
 
 
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = "风险分类反馈：生成调整建议，采纳或驳回，列出建议"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,7 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        readers = (Role.COORDINATOR, Role.AUDITOR) if action == "list" else (Role.COORDINATOR,)
+        readers = (Role.COORDINATOR, Role.AUDITOR) if action == "list" else ()
         user = acting_user(options["user"], roles=readers)
         plan = visible_plan(options["plan"], user)
         proposals = RiskProposal.objects.filter(plan=plan)
@@ -48,7 +49,8 @@ class Command(BaseCommand):
             return
         with acting_as(user):
             if action == "propose":
-                self.stdout.write(f"已生成 {make_proposals(plan)} 条调整建议")
+                made = make_proposals(plan, actor=user)
+                self.stdout.write(f"已生成 {made} 条调整建议")
                 write_rows(self.stdout, _rows(proposals), as_json=False)
                 return
             chosen = proposals.filter(state=ProposalState.PROPOSED)
@@ -56,7 +58,7 @@ class Command(BaseCommand):
                 what = f"计划 {plan.pk} 待审核的建议"
                 chosen = chosen_by_id(chosen, options["proposal"], option="--proposal", what=what)
             try:
-                done, skipped = decide(chosen, apply=action == "apply", actor=user)
+                done, skipped = decide(plan, chosen, apply=action == "apply", actor=user)
             except FeedbackError as error:
                 raise CommandError(str(error)) from error
         verb = "调整" if action == "apply" else "驳回"

@@ -4,7 +4,7 @@ entities) as on the assignment pages, through the same services."""
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from shuangsuiji.assignments.models import Assignment
 from shuangsuiji.assignments.services import (
@@ -14,16 +14,10 @@ from shuangsuiji.assignments.services import (
     preview,
 )
 from shuangsuiji.audit.recorder import acting_as
-from shuangsuiji.lib.commands import acting_user, add_user_argument, visible_plan
-
-PERMISSIONS = {
-    "preview": None,
-    "freeze": "assignments.add_assignment",
-    "complete": "assignments.change_assignment",
-}
+from shuangsuiji.lib.commands import ActingCommand, acting_user, add_user_argument, visible_plan
 
 
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = "第二次随机：预览合并与人员、冻结人员名单、录入公开随机值完成分派"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         step = options["step"]
-        user = acting_user(options["user"], permission=PERMISSIONS[step])
+        user = acting_user(options["user"])
         with acting_as(user):
             try:
                 if step == "preview":
@@ -53,6 +47,7 @@ class Command(BaseCommand):
                 else:
                     assignment = complete_assignment(
                         self._assignment(user, options["assignment_id"]),
+                        actor=user,
                         public_value=options["public_value"],
                         public_source=options["public_source"],
                     )

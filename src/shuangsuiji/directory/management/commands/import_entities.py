@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.directory.services import ImportRejected, import_entities_file
-from shuangsuiji.lib.commands import acting_user, add_user_argument
+from shuangsuiji.lib.commands import ActingCommand, acting_user, add_user_argument
 
 
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = "从 .xlsx 或 .csv 导入检查对象（全部成功才写入；只能导入该用户辖区内的行）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,17 +5,17 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.directory.inspector_import import import_inspectors
 from shuangsuiji.directory.models import Region
 from shuangsuiji.directory.services import ImportRejected
-from shuangsuiji.lib.commands import acting_user, add_user_argument
+from shuangsuiji.lib.commands import ActingCommand, acting_user, add_user_argument
 
 
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = "从 .xlsx 或 .csv 导入执法检查人员（全部成功才写入）"
 
     def add_arguments(self, parser: CommandParser) -> None:

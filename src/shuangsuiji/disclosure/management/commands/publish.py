@@ -3,13 +3,14 @@ of the coordinator's page (what is due, publish a choice), through the same serv
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.disclosure.services import PublicationError, publication_due, publish
 from shuangsuiji.inspections.models import Inspection
 from shuangsuiji.lib.commands import (
+    ActingCommand,
     acting_user,
     add_user_argument,
     chosen_by_id,
@@ -18,7 +19,7 @@ from shuangsuiji.lib.commands import (
 )
 
 
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = "公示审核通过的检查结果（仅协调员），或列出待公示的结果及期限"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,14 +4,13 @@ from files without a database, is `shuangsuiji.drawcli`; `cli.py` sends it there
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.http import Http404
 
-from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.core.draw import DrawError
-from shuangsuiji.draws.access import own_party, visible_draw
+from shuangsuiji.draws.access import visible_draw
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import (
     DrawStepError,
@@ -21,6 +20,7 @@ from shuangsuiji.draws.services import (
     freeze_draw,
 )
 from shuangsuiji.lib.commands import (
+    ActingCommand,
     acting_user,
     add_user_argument,
     request_as,
@@ -28,10 +28,8 @@ from shuangsuiji.lib.commands import (
     write_rows,
 )
 
-COORDINATOR_STEP = "draws.change_draw"
 
-
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = (
         "年度计划的随机抽取：冻结名单、承诺、揭示、录入公开随机值完成抽取、查看状态"
         "（脱离数据库的抽取见 shuangsuiji draw run）"
@@ -64,8 +62,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         step = options["step"]
-        permission = "draws.add_draw" if step == "freeze" else None
-        user = acting_user(options["user"], permission=permission)
+        user = acting_user(options["user"])
         with acting_as(user):
             if step == "freeze":
                 self._freeze(user, options)
@@ -103,23 +100,19 @@ class Command(BaseCommand):
             draw = visible_draw(request.user, options["draw_id"])
         except Http404 as error:
             raise CommandError(f"抽取 {options['draw_id']} 不存在或用户“{user}”无权查看") from error
-        own = own_party(request.user, draw)
-        if own is None or step == "complete":
-            acting_user(user.username, permission=COORDINATOR_STEP)
-        elif options["party"] != own:
-            raise CommandError(
-                f"--party：{Role.DEPARTMENT_ADMIN.value}只能以本部门（{own}）的名义{_VERBS[step]}"
-            )
         try:
             if step == "commit":
                 draw = add_commitment(
-                    draw, party=options["party"], commitment=options["commitment"]
+                    draw, actor=user, party=options["party"], commitment=options["commitment"]
                 )
             elif step == "reveal":
-                draw = add_reveal(draw, party=options["party"], secret=options["secret"].strip())
+                draw = add_reveal(
+                    draw, actor=user, party=options["party"], secret=options["secret"].strip()
+                )
             else:
                 draw = complete_draw(
                     draw,
+                    actor=user,
                     public_value=options["public_value"].strip(),
                     public_source=options["public_source"].strip(),
                 )

@@ -4,19 +4,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from shuangsuiji.core.errors import PlanFileError
 from shuangsuiji.core.plans.jsonio import plan_to_dict
 from shuangsuiji.core.plans.model import Plan as ParsedPlan
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.directory.models import Region
+from shuangsuiji.lib.commands import ActingCommand, acting_user, add_user_argument, visible_plan
 from shuangsuiji.plans.exporters import FORMATS, export_plan
-from shuangsuiji.plans.models import Plan
 from shuangsuiji.plans.services import PlanImportError, import_plan
 
 
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = "解析或导入年度部门联合双随机抽查工作计划（.txt .docx .xlsx .csv .html）"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,16 +30,16 @@ class Command(BaseCommand):
         store.add_argument("--year", type=int)
         store.add_argument("--region", help="行政区划代码；缺省时按标题中的地区确定")
         store.add_argument("--replace", action="store_true", help="替换同名计划")
+        add_user_argument(store)
         export = actions.add_parser("export", help="按原表格式导出已导入的计划")
         export.add_argument("plan_id", type=int)
         export.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
         export.add_argument("-o", "--output", type=Path, required=True)
+        add_user_argument(export)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "export":
-            plan = Plan.objects.filter(pk=options["plan_id"]).first()
-            if plan is None:
-                raise CommandError(f"计划 {options['plan_id']} 不存在")
+            plan = visible_plan(options["plan_id"], acting_user(options["user"]))
             content, _, _ = export_plan(plan, options["format"])
             options["output"].write_bytes(content)
             self.stdout.write(f"已导出“{plan.title}”到 {options['output']}")
@@ -51,6 +51,7 @@ class Command(BaseCommand):
             else:
                 self._print_table(parsed)
             return
+        user = acting_user(options["user"])
         region = None
         if options["region"]:
             region = Region.objects.filter(code=options["region"]).first()
@@ -62,6 +63,7 @@ class Command(BaseCommand):
                 filename=options["file"].name,
                 region=region,
                 year=options["year"],
+                actor=user,
                 replace=options["replace"],
             )
         except PlanImportError as error:

@@ -7,21 +7,21 @@ Without filter options it prints the saved filter and the live count per risk cl
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from shuangsuiji.accounts.permissions import Role
 from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.directory.enums import EntityStatus
 from shuangsuiji.directory.models import Region, ScopeCategory
-from shuangsuiji.lib.commands import acting_user, add_user_argument, visible_plan
+from shuangsuiji.draws.services import DrawStepError
+from shuangsuiji.lib.commands import ActingCommand, acting_user, add_user_argument, visible_plan
 from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import STRATUM_LABELS, PopulationFilter, risk_counts
-from shuangsuiji.plans.services import TaskLockedError, save_population
+from shuangsuiji.plans.services import InvalidScope, TaskLockedError, save_population
 
 FILTER_OPTIONS = ("category", "industry", "region", "status", "min_capital")
 
 
-class Command(BaseCommand):
+class Command(ActingCommand):
     help = "查看或设定抽查任务的抽查对象（名单筛选条件），并显示各风险分类户数"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,27 +45,28 @@ class Command(BaseCommand):
         add_user_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = acting_user(options["user"], roles=(Role.COORDINATOR,))
+        user = acting_user(options["user"])
         plan = visible_plan(options["plan"], user)
         task = PlanTask.objects.filter(plan=plan, seq=options["task"]).first()
         if task is None:
             raise CommandError(f"--task：计划“{plan.title}”没有序号为 {options['task']} 的任务")
         if any(options[name] is not None for name in FILTER_OPTIONS):
             with acting_as(user):
-                self._save(task, plan.region, user, options)
+                self._save(task, user, options)
             task.refresh_from_db()
         self._show(task)
 
-    def _save(self, task: PlanTask, region: Region, user: Any, options: dict[str, Any]) -> None:
+    def _save(self, task: PlanTask, user: Any, options: dict[str, Any]) -> None:
         names = options["category"] or []
         categories = list(ScopeCategory.objects.filter(name__in=names))
         unknown = sorted(set(names) - {c.name for c in categories})
         if unknown:
             raise CommandError(f"--category：没有检查对象类别“{'、'.join(unknown)}”")
         codes = options["region"] or []
-        regions = list(Region.objects.filter(code__in=codes, code__startswith=region.code[:4]))
-        if len(regions) != len(set(codes)):
-            raise CommandError(f"--region：{'、'.join(codes)} 不全是本计划辖区内的区划代码")
+        regions = list(Region.objects.filter(code__in=codes))
+        unknown_codes = sorted(set(codes) - {r.code for r in regions})
+        if unknown_codes:
+            raise CommandError(f"--region：没有区划代码 {'、'.join(unknown_codes)}")
         try:
             capital = Decimal(options["min_capital"]) if options["min_capital"] else None
         except InvalidOperation as error:
@@ -81,7 +82,7 @@ class Command(BaseCommand):
                 actor=user,
                 redraw_reason=options["redraw_reason"],
             )
-        except TaskLockedError as error:
+        except (TaskLockedError, InvalidScope, DrawStepError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"已保存任务 {task.seq} 的抽查对象范围")
         if draw is not None:
