@@ -29,11 +29,14 @@ def test_coordinator_runs_a_draw_with_a_commitment_reveal_and_dice(
     page.get_by_role("button", name="冻结名单，开始抽取").click()
     draw = Draw.objects.get()
     commit = page.get_by_role("form", name="登记承诺")
-    commit.get_by_label("部门").fill("区公安分局")
-    commit.get_by_label("承诺值（SHA-256）").fill(commitment(draw.draw_id, "区公安分局", "s3cret"))
+    # The coordinator takes part for its own body only: the name is given, not typed.
+    expect(commit.get_by_label("部门")).to_have_value("区市场监管局")
+    commit.get_by_label("承诺值（SHA-256）").fill(
+        commitment(draw.draw_id, "区市场监管局", "s3cret")
+    )
     commit.get_by_role("button", name="登记承诺").click()
     reveal = page.get_by_role("form", name="揭示秘密")
-    reveal.get_by_label("部门").fill("区公安分局")
+    expect(reveal.get_by_label("部门")).to_have_value("区市场监管局")
     reveal.get_by_label("秘密").fill("s3cret")
     reveal.get_by_role("button", name="揭示").click()
     page.get_by_label("公开随机值（揭示结束后当场产生，如掷骰20次）").fill("6 2 5 1 3 4")

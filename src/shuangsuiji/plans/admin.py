@@ -3,9 +3,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from shuangsuiji.accounts.scoped_admin import ScopedAdmin
+from shuangsuiji.accounts.scoped_admin import ScopedAdmin, ensure_still_in_scope
 from shuangsuiji.plans.models import Plan, PlanTask
-from shuangsuiji.plans.services import LOCKED_AFTER_DRAW, POPULATION_FIELDS
+from shuangsuiji.plans.services import LOCKED_AFTER_DRAW, POPULATION_FIELDS, update_task
 
 
 class PlanTaskInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -42,8 +42,16 @@ class PlanTaskAdmin(ScopedAdmin):
     list_filter = ["plan__year", "risk_kind"]
     list_select_related = ["plan", "lead_department"]
     search_fields = ["name", "scope", "lead_department_text"]
-    filter_horizontal = ["partner_departments", "scope_categories", "scope_regions"]
-    readonly_fields = ["source", "findings", "population_counts", "population_counted_at"]
+    filter_horizontal = ["partner_departments"]
+    # The population filter is set on the task's own page (`plans:task_population`), where its
+    # counts are shown and a drawn task's change becomes a recorded redraw.
+    readonly_fields = [
+        "source",
+        "findings",
+        "population_counts",
+        "population_counted_at",
+        *POPULATION_FIELDS,
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         """Once the task has a draw, what the draw was frozen from is read-only here too: the
@@ -52,5 +60,21 @@ class PlanTaskAdmin(ScopedAdmin):
         if obj is not None:
             fields.append("plan")  # a task belongs to the plan it was imported with
         if obj is not None and obj.draws.exists():
-            fields += [*LOCKED_AFTER_DRAW, *POPULATION_FIELDS]
+            fields += [*LOCKED_AFTER_DRAW]
         return fields
+
+    def save_model(self, request: HttpRequest, obj: PlanTask, form: Any, change: bool) -> None:
+        """A change goes through the service the task page uses: its rule (the coordinator,
+        or the lead department, which may not hand the task away), its locks after a draw,
+        and the audit entry of a changed partner list."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        update_task(obj, actor=request.user, changes=changes)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
+        ensure_still_in_scope(PlanTask, form.instance.pk, request.user)  # partners: update_task
