@@ -96,3 +96,18 @@ def test_plan_xlsx_holds_formula_like_cells_as_text(world: World) -> None:
     assert (sheet["A1"].value, sheet["A1"].data_type) == (TITLE, "s")
     assert written == {label: (text, "s") for label, text in WRITTEN.items()}
     assert formulas == []
+
+
+@pytest.mark.parametrize("format_name", ["csv", "txt"])
+def test_a_quoted_plan_reads_back_as_it_was_written(world: World, format_name: str) -> None:
+    content = download(world, format_name)
+
+    parsed = parse_plan(content, f"计划.{format_name}")
+
+    first = parsed.tasks[0]
+    assert parsed.title == TITLE
+    assert (first.name, first.items, first.lead_department) == (
+        WRITTEN["抽查任务名称"],
+        (WRITTEN["抽查事项"],),
+        WRITTEN["发起部门"],
+    )

@@ -17,6 +17,7 @@ from typing import IO
 
 from openpyxl import load_workbook
 
+from shuangsuiji.core.celltext import read_csv_text
 from shuangsuiji.core.ooxml import package_problem
 
 MAX_CELL_CHARS = 2_000
@@ -141,6 +142,7 @@ def _csv_records(file: IO[bytes]) -> Iterator[list[str]]:
                 else "格式有误（单元格过长或引号不成对）"
             )
             raise TableError(reason, row=number, column=column) from error
+        values = [read_csv_text(value) for value in values]  # our own exports' quoted formulas
         header = header or [value.strip() for value in values]
         yield values
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import PurePath
 
+from shuangsuiji.core.celltext import read_csv_text
 from shuangsuiji.core.errors import PlanFileError
 from shuangsuiji.core.ooxml import package_problem
 
@@ -77,15 +78,15 @@ def read_text(text: str) -> Grid:
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         stripped = raw.lstrip(" \u3000")
         if stripped.startswith("\t"):
-            row.append(stripped[1:])
+            row.append(read_csv_text(stripped[1:]))
         elif not raw.strip():
             if row:
                 grid.rows.append(row)
                 row = []
         elif row:
-            row[-1] = f"{row[-1]}\n{raw}"
+            row[-1] = f"{row[-1]}\n{read_csv_text(raw)}"
         else:
-            grid.texts.append(raw.strip())
+            grid.texts.append(read_csv_text(raw.strip()))
     if row:
         grid.rows.append(row)
     return grid
@@ -95,7 +96,7 @@ def read_csv(text: str) -> Grid:
     """Rows of a CSV file; any line ending (\r\n, \n, a lone \r from old Macs) ends a row."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return Grid(rows=[list(row) for row in reader])
+        return Grid(rows=[[read_csv_text(cell) for cell in row] for row in reader])
     except csv.Error as error:  # e.g. one quoted cell over the csv module's 128 KB limit
         raise PlanFileError(f"无法读取 CSV 文件：第 {reader.line_num} 行格式有误") from error
 
