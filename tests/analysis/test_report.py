@@ -126,3 +126,15 @@ def test_only_the_coordinator_and_the_auditor_read_the_analysis(
     ]:
         client = client_for(user)
         assert [client.get(p).status_code for p in pages] == [expected] * 2, user
+
+
+def test_the_chengqu_2024_report_is_made_although_a_class_has_no_finding(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    plan = Plan.objects.get(region__code="140502")
+    classes = plan_figures(plan).by_class
+
+    response = client_for("chengqu-coordinator").get(f"/analysis/plans/{plan.pk}/report.docx")
+
+    assert any(c.findings.total and not c.findings.hits for c in classes)  # the case that broke
+    assert response.status_code == 200

@@ -28,3 +28,16 @@ def test_all_hits_reach_one_and_nothing_observed_says_nothing() -> None:
     assert (wilson(0, 0).low, wilson(0, 0).high) == (0.0, 1.0)
     with pytest.raises(ValueError, match="between 0 and total"):
         wilson(3, 2)
+
+
+def test_the_interval_holds_the_rate_for_every_count_up_to_200() -> None:
+    outside = [
+        (hits, total)
+        for total in range(1, 201)
+        for hits in range(total + 1)
+        if not (r := wilson(hits, total)).low <= hits / total <= r.high
+    ]
+
+    assert outside == []
+    assert [wilson(0, n).low for n in range(1, 201)] == [0.0] * 200
+    assert [wilson(n, n).high for n in range(1, 201)] == [1.0] * 200

@@ -179,8 +179,8 @@ def report_charts(f: PlanFigures) -> dict[str, bytes]:
         rows = [c for c in f.by_class if c.findings.total]
         labels = [c.label for c in rows]
         values = [100 * (c.findings.value or 0) for c in rows]
-        below = [v - 100 * c.findings.low for v, c in zip(values, rows, strict=True)]
-        above = [100 * c.findings.high - v for v, c in zip(values, rows, strict=True)]
+        below = [max(0.0, v - 100 * c.findings.low) for v, c in zip(values, rows, strict=True)]
+        above = [max(0.0, 100 * c.findings.high - v) for v, c in zip(values, rows, strict=True)]
         axes.bar(labels, values, color="#b91c1c", yerr=[below, above], capsize=6)
         axes.set_ylabel("发现问题率（%）")
         axes.set_title("各风险分类的发现问题率（误差线为 95% 置信区间）")

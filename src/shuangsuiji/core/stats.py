@@ -33,4 +33,8 @@ def wilson(hits: int, total: int, z: float = Z95) -> Rate:
     z2 = z * z
     centre = (p + z2 / (2 * total)) / (1 + z2 / total)
     half = z * sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / (1 + z2 / total)
-    return Rate(hits, total, max(0.0, centre - half), min(1.0, centre + half))
+    # The interval holds the observed rate; floating point alone put the lower bound of 0 of n
+    # a hair above 0 (36 of n = 1…199), and a chart's error bar below the rate went negative.
+    low = 0.0 if hits == 0 else min(p, max(0.0, centre - half))
+    high = 1.0 if hits == total else max(p, min(1.0, centre + half))
+    return Rate(hits, total, low, high)
