@@ -354,3 +354,18 @@ def test_bulk_delete_removes_only_what_the_user_may_delete(demo: None) -> None:
     )
 
     assert AccessAttempt.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_user_list_filter_names_no_department_of_another_district(demo: None) -> None:
+    response = signed_in("lucheng-auditor").get(reverse("admin:accounts_user_changelist"))
+
+    offered = {
+        name
+        for spec in response.context["cl"].filter_specs
+        for _, name in getattr(spec, "lookup_choices", [])
+    }
+    theirs = set(
+        Department.objects.filter(region__code=CHENGQU).values_list("short_name", flat=True)
+    )
+    assert offered & theirs == set()
+    assert offered  # its own region's departments are offered

@@ -75,7 +75,8 @@ ADD_FIELDS = ["username", "usable_password", "password1", "password2"]
 @admin.register(User)
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):  # type: ignore[misc]
     list_display = ["username", "last_name", "first_name", "department", "is_active"]
-    list_filter = ["department", "is_active"]
+    # Departments the listed users belong to, so other regions' names do not show.
+    list_filter = [("department", admin.RelatedOnlyFieldListFilter), "is_active"]
     list_select_related = ["department"]
     autocomplete_fields = ["inspector"]
     readonly_fields = ["last_login", "date_joined"]

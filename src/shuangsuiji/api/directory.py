@@ -14,7 +14,7 @@ from ninja.responses import Status
 
 from shuangsuiji.api.schemas import Error, Id, ImportJobOut, ImportOut, ImportRejectedOut
 from shuangsuiji.directory.forms import MAX_UPLOAD_BYTES
-from shuangsuiji.directory.import_jobs import start_import
+from shuangsuiji.directory.import_jobs import reap, start_import
 from shuangsuiji.directory.models import EntityImport
 from shuangsuiji.directory.services import ImportRejected, import_entities_file
 
@@ -79,7 +79,7 @@ def start_entity_import(request: HttpRequest, file: File[UploadedFile]) -> Statu
 def entity_import(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
     if not request.user.has_perm("directory.view_entityimport"):
         raise PermissionDenied("只有协调员和审计员可以查看导入记录")
-    return job_out(get_object_or_404(EntityImport.objects.visible_to(request.user), pk=pk))
+    return job_out(reap(get_object_or_404(EntityImport.objects.visible_to(request.user), pk=pk)))
 
 
 def job_out(job: EntityImport) -> dict[str, Any]:

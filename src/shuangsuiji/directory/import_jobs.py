@@ -39,6 +39,7 @@ from shuangsuiji.directory.services import (
     create_entities,
     import_jurisdiction,
 )
+from shuangsuiji.lib.leases import held, is_held
 
 UPLOADS = "entity-uploads"
 PROBLEMS_KEPT = 1_000  # a file with more problems is fixed from the first thousand
@@ -82,8 +83,30 @@ def confirm_import(job: EntityImport, *, actor: User) -> bool:
     return bool(queued)
 
 
+LEASE = "entityimport"
+ABANDONED = "后台进程在检查文件时停止（被终止、重启或崩溃），未写入任何数据，请重新上传"
+
+
+def reap(job: EntityImport) -> EntityImport:
+    """A check left running by a worker that died is failed with the reason, so its page
+    stops at "检查中" no longer (`lib.leases`: a live check holds its lease throughout).
+    A confirmed file waiting to be written (写入中) is queued work, not reaped here."""
+    if job.status == ImportStatus.CHECKING and not is_held(LEASE, job.pk):
+        EntityImport.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
+            status=ImportStatus.FAILED, message=ABANDONED, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
+
+
 def check_import(job_id: int) -> None:
-    """Read and check the stored file, reporting progress; keep problems and a preview."""
+    """Read and check the stored file, reporting progress, holding the check's lease."""
+    with held(LEASE, job_id):
+        _check_import(job_id)
+
+
+def _check_import(job_id: int) -> None:
+    """Keep the file's problems and a preview; confirm it when asked to on a clean check."""
     job = EntityImport.objects.get(pk=job_id)
     job.status = ImportStatus.CHECKING
     job.save(update_fields=["status"])

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.directory import exporters
 from shuangsuiji.directory.forms import EntityFilterForm, EntityUploadForm, InspectorFilterForm
-from shuangsuiji.directory.import_jobs import PREVIEW_COLUMNS, confirm_import, start_import
+from shuangsuiji.directory.import_jobs import PREVIEW_COLUMNS, confirm_import, reap, start_import
 from shuangsuiji.directory.listing import capped_count, keyset_page, region_then_id
 from shuangsuiji.directory.models import Conflict, Entity, EntityImport, Inspector
 
@@ -141,7 +141,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: progress while checking, then every problem by row and column, or a preview
     and the confirm button. htmx polls this page's `job` partial while a task runs."""
-    job = get_object_or_404(EntityImport.objects.visible_to(request.user), pk=pk)
+    job = reap(get_object_or_404(EntityImport.objects.visible_to(request.user), pk=pk))
     context = {
         "job": job,
         "preview_columns": PREVIEW_COLUMNS,

@@ -30,6 +30,7 @@ from shuangsuiji.draws.services import (
     complete_draw,
     freeze_draw,
 )
+from shuangsuiji.lib.leases import held, is_held
 from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import PopulationFilter, listed
 
@@ -61,12 +62,36 @@ def start_complete(
 
 def latest_job(task: PlanTask) -> DrawJob | None:
     """The task's most recent step: the page shows it while it runs and if it failed."""
-    return task.draw_jobs.first()
+    job = task.draw_jobs.first()
+    return reap(job) if job is not None else None
+
+
+LEASE = "drawjob"
+ABANDONED = "后台进程在此步骤进行中停止（被终止、重启或崩溃），此步骤未写入任何内容，可以重新开始"
+
+
+def reap(job: DrawJob) -> DrawJob:
+    """A step left "running" by a worker that died is failed with the reason, so its page
+    stops waiting and the task is free again. A running step holds its lease
+    (`lib.leases`) from before it is marked running until after it is marked done or failed,
+    so a running step without one has no worker."""
+    if job.state == JobState.RUNNING and not is_held(LEASE, job.pk):
+        DrawJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+            state=JobState.FAILED, message=ABANDONED, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
 
 
 def run_job(job_id: int) -> None:
-    """Take the step as the person who started it; record done with its draw, or failed with
-    the reason (the service's transaction has then written nothing)."""
+    """Take the step as the person who started it, holding its lease throughout."""
+    with held(LEASE, job_id):
+        _run(job_id)
+
+
+def _run(job_id: int) -> None:
+    """Record done with its draw, or failed with the reason (the service's transaction has
+    then written nothing)."""
     job = DrawJob.objects.select_related("task", "created_by").get(pk=job_id)
     if job.state != JobState.QUEUED:
         return  # already taken (a retried task)
@@ -122,7 +147,10 @@ def _create(task: PlanTask, step: str, actor: Any, **fields: Any) -> DrawJob:
                 **fields,
             )
     except IntegrityError as error:
-        raise JobRefused("本任务已有一个抽取步骤正在进行，请等它完成后再试") from error
+        running = task.draw_jobs.filter(state=JobState.RUNNING)
+        if not any(reap(job).state == JobState.FAILED for job in running):
+            raise JobRefused("本任务已有一个抽取步骤正在进行，请等它完成后再试") from error
+    return _create(task, step, actor, **fields)  # the step in the way had no worker
 
 
 def _run_or_enqueue(job: DrawJob, population_size: int) -> DrawJob:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.access import visible_draw
-from shuangsuiji.draws.jobs import JobRefused, latest_job, start_complete, start_freeze
+from shuangsuiji.draws.jobs import JobRefused, latest_job, reap, start_complete, start_freeze
 from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
 from shuangsuiji.draws.rules import may_draw, party_of
 from shuangsuiji.draws.services import (
@@ -133,6 +133,7 @@ def draw_job(request: HttpRequest, pk: int) -> HttpResponse:
     visible = PlanTask.objects.visible_to(request.user).filter(pk=task.pk).exists()
     if not visible and party_of(request.user, task) is None:
         raise Http404("没有这个抽取步骤")
+    job = reap(job)  # a step whose worker died says so, instead of 50 % forever
     if job.is_running:
         return render(request, "draws/_job.html", {"job": job})
     target = _page_of(job)
