@@ -5,7 +5,9 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
@@ -142,3 +144,15 @@ def test_anyone_may_download_the_verifier_which_is_the_rule_itself(db: None) -> 
     response = Client().get(reverse("assignments:verifier"))
 
     assert response.content == Path(rule.__file__).read_bytes()
+
+
+def test_an_inspectors_visit_list_reads_no_frozen_artefact(demo: DemoSummary) -> None:
+    client = client_for("lucheng-inspector")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("assignments:mine"))
+
+    columns = [q["sql"] for q in captured.captured_queries if "assignments_assignment" in q["sql"]]
+    assert response.status_code == 200
+    assert columns  # the plan's title comes through the assignment
+    assert [sql for sql in columns if '"bundle"' in sql or '"freeze"' in sql] == []

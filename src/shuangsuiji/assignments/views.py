@@ -170,6 +170,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
     members = (
         TeamMember.objects.filter(inspector_id=inspector_id, visit__assignment__state="assigned")
         .select_related("visit__entity", "visit__lead_department", "visit__assignment__plan")
+        .defer("visit__assignment__bundle", "visit__assignment__freeze")  # megabytes per row
         .order_by("visit__window_start", "visit__code")
         if inspector_id
         else TeamMember.objects.none()
