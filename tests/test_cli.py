@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -171,3 +172,51 @@ def test_serve_with_worker_runs_the_background_tasks_and_stops_with_them(
 
     assert status == "SUCCESSFUL"
     assert code == 0
+
+
+def children_of(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()]
+
+
+def worker_of(server_pid: int) -> int:
+    """The `db_worker` child of a `serve --with-worker` process (the other child is gunicorn)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for child in children_of(server_pid):
+            command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\x00")
+            if b"db_worker" in command:
+                return child
+        time.sleep(0.2)
+    raise AssertionError("no db_worker child")
+
+
+def test_a_killed_worker_is_started_again_and_the_site_stays_up(demo_dir: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--workers", "1", "--with-worker"],
+        env=cli_env(demo_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    task = "from shuangsuiji.directory.tasks import rebuild_tally_task as t"
+    try:
+        first = worker_of(process.pid)
+        os.kill(first, signal.SIGKILL)
+        queued = shell(demo_dir, f"{task}; print(t.enqueue().id)")
+        deadline, status = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and status != "SUCCESSFUL":
+            time.sleep(0.5)
+            status = shell(demo_dir, f"{task}; print(t.get_result('{queued}').status)")
+        second = worker_of(process.pid)
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    said = process.stderr.read() if process.stderr else ""
+
+    assert status == "SUCCESSFUL"
+    assert second != first
+    assert page.status == 200
+    assert "后台任务进程已退出（代码 -9），1 秒后重新启动" in said

@@ -144,15 +144,30 @@ def _run_server(options: argparse.Namespace, *, with_worker: bool = False) -> in
 
 
 def _run_with_worker(gunicorn: list[str]) -> int:
-    """gunicorn and `db_worker` as children, both stopped when either stops or this process
-    is asked to (Ctrl+C reaches all three; SIGTERM is passed on)."""
-    worker = subprocess.Popen([sys.executable, "-m", "shuangsuiji", "db_worker"])
+    """gunicorn and `db_worker` as children. A worker that dies (killed, out of memory, a lost
+    database) is started again after a pause that doubles up to a minute, and said on stderr:
+    the site stays up. When gunicorn stops, or this process is asked to (Ctrl+C reaches all
+    three; SIGTERM is passed on), both children stop."""
     server = subprocess.Popen(gunicorn)
+    worker = _start_worker()
+    started, pause = time.monotonic(), WORKER_FIRST_PAUSE
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        while server.poll() is None and worker.poll() is None:
+        while server.poll() is None:
             time.sleep(0.5)
-        return server.returncode or worker.returncode or 0
+            if worker.poll() is None:
+                continue
+            if time.monotonic() - started > WORKER_LAST_PAUSE:
+                pause = WORKER_FIRST_PAUSE  # it had run a while: not a crash loop
+            print(
+                f"后台任务进程已退出（代码 {worker.returncode}），{pause:g} 秒后重新启动",
+                file=sys.stderr,
+                flush=True,
+            )
+            time.sleep(pause)
+            worker, started = _start_worker(), time.monotonic()
+            pause = min(pause * 2, WORKER_LAST_PAUSE)
+        return server.returncode or 0
     except KeyboardInterrupt:
         return 0
     finally:
@@ -161,3 +176,10 @@ def _run_with_worker(gunicorn: list[str]) -> int:
                 child.terminate()
         for child in (server, worker):
             child.wait(timeout=30)
+
+
+WORKER_FIRST_PAUSE, WORKER_LAST_PAUSE = 1.0, 60.0
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "shuangsuiji", "db_worker"])
