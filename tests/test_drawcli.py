@@ -36,7 +36,7 @@ def test_draw_run_then_verify_passes(
             "--reveal",
             "区公安分局=def",
             "--public-value",
-            "6 2 5 1",
+            "6，2，5，1，3，4，4，6，1，2，5，5，3，6，2，1，4，3，6，5",
             "--out",
             str(out),
         ]
@@ -51,6 +51,7 @@ def test_draw_run_then_verify_passes(
         "verify_draw.py",
     ]
     assert bundle["ceremony"]["kind"] == "commit-reveal"
+    assert bundle["ceremony"]["public_value"] == "6 2 5 1 3 4 4 6 1 2 5 5 3 6 2 1 4 3 6 5"
     assert capsys.readouterr().out.splitlines()[-1].startswith("PASS T1")
 
 
@@ -67,7 +68,7 @@ def test_verify_fails_on_an_edited_bundle(
             "--count",
             "3",
             "--public-value",
-            "dice",
+            "1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
             "--out",
             str(out),
         ]
@@ -143,3 +144,72 @@ def test_verify_recognises_an_assignment_bundle_and_needs_no_population(
 
 def example_code(number: int) -> str:
     return sorted(example.POPULATION)[number]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--ratio", "0"], "错误：抽查比例（ratio）“0”应大于 0 且不超过 1"),
+        (["--ratio", "2"], "错误：抽查比例（ratio）“2”应大于 0 且不超过 1"),
+        ([], "错误：需要且只能给出抽查比例（ratio）或抽查户数（count）之一"),
+        (
+            ["--class-ratio", "D=1"],
+            "错误：需要给出抽查比例（ratio）或抽查户数（count）；只给分类比例时须给全 A/B/C/D 四类",
+        ),
+        (["--count", "0"], "错误：抽查户数（count）“0”应为不小于 1 的整数"),
+        (
+            ["--ratio", "0.3", "--public-value", "6 2 5 1"],
+            "错误：公开随机值应为20个骰子点数（每个 1–6），录入了4个",
+        ),
+        (
+            ["--ratio", "0.3", "--supersedes", "T0"],
+            "错误：重新抽取必须记录原因（redraw_reason）",
+        ),
+    ],
+)
+def test_draw_run_refuses_bad_parameters_and_values_by_name(
+    population_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    message: str,
+) -> None:
+    dice = ["--public-value", "1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2"]
+    base = ["--population", str(population_file), "--draw-id", "T4", "--out", str(tmp_path / "b")]
+
+    code = run_main(base + (arguments if "--public-value" in arguments else arguments + dice))
+
+    assert (code, capsys.readouterr().err.strip()) == (1, message)
+    assert not (tmp_path / "b").exists()
+
+
+def test_a_redraw_names_what_it_supersedes_and_relabelling_it_fails(
+    population_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "redraw"
+    run_main(
+        [
+            "--population",
+            str(population_file),
+            "--draw-id",
+            "T5-2",
+            "--ratio",
+            "0.3",
+            "--supersedes",
+            "T5-1",
+            "--redraw-reason",
+            "名录库漏录2户",
+            "--public-value",
+            "1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
+            "--out",
+            str(out),
+        ]
+    )
+    bundle = json.loads((out / "bundle.json").read_text("utf-8"))
+    bundle["supersedes"] = "T5-0"
+    (out / "bundle.json").write_text(json.dumps(bundle, ensure_ascii=False), "utf-8")
+
+    code = verify_main([str(out)])
+
+    assert code == 1
+    assert capsys.readouterr().out.splitlines()[-1].startswith("FAIL freeze_digest 不符")

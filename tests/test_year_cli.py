@@ -167,12 +167,19 @@ def test_a_year_by_commands(office: Office, tmp_path: Path) -> None:
         "complete",
         str(hotels.pk),
         "--public-value",
-        "3 5 1 6",
+        "3 5 1 6 2 2 4 6 1 1 5 3 6 4 2 5 1 3 4 6",
         "--public-source",
         "掷骰",
         *user,
     )
-    run("draw", "complete", str(grain.pk), "--public-value", "2 2 4 6", *user)
+    run(
+        "draw",
+        "complete",
+        str(grain.pk),
+        "--public-value",
+        "2 2 4 6 3 5 1 6 6 1 2 3 4 5 5 4 3 2 1 6",
+        *user,
+    )
     hotels.refresh_from_db()
     grain.refresh_from_db()
     locked = refusal(

@@ -1,5 +1,9 @@
 """`shuangsuiji draw run` and `shuangsuiji verify`: the draw outside the database.
 
+`draw run` makes version-2 bundles (shuangsuiji-draw/2): the public value is written
+canonically (20 dice) or refused, parameters are checked by the rule itself; `verify` takes
+bundles of either version.
+
 For auditors, rehearsals and tests: a population CSV and the task's parameters in, a bundle
 folder out (bundle.json, population.csv, verify_draw.py); and the verifier over such a folder.
 """
@@ -57,6 +61,10 @@ def run_main(argv: Sequence[str]) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="轮次（每年频次），默认 1")
     parser.add_argument("--reserve", type=int, help="每层备选名单长度，默认与抽中数相同")
     parser.add_argument("--task", default="", help="任务说明（写入记录，纳入冻结摘要）")
+    parser.add_argument("--supersedes", help="重新抽取时：被更正的抽取编号（纳入冻结摘要）")
+    parser.add_argument(
+        "--redraw-reason", default="", help="重新抽取的原因（与 --supersedes 同用）"
+    )
     ceremony = parser.add_argument_group("种子仪式（三选一）")
     ceremony.add_argument(
         "--reveal",
@@ -65,7 +73,9 @@ def run_main(argv: Sequence[str]) -> int:
         metavar="部门=秘密",
         help="承诺—揭示：各部门的秘密（承诺值自动计算并记录），可重复",
     )
-    ceremony.add_argument("--public-value", help="公开随机值，如联席会议现场掷骰结果")
+    ceremony.add_argument(
+        "--public-value", help="公开随机值：联席会议现场掷六面骰20次的点数，如 6 2 5 1 …"
+    )
     ceremony.add_argument("--public-source", default="", help="公开值的来源与见证人")
     ceremony.add_argument(
         "--system-seed", action="store_true", help="由系统生成随机值（最弱的一种，仅用于演练）"
@@ -90,6 +100,8 @@ def run_main(argv: Sequence[str]) -> int:
             population,
             _ceremony(options),
             task={"description": options.task} if options.task else None,
+            supersedes=options.supersedes,
+            redraw_reason=options.redraw_reason,
         )
     except (DrawError, OSError) as error:
         print(f"错误：{error}", file=sys.stderr)
@@ -105,7 +117,8 @@ def run_main(argv: Sequence[str]) -> int:
     selected = sum(len(s["selected"]) for r in bundle["rounds"] for s in r["strata"].values())
     print(
         f"已抽取 {selected} 户（{len(bundle['rounds'])} 轮），记录在 {options.out}；"
-        f"种子 {bundle['seed']}（{bundle['ceremony']['kind']}）"
+        f"种子 {bundle['seed']}（{bundle['ceremony']['kind']}）；"
+        f"公开值 {bundle['ceremony']['public_value']}"
     )
     return 0
 

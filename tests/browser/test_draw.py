@@ -4,12 +4,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from shuangsuiji.accounts.permissions import SYSTEM
-from shuangsuiji.core.draw import commitment
+from shuangsuiji.core.draw import SPEC_V2, commitment
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import World
 from tests.draws.test_services import make_task
+
+DICE = "6 2 5 1 3 4 4 6 1 2 5 5 3 6 2 1 4 3 6 5"
+TYPED = "６，2，5，1，3，4、4、6、1、2、5 5 3 6 2 1 4 3 6 5"
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,10 +44,23 @@ def test_coordinator_runs_a_draw_with_a_commitment_reveal_and_dice(
     reveal.get_by_role("button", name="揭示").click()
     page.get_by_label("公开随机值（揭示结束后当场产生，如掷骰20次）").fill("6 2 5 1 3 4")
     page.get_by_role("button", name="生成种子并抽取").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "公开随机值应为20个骰子点数（每个 1–6），录入了6个"
+    )
+    page.get_by_label("公开随机值（揭示结束后当场产生，如掷骰20次）").fill(TYPED)
+    page.get_by_role("button", name="生成种子并抽取").click()
+    # Typed with commas and full-width digits: shown back canonically before it is used.
+    expect(page.locator("#public-value-canonical")).to_have_text(DICE)
+    expect(page.locator("#draw-state")).to_have_text("名单已冻结，等待种子")
+    page.get_by_role("button", name="确认并抽取").click()
 
     expect(page.locator("#draw-state")).to_have_text("已抽取（不可更改）")
-    expect(page.locator("#seed")).to_have_text(Draw.objects.get().seed)
+    drawn = Draw.objects.get()
+    expect(page.locator("#seed")).to_have_text(drawn.seed)
+    expect(page.locator("#public-value")).to_have_text(DICE)
+    expect(page.locator("#record-digest")).to_have_text(drawn.bundle["record_digest"])
     expect(page.get_by_role("link", name="验证程序 verify_draw.py")).to_be_visible()
+    assert (drawn.bundle["spec"], drawn.bundle["ceremony"]["public_value"]) == (SPEC_V2, DICE)
 
 
 def test_a_partner_department_computes_its_commitment_in_the_browser(

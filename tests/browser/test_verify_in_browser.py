@@ -1,5 +1,6 @@
 """The in-browser verifier (static/js/verify_draw.js) agrees with the reference rule: PASS on
-honest bundles of every kind of parameters, and the same first discrepancy on tampered ones."""
+honest bundles of every kind of parameters (version 2, the vectors of docs/draw-vectors/, and
+version 1), and the same first discrepancy on tampered ones."""
 
 import copy
 import json
@@ -9,10 +10,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from shuangsuiji.core.draw import Parameters, run_draw, verify, write_population_csv
+from shuangsuiji.core.draw import SPEC, Parameters, run_draw, verify, write_population_csv
 from shuangsuiji.core.uscc import make_uscc
 from shuangsuiji.demo.build import build_demo
 from tests.core import draw_example as example
+from tests.core import draw_vectors
+from tests.core.test_draw_vectors import FILES, load
+from tests.core.test_draw_vectors import tamperings as relabellings
 
 pytestmark = [pytest.mark.browser]
 
@@ -23,7 +27,11 @@ def population(size: int, strata: str = "AABBBCDU") -> dict[str, str]:
     }
 
 
-PUBLIC = {"kind": "public", "public_value": "3 1 4 1 5 9", "public_source": "联席会议"}
+PUBLIC = {
+    "kind": "public",
+    "public_value": "3 1 4 1 5 6 2 6 5 3 5 2 6 4 1 3 2 3 4 6",
+    "public_source": "联席会议",
+}
 CASES: dict[str, tuple[Parameters, dict[str, str]]] = {
     "ratio, escalating": (Parameters(ratio="0.3"), population(60)),
     "a count shared by weight": (Parameters(count=7), population(45)),
@@ -67,7 +75,7 @@ def tamperings(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
         s for s in variants["swapped"]["rounds"][0]["strata"].values() if len(s["selected"]) > 1
     )
     swapped["selected"][0], swapped["selected"][1] = first["selected"][1], first["selected"][0]
-    variants["public value"]["ceremony"]["public_value"] = "3 1 4 1 5 8"
+    variants["public value"]["ceremony"]["public_value"] = "3 1 4 1 5 6 2 6 5 3 5 2 6 4 1 3 2 3 4 5"
     variants["task"]["task"] = {"name": "另一个任务"}
     return variants
 
@@ -90,7 +98,23 @@ def test_honest_bundles_pass_and_tampered_ones_fail_as_in_python(
         assert js_verify(verifier_page, tampered, csv) == expected, name
 
 
-def test_a_moved_entity_and_a_commit_reveal_ceremony(verifier_page: Page) -> None:
+def test_the_version_2_vectors_pass_and_relabellings_fail_as_in_python(
+    verifier_page: Page,
+) -> None:
+    for path in FILES:
+        data = load(path)
+        csv = draw_vectors.population_csv(data)
+        honest = draw_vectors.bundle_of(data)
+
+        assert js_verify(verifier_page, honest, csv) == [], path.stem
+        for tampered in relabellings(honest):
+            expected = verify(tampered, data["inputs"]["population"])
+            assert js_verify(verifier_page, tampered, csv) == expected, path.stem
+
+
+@pytest.mark.parametrize("spec", ["v1", "v2"])
+def test_a_moved_entity_and_a_commit_reveal_ceremony(verifier_page: Page, spec: str) -> None:
+    versions = {"v1": {"spec": SPEC}, "v2": {}}
     bundle = json.loads(
         json.dumps(
             run_draw(
@@ -99,6 +123,7 @@ def test_a_moved_entity_and_a_commit_reveal_ceremony(verifier_page: Page) -> Non
                 example.POPULATION,
                 example.ceremony(),
                 task=example.TASK,
+                **versions[spec],
             )
         )
     )

@@ -158,7 +158,7 @@ def test_the_lucheng_year_as_each_role(page: Page, live_server: object) -> None:
     shot("04-ceremony")
     sign_in_as(page, base, "lucheng-coordinator")
     for n, current in enumerate(frozen.values()):
-        complete(page, base, current, f"{n + 1} 6 2 5 1 3 4 4 2 6")
+        complete(page, base, current, f"{n + 1} 6 2 5 1 3 4 4 2 6 5 5 3 6 2 1 4 3 6 5")
     shot("05-draw")
 
     # 协调员: the second random (teams, merged visits).

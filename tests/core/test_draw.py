@@ -1,4 +1,6 @@
-"""The draw rule (shuangsuiji-draw/1) as a specification: golden vector, ceremony, verifier."""
+"""The draw rule as a specification: the version-1 golden vector (still verified as version 1),
+the ceremony, the verifier; version 2 has its own tests in test_draw_v2.py and the vectors of
+docs/draw-vectors/ in test_draw_vectors.py."""
 
 import copy
 import json
@@ -10,6 +12,8 @@ import pytest
 
 import shuangsuiji.core.draw as draw_module
 from shuangsuiji.core.draw import (
+    SPEC,
+    SPEC_V2,
     DrawError,
     Parameters,
     check_ceremony,
@@ -31,6 +35,7 @@ def example_bundle() -> dict:  # type: ignore[type-arg]
         example.POPULATION,
         example.ceremony(),
         task=example.TASK,
+        spec=SPEC,
     )
 
 
@@ -42,7 +47,8 @@ def population(size: int, strata: str = "AABBBCD", prefix: str = "MB") -> dict[s
 
 
 def system_ceremony(value: str) -> dict[str, object]:
-    return {"kind": "system", "public_value": value}
+    """Server randomness: version 2 takes exactly 64 hex digits, so the label is hashed."""
+    return {"kind": "system", "public_value": draw_module.sha256_hex(value.encode())}
 
 
 # --- the worked example of docs/draw-spec.md (golden vector) ------------------------------
@@ -211,7 +217,7 @@ def test_a_party_that_does_not_reveal_is_left_out_and_the_draw_still_verifies() 
     ceremony = example.ceremony()
     ceremony["reveals"] = ceremony["reveals"][:1]  # type: ignore[index]
 
-    bundle = run_draw(example.DRAW_ID, example.PARAMETERS, example.POPULATION, ceremony)
+    bundle = run_draw(example.DRAW_ID, example.PARAMETERS, example.POPULATION, ceremony, spec=SPEC)
 
     assert bundle["seed"] != example_bundle()["seed"]
     assert verify(bundle, example.POPULATION) == []
@@ -323,13 +329,14 @@ def test_standalone_verifier_runs_with_only_the_standard_library(tmp_path: Path)
 # --- statistics: over 2,000 seeds each entity is drawn at its stratum's rate --------------
 
 
-def test_selection_frequency_matches_the_stratum_ratio_over_2000_seeds() -> None:
+@pytest.mark.parametrize("spec", [SPEC, SPEC_V2])
+def test_selection_frequency_matches_the_stratum_ratio_over_2000_seeds(spec: str) -> None:
     listing = population(30, "AAAAAAAAAAAAAAAAAAAADDDDDDDDDD", prefix="MC")
     parameters = Parameters(ratio="0.3")  # A: k = 6 of 20; D: ratio 0.6, k = 6 of 10
     counts = dict.fromkeys(listing, 0)
     seeds = 2000
     for seed in range(seeds):
-        bundle = run_draw("STAT", parameters, listing, system_ceremony(str(seed)))
+        bundle = run_draw("STAT", parameters, listing, system_ceremony(str(seed)), spec=spec)
         strata = bundle["rounds"][0]["strata"]
         assert (len(strata["A"]["selected"]), len(strata["D"]["selected"])) == (6, 6)
         for stratum in ("A", "D"):

@@ -22,7 +22,11 @@ def published(world: World) -> Draw:
     draw = freeze_draw(make_task(world), actor=SYSTEM)
     logged_in(world.coordinator).post(
         reverse("draws:step", args=[draw.pk]),
-        {"step": "complete", "public_value": "2 4 6 1", "public_source": "联席会议"},
+        {
+            "step": "complete",
+            "public_value": "6 2 5 1 3 4 4 6 1 2 5 5 3 6 2 1 4 3 6 5",
+            "public_source": "联席会议",
+        },
     )
     return Draw.objects.get(pk=draw.pk)
 

@@ -25,7 +25,7 @@ def _drawn(world: World) -> Draw:
     return complete_draw(
         freeze_draw(make_task(world), actor=SYSTEM),
         actor=SYSTEM,
-        public_value="1",
+        public_value="1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
         public_source="演练",
     )
 

@@ -39,7 +39,11 @@ def logged_in(user: object) -> Client:
 
 
 def complete(client: Client, draw: Draw) -> Any:
-    data = {"step": "complete", "public_value": "3 6 1 2", "public_source": "掷骰"}
+    data = {
+        "step": "complete",
+        "public_value": "6 2 5 1 3 4 4 6 1 2 5 5 3 6 2 1 4 3 6 5",
+        "public_source": "掷骰",
+    }
     return client.post(reverse("draws:step", args=[draw.pk]), data)
 
 
@@ -54,7 +58,7 @@ def test_each_step_reports_its_stages_in_order(world: World) -> None:
     complete_draw(
         draw,
         actor=SYSTEM,
-        public_value="1",
+        public_value="1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
         public_source="",
         progress=lambda stage, percent: heard.append((stage, percent)),
     )

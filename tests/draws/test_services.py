@@ -68,7 +68,12 @@ def test_a_draw_with_commit_reveal_and_dice_verifies(world: World) -> None:
     for party, secret in (("区公安分局", "s1" * 16), ("区市场监管局", "s2" * 16)):
         add_reveal(draw, actor=SYSTEM, party=party, secret=secret)
 
-    done = complete_draw(draw, actor=SYSTEM, public_value="6 2 5 1 3", public_source="联席会议掷骰")
+    done = complete_draw(
+        draw,
+        actor=SYSTEM,
+        public_value="6 2 5 1 3 4 4 6 1 2 5 5 3 6 2 1 4 3 6 5",
+        public_source="联席会议掷骰",
+    )
 
     assert done.draw_id == "140406-2023-T09-1"
     assert done.bundle["ceremony"]["kind"] == "commit-reveal"
@@ -103,7 +108,7 @@ def test_a_published_draw_cannot_be_changed_or_deleted_even_in_sql(world: World)
     draw = complete_draw(
         freeze_draw(make_task(world), actor=SYSTEM),
         actor=SYSTEM,
-        public_value="1",
+        public_value="1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
         public_source="演练",
     )
 
@@ -122,7 +127,10 @@ def test_a_published_draw_cannot_be_changed_or_deleted_even_in_sql(world: World)
 def test_a_redraw_is_a_new_record_linked_to_the_old_with_its_reason(world: World) -> None:
     task = make_task(world)
     old = complete_draw(
-        freeze_draw(task, actor=SYSTEM), actor=SYSTEM, public_value="1", public_source="演练"
+        freeze_draw(task, actor=SYSTEM),
+        actor=SYSTEM,
+        public_value="1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
+        public_source="演练",
     )
 
     with pytest.raises(DrawStepError, match="必须说明原因"):
@@ -130,7 +138,7 @@ def test_a_redraw_is_a_new_record_linked_to_the_old_with_its_reason(world: World
     new = complete_draw(
         freeze_draw(task, actor=SYSTEM, supersedes=old, reason="名录库漏录2户"),
         actor=SYSTEM,
-        public_value="2",
+        public_value="2 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
         public_source="演练",
     )
 
@@ -172,7 +180,10 @@ def test_yearly_cap_and_cooldown_exclude_with_their_reasons(world: World, settin
     )
     other.scope_categories.set(task.scope_categories.all())
     complete_draw(
-        freeze_draw(other, actor=SYSTEM), actor=SYSTEM, public_value="1", public_source="演练"
+        freeze_draw(other, actor=SYSTEM),
+        actor=SYSTEM,
+        public_value="1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
+        public_source="演练",
     )
     settings.DRAW_YEARLY_CAP = 1  # type: ignore[attr-defined]
 
@@ -199,6 +210,11 @@ def test_a_population_changed_after_the_freeze_is_refused_at_the_draw(world: Wor
     )
 
     with pytest.raises(DrawStepError, match="名单摘要不符"):
-        complete_draw(draw, actor=SYSTEM, public_value="1 2 3", public_source="")
+        complete_draw(
+            draw,
+            actor=SYSTEM,
+            public_value="1 2 3 4 5 6 1 2 3 4 5 6 1 2 3 4 5 6 1 2",
+            public_source="",
+        )
     draw.refresh_from_db()
     assert draw.state == "frozen"

@@ -55,7 +55,14 @@ def test_the_whole_ceremony_through_the_pages_gives_a_verifiable_bundle(world: W
         },
     )
     client.post(step, {"step": "reveal", "party": "区公安分局", "secret": secret})
-    client.post(step, {"step": "complete", "public_value": "3 6 1 2", "public_source": "掷骰"})
+    client.post(
+        step,
+        {
+            "step": "complete",
+            "public_value": "6 2 5 1 3 4 4 6 1 2 5 5 3 6 2 1 4 3 6 5",
+            "public_source": "掷骰",
+        },
+    )
     bundle = client.get(reverse("draws:file", args=[draw.pk, "bundle.json"]))
     listing = client.get(reverse("draws:file", args=[draw.pk, "population.csv"]))
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The verifiable draw (shuangsuiji-draw/1): population digest, seed, selection, verification.
+"""The verifiable draw (shuangsuiji-draw/2, and /1 for older bundles): population digest,
+seed, selection, verification.
 
 This one file is the whole rule. It uses only the Python standard library and imports nothing
 from Shuangsuiji, so the same file is the platform's draw engine and the stand-alone verifier
@@ -7,7 +8,8 @@ offered for download next to every published draw:
 
     python verify_draw.py bundle.json population.csv
 
-docs/draw-spec.md describes the rule precisely enough to re-implement it from scratch.
+docs/draw-spec.md describes the rule precisely enough to re-implement it from scratch. A bundle
+names its version; a version-1 bundle is verified by the version-1 rule, unchanged.
 """
 
 from __future__ import annotations
@@ -23,14 +25,17 @@ import struct
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from fractions import Fraction
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-SPEC = "shuangsuiji-draw/1"
+SPEC = "shuangsuiji-draw/1"  # version 1; commitments and priorities keep its tag in version 2
+SPEC_V2 = "shuangsuiji-draw/2"
+SPECS = (SPEC, SPEC_V2)
 SEP = "\x1f"  # ASCII unit separator: cannot occur in a USCC, a draw id, a stratum or hex
 STRATA = ("A", "B", "C", "D", "U")  # credit-risk classes; U = not classified
 RISK_FIRST = ("D", "C", "B", "A", "U")  # tie-break order when sharing out a count
@@ -40,6 +45,13 @@ USCC = re.compile(r"[0-9A-Z]{18}")
 LISTING = re.compile(rb"(?:[0-9A-Z]{18},[ABCDU]\n)*")  # lines of a valid population listing
 HEX64 = re.compile(r"[0-9a-f]{64}")
 SEED_KINDS = ("commit-reveal", "public", "system")
+RISK_RULES = ("escalate", "fixed", "none", "other")
+DICE_FORMAT = "dice:d6x20"  # 20 six-sided dice (docs/draw-spec.md says why six sides)
+SYSTEM_FORMAT = "system"  # 64 lower-case hex digits of server randomness (rehearsals only)
+DICE_COUNT = 20
+DICE_SEPARATORS = frozenset(" \t\r\n,，、\u3000")  # what may stand between typed dice
+FULL_WIDTH_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}  # ０–９ as typed by an IME
+ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 POSITION = struct.Struct(">I")  # an entity's place in its stratum (< 2**32), ending a sort key
 
 
@@ -159,6 +171,99 @@ class Parameters:
             if text is not None:
                 _fraction(text)
 
+    def normalised(self) -> Parameters:
+        """Version 2 writes parameters one way only: class letters upper-case and stripped,
+        all four factors written out (a class not given counts 1), decimals shortest."""
+        factors = dict.fromkeys(STRATA[:4], "1")
+        factors.update({_class_key(k): _decimal(v) for k, v in self.factors.items()})
+        class_ratios = (
+            {_class_key(k): _decimal(v) for k, v in self.class_ratios.items()}
+            if self.class_ratios
+            else None
+        )
+        return replace(
+            self,
+            ratio=None if self.ratio is None else _decimal(self.ratio),
+            factors=factors,
+            class_ratios=class_ratios,
+            unclassified_as=_class_key(self.unclassified_as),
+        )
+
+    def check_v2(self) -> None:
+        """Version 2 refuses what version 1 let through: neither ratio nor count, both, a ratio
+        of 0 or above 1, a count below 1, a count with class ratios, an unknown risk rule."""
+        self.check()
+        named = self.class_ratios or {}
+        if self.count is not None and (self.ratio is not None or named):
+            raise DrawError("抽查户数（count）不能与抽查比例（ratio）或分类比例同时给出")
+        if self.ratio is None and self.count is None and set(named) != set(STRATA[:4]):
+            raise DrawError(
+                "需要给出抽查比例（ratio）或抽查户数（count）；只给分类比例时须给全 A/B/C/D 四类"
+            )
+        if self.ratio is not None and not Fraction(0) < _fraction(self.ratio) <= 1:
+            raise DrawError(f"抽查比例（ratio）“{self.ratio}”应大于 0 且不超过 1")
+        if self.count is not None and (not isinstance(self.count, int) or self.count < 1):
+            raise DrawError(f"抽查户数（count）“{self.count}”应为不小于 1 的整数")
+        for klass, text in named.items():
+            if klass not in STRATA[:4] or _fraction(text) > 1:
+                raise DrawError(f"分类比例“{klass}={text}”无效：类应为 A/B/C/D，比例不超过 1")
+        for klass in self.factors:
+            if klass not in STRATA[:4]:
+                raise DrawError(f"递加系数的类“{klass}”无效：应为 A/B/C/D")
+        if self.risk_rule not in RISK_RULES:
+            raise DrawError(
+                f"风险规则（risk_rule）“{self.risk_rule}”无效：应为 {'/'.join(RISK_RULES)}"
+            )
+        if self.reserve is not None and (not isinstance(self.reserve, int) or self.reserve < 0):
+            raise DrawError(f"备选户数（reserve）“{self.reserve}”应为不小于 0 的整数")
+
+
+def _class_key(text: str) -> str:
+    """A class letter as version 2 writes it: stripped of ASCII blanks, upper-case."""
+    return str(text).strip(" \t").upper()
+
+
+def _decimal(text: str) -> str:
+    """A decimal as version 2 writes it: the shortest exact form ("0.30" → "0.3")."""
+    return _ratio_text(_fraction(str(text).strip(" \t")))
+
+
+def canonical_public_value(text: str, public_format: str = DICE_FORMAT) -> str:
+    """The one way a public value is written (version 2), or DrawError naming what is wrong.
+
+    `dice:d6x20`: exactly 20 dice, each one digit 1–6 (full-width ０–９ read as 0–9); spaces,
+    commas (also full-width), 、 and line breaks between them are dropped. The canonical value
+    is the 20 digits joined by single spaces. So one roll has one value, and whoever types it
+    cannot try out renderings of the same roll for a seed they like."""
+    if public_format == SYSTEM_FORMAT:
+        value = str(text).strip()
+        if not HEX64.fullmatch(value):
+            raise DrawError("系统随机数应为64位小写十六进制")
+        return value
+    if public_format != DICE_FORMAT:
+        raise DrawError(f"公开随机值格式“{public_format}”无效：应为 {DICE_FORMAT} 或 system")
+    dice: list[str] = []
+    for position, char in enumerate(str(text), start=1):
+        if char in DICE_SEPARATORS:
+            continue
+        digit = FULL_WIDTH_DIGITS.get(char, char)
+        if not ("0" <= digit <= "9" and len(digit) == 1):
+            raise DrawError(
+                f"公开随机值第{position}个字符“{char}”无效：只能录入骰子点数 1–6，"
+                "用空格、逗号或顿号分隔"
+            )
+        if not "1" <= digit <= "6":
+            raise DrawError(f"公开随机值第{len(dice) + 1}个骰子“{char}”无效：六面骰的点数为 1–6")
+        dice.append(digit)
+    if len(dice) != DICE_COUNT:
+        raise DrawError(f"公开随机值应为{DICE_COUNT}个骰子点数（每个 1–6），录入了{len(dice)}个")
+    return " ".join(dice)
+
+
+def utc_now() -> str:
+    """The current time as version 2 records times: ISO 8601, UTC, whole seconds."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 def _fraction(text: str) -> Fraction:
     if not re.fullmatch(r"\d+(\.\d+)?", str(text)):
@@ -180,9 +285,43 @@ def stratum_ratio(parameters: Parameters, stratum: str) -> Fraction:
     return min(Fraction(1), floor * max(factor, Fraction(1)))
 
 
-def sample_sizes(parameters: Parameters, sizes: Mapping[str, int]) -> dict[str, int]:
+def sample_sizes(
+    parameters: Parameters, sizes: Mapping[str, int], spec: str = SPEC
+) -> dict[str, int]:
     """k per stratum: ceil(ratio × N) (at least one when ratio > 0 and N > 0); or, for a count,
-    the count shared out by N × weight with the largest-remainder method, higher risk first."""
+    the count shared out by N × weight with the largest-remainder method, higher risk first.
+    Version 2 then gives every non-empty stratum at least one when the count allows."""
+    if parameters.count is not None and spec == SPEC_V2:
+        return _at_least_one_each(_count_sizes(parameters, sizes), sizes)
+    return (
+        _count_sizes(parameters, sizes)
+        if parameters.count is not None
+        else _ratio_sizes(parameters, sizes)
+    )
+
+
+def _ratio_sizes(parameters: Parameters, sizes: Mapping[str, int]) -> dict[str, int]:
+    return {s: min(n, math.ceil(stratum_ratio(parameters, s) * n)) for s, n in sizes.items()}
+
+
+def _at_least_one_each(ks: dict[str, int], sizes: Mapping[str, int]) -> dict[str, int]:
+    """While a non-empty stratum has none and another has two or more: the empty-handed
+    stratum of highest risk (D, C, B, A, U) gets one, taken from the stratum with the most
+    (ties: the lowest risk gives first, U, A, B, C, D). Each move keeps the total; a stratum
+    never drops below one."""
+    ks = dict(ks)
+    while True:
+        wanting = [s for s in RISK_FIRST if s in ks and sizes[s] > 0 and ks[s] == 0]
+        givers = [s for s in reversed(RISK_FIRST) if s in ks and ks[s] >= 2]
+        if not wanting or not givers:
+            return ks
+        giver = max(givers, key=lambda s: ks[s])  # max keeps the first of equals
+        ks[giver] -= 1
+        ks[wanting[0]] += 1
+
+
+def _count_sizes(parameters: Parameters, sizes: Mapping[str, int]) -> dict[str, int]:
+    """The count shared out by N × weight with the largest-remainder method (version 1)."""
     if parameters.count is None:
         return {s: min(n, math.ceil(stratum_ratio(parameters, s) * n)) for s, n in sizes.items()}
     total = min(parameters.count, sum(sizes.values()))
@@ -216,16 +355,30 @@ def freeze_record(
     population: Mapping[str, str],
     exclusions: Sequence[Mapping[str, str]] = (),
     task: Mapping[str, Any] | None = None,
+    *,
+    spec: str = SPEC_V2,
+    frozen_at: str | None = None,
+    supersedes: str | None = None,
+    redraw_reason: str = "",
 ) -> dict[str, Any]:
-    """Everything fixed before any randomness exists; its digest feeds the seed."""
+    """Everything fixed before any randomness exists; its digest feeds the seed. Version 2
+    also binds the freeze time and, for a redraw, the draw it supersedes and the reason."""
+    if spec not in SPECS:
+        raise DrawError(f"规范版本“{spec}”无效：应为 {' 或 '.join(SPECS)}")
     if not DRAW_ID_PATTERN.fullmatch(draw_id):
         raise DrawError(f"抽取编号“{draw_id}”无效：只能用字母、数字和 . _ -，不超过64位")
-    parameters.check()
+    if spec == SPEC_V2:
+        parameters = parameters.normalised()
+        parameters.check_v2()
+        frozen_at = utc_now() if frozen_at is None else frozen_at
+        _check_redraw(frozen_at, supersedes, redraw_reason)
+    else:
+        parameters.check()
     digest = population_digest(population)  # also refuses a malformed code or stratum
     sizes = dict.fromkeys(STRATA, 0)
     sizes.update(Counter(population.values()))
-    record = {
-        "spec": SPEC,
+    record: dict[str, Any] = {
+        "spec": spec,
         "draw_id": draw_id,
         "task": dict(task or {}),
         "parameters": parameters.as_dict(),
@@ -234,8 +387,25 @@ def freeze_record(
         "strata_sizes": sizes,
         "exclusions_digest": sha256_hex(exclusions_listing(exclusions)),
     }
+    if spec == SPEC_V2:
+        record.update(frozen_at=frozen_at, supersedes=supersedes, redraw_reason=redraw_reason)
     record["freeze_digest"] = sha256_hex(canonical_json(record))
     return record
+
+
+def _check_redraw(frozen_at: Any, supersedes: Any, reason: Any) -> None:
+    if not isinstance(frozen_at, str) or not ISO_UTC.fullmatch(frozen_at):
+        raise DrawError(
+            f"冻结时间（frozen_at）“{frozen_at}”应写作 UTC 时间，如 2026-03-05T02:30:00Z"
+        )
+    if supersedes is None:
+        if reason != "":
+            raise DrawError("不是重新抽取，却记录了重新抽取原因（redraw_reason）")
+        return
+    if not isinstance(supersedes, str) or not DRAW_ID_PATTERN.fullmatch(supersedes):
+        raise DrawError(f"被更正的抽取编号（supersedes）“{supersedes}”无效")
+    if not isinstance(reason, str) or not reason.strip():
+        raise DrawError("重新抽取必须记录原因（redraw_reason）")
 
 
 def commitment(draw_id: str, party: str, secret: str) -> str:
@@ -277,6 +447,122 @@ def check_ceremony(ceremony: Mapping[str, Any], draw_id: str) -> dict[str, str]:
     if not str(ceremony.get("public_value", "")).strip():
         raise DrawError("缺少公开随机值（如联席会议现场掷骰结果）")
     return reveals
+
+
+CEREMONY_KEYS = (
+    "kind",
+    "commitments",
+    "reveals",
+    "public_format",
+    "public_value",
+    "public_source",
+    "public_value_at",
+)
+
+
+def ceremony_v2(ceremony: Mapping[str, Any], public_value_at: str | None = None) -> dict[str, Any]:
+    """A ceremony as version 2 records it: commitments and reveals sorted by party, the public
+    value's format declared (system for the system kind, dice otherwise) and the value
+    canonical, the time the value was entered. Refuses a value not in its format."""
+    kind = ceremony.get("kind")
+    public_format = ceremony.get("public_format") or (
+        SYSTEM_FORMAT if kind == "system" else DICE_FORMAT
+    )
+    at = ceremony.get("public_value_at") or public_value_at or utc_now()
+    return {
+        "kind": kind,
+        "commitments": sorted(
+            (
+                {"party": c["party"], "commitment": c["commitment"]}
+                for c in ceremony.get("commitments", [])
+            ),
+            key=itemgetter("party"),
+        ),
+        "reveals": sorted(
+            ({"party": r["party"], "secret": r["secret"]} for r in ceremony.get("reveals", [])),
+            key=itemgetter("party"),
+        ),
+        "public_format": public_format,
+        "public_value": canonical_public_value(
+            str(ceremony.get("public_value", "")), public_format
+        ),
+        "public_source": str(ceremony.get("public_source", "")),
+        "public_value_at": at,
+    }
+
+
+def check_ceremony_v2(ceremony: Mapping[str, Any], draw_id: str, frozen_at: str) -> dict[str, str]:
+    """The version-2 ceremony checked as recorded: the version-1 checks, then the kind against
+    the parties (commit-reveal exactly when someone committed, unless system), the declared
+    format against the kind, the value canonical in its format, the time after the freeze."""
+    unknown = sorted(set(ceremony) - set(CEREMONY_KEYS))
+    missing = [key for key in CEREMONY_KEYS if key not in ceremony]
+    if unknown or missing:
+        raise DrawError(f"仪式记录的字段不符：多出 {unknown or '无'}，缺少 {missing or '无'}")
+    reveals = check_ceremony(ceremony, draw_id)
+    kind, commitments = ceremony["kind"], ceremony["commitments"]
+    if kind == "public" and commitments:
+        raise DrawError("种子类型为 public，却记录了承诺：有部门承诺时类型应为 commit-reveal")
+    if kind == "commit-reveal" and not commitments:
+        raise DrawError("种子类型为 commit-reveal，却没有任何承诺")
+    wanted = SYSTEM_FORMAT if kind == "system" else DICE_FORMAT
+    if ceremony["public_format"] != wanted:
+        raise DrawError(
+            f"种子类型 {kind} 的公开值格式应为 {wanted}，记录为 {ceremony['public_format']}"
+        )
+    value = str(ceremony["public_value"])
+    if canonical_public_value(value, wanted) != value:
+        raise DrawError(
+            f"公开随机值“{value}”不是规范写法：应为 {canonical_public_value(value, wanted)}"
+        )
+    at = ceremony["public_value_at"]
+    if not isinstance(at, str) or not ISO_UTC.fullmatch(at) or at < frozen_at:
+        raise DrawError(f"公开值录入时间“{at}”无效：应为冻结（{frozen_at}）之后的 UTC 时间")
+    return reveals
+
+
+def seed_v2(freeze_digest: str, ceremony: Mapping[str, Any]) -> str:
+    """The version-2 seed: SHA-256 of the canonical JSON of the freeze digest and everything of
+    the ceremony fixed before the value or canonical in it — kind, every commitment (revealed
+    or not), every reveal, the format and the value. Not the source's wording nor the entry
+    time: whoever types the value could vary those after seeing the dice."""
+    return sha256_hex(
+        canonical_json(
+            {
+                "spec": SPEC_V2,
+                "freeze_digest": freeze_digest,
+                "kind": ceremony["kind"],
+                "commitments": sorted(
+                    (
+                        {"party": c["party"], "commitment": c["commitment"]}
+                        for c in ceremony["commitments"]
+                    ),
+                    key=itemgetter("party"),
+                ),
+                "reveals": sorted(
+                    ({"party": r["party"], "secret": r["secret"]} for r in ceremony["reveals"]),
+                    key=itemgetter("party"),
+                ),
+                "public_format": ceremony["public_format"],
+                "public_value": ceremony["public_value"],
+            }
+        )
+    )
+
+
+def record_digest(freeze_digest: str, ceremony: Mapping[str, Any], seed: str) -> str:
+    """The final record digest (version 2): the freeze digest, the whole ceremony as recorded
+    (its source and entry time included) and the seed."""
+    return sha256_hex(
+        canonical_json(
+            {
+                "spec": SPEC_V2,
+                "freeze_digest": freeze_digest,
+                "ceremony": dict(ceremony),
+                "seed": seed,
+            }
+        )
+    )
 
 
 # --- selection -----------------------------------------------------------------------------
@@ -339,7 +625,8 @@ def draw_rounds(
     for code, stratum in population.items():
         by_stratum[stratum].append(code)
     sizes = {s: len(codes) for s, codes in by_stratum.items()}
-    ks = sample_sizes(parameters, sizes)
+    v2 = freeze["spec"] == SPEC_V2
+    ks = sample_sizes(parameters, sizes, freeze["spec"])
     drawn_before: set[str] = set()
     rounds = []
     for number in range(1, parameters.rounds + 1):
@@ -352,11 +639,14 @@ def draw_rounds(
             earlier = sum(1 for code in codes if code in drawn_before) if number > 1 else 0
             order = _ranked(seed, draw_id, number, codes, k + reserve_size + earlier)
             fresh = [code for code in order if code not in drawn_before] if earlier else order
-            if len(fresh) < k:  # exhausted: top up from earlier rounds, in this round's order
+            # exhausted: top up from earlier rounds, in this round's order — version 1 only
+            # the selection, version 2 the reserve list too
+            if len(fresh) < (k + reserve_size if v2 else k):
                 fresh += [code for code in order if code in drawn_before]
+            ratio = stratum_ratio(parameters, stratum)
             strata[stratum] = {
                 "N": sizes[stratum],
-                "ratio": _ratio_text(stratum_ratio(parameters, stratum)),
+                "ratio": None if v2 and parameters.count is not None else _ratio_text(ratio),
                 "k": k,
                 "selected": fresh[:k],
                 "reserve": fresh[k : k + reserve_size],
@@ -404,9 +694,24 @@ def run_draw(
     ceremony: Mapping[str, Any],
     exclusions: Sequence[Mapping[str, str]] = (),
     task: Mapping[str, Any] | None = None,
+    *,
+    spec: str = SPEC_V2,
+    frozen_at: str | None = None,
+    supersedes: str | None = None,
+    redraw_reason: str = "",
 ) -> dict[str, Any]:
     """The complete bundle of a draw: freeze record, ceremony, seed, rounds."""
-    freeze = freeze_record(draw_id, parameters, population, exclusions, task)
+    freeze = freeze_record(
+        draw_id,
+        parameters,
+        population,
+        exclusions,
+        task,
+        spec=spec,
+        frozen_at=frozen_at,
+        supersedes=supersedes,
+        redraw_reason=redraw_reason,
+    )
     return bundle_from_freeze(freeze, population, ceremony, exclusions)
 
 
@@ -418,7 +723,21 @@ def bundle_from_freeze(
 ) -> dict[str, Any]:
     """The bundle from a freeze record already made (and kept) for this population: the
     ceremony checked, the seed, the rounds. The caller vouches that freeze and population
-    belong together (population_from_listing checks the listing against the digest)."""
+    belong together (population_from_listing checks the listing against the digest).
+    A version-2 ceremony is first written canonically (`ceremony_v2`)."""
+    if freeze["spec"] == SPEC_V2:
+        recorded = ceremony_v2(ceremony)
+        check_ceremony_v2(recorded, freeze["draw_id"], freeze["frozen_at"])
+        seed = seed_v2(freeze["freeze_digest"], recorded)
+        return {
+            **freeze,
+            "exclusions": sorted(exclusions, key=lambda e: (e["uscc"], e["reason"])),
+            "ceremony": recorded,
+            "seed": seed,
+            "record_digest": record_digest(freeze["freeze_digest"], recorded, seed),
+            "rounds": draw_rounds(freeze, seed, population),
+            "substitutions": [],
+        }
     reveals = check_ceremony(ceremony, freeze["draw_id"])
     seed = combine_seed(freeze["freeze_digest"], reveals, str(ceremony["public_value"]))
     return {
@@ -434,14 +753,17 @@ def bundle_from_freeze(
 
 def read_population_csv(text: str) -> dict[str, str]:
     """A population file: header with `uscc` and `risk_class` (A–D, or blank/U for none);
-    other columns (name, status) are ignored."""
+    other columns (name, status) are ignored. Header names, codes and classes are stripped of
+    spaces and tabs, codes and classes upper-cased: as the JavaScript verifier reads them."""
     reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames:
+        reader.fieldnames = [name.strip(" \t") for name in reader.fieldnames]
     if not reader.fieldnames or not {"uscc", "risk_class"} <= set(reader.fieldnames):
         raise DrawError("名单文件应有表头，且包含 uscc 和 risk_class 两列")
     population: dict[str, str] = {}
     for line, row in enumerate(reader, start=2):
-        code = (row["uscc"] or "").strip().upper()
-        stratum = (row["risk_class"] or "").strip().upper() or "U"
+        code = (row["uscc"] or "").strip(" \t").upper()
+        stratum = (row["risk_class"] or "").strip(" \t").upper() or "U"
         if code in population:
             raise DrawError(f"名单第{line}行：统一社会信用代码“{code}”重复")
         if stratum not in STRATA:
@@ -482,9 +804,11 @@ def write_population_csv(population: Mapping[str, str]) -> str:
 
 def verify(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[str]:
     """Re-derive everything from the bundle and population; return the discrepancies, first
-    one first (an empty list is a PASS)."""
+    one first (an empty list is a PASS). The bundle's `spec` chooses the rule."""
+    if bundle.get("spec") == SPEC_V2:
+        return verify_v2(bundle, population)
     if bundle.get("spec") != SPEC:
-        return [f"规范版本“{bundle.get('spec')}”不是 {SPEC}"]
+        return [f"规范版本“{bundle.get('spec')}”不是 {' 或 '.join(SPECS)}"]
     try:
         parameters = Parameters.from_dict(bundle["parameters"])
         freeze = freeze_record(
@@ -493,17 +817,13 @@ def verify(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[str
             population,
             bundle.get("exclusions", []),
             bundle.get("task"),
+            spec=SPEC,
         )
     except (DrawError, KeyError, TypeError) as error:
         return [f"冻结记录无法重算：{error}"]
-    for key in ("population_digest", "population_size", "strata_sizes", "exclusions_digest"):
-        if bundle.get(key) != freeze[key]:
-            return [f"{key} 不符：记录为 {bundle.get(key)}，按名单重算为 {freeze[key]}"]
-    if bundle.get("freeze_digest") != freeze["freeze_digest"]:
-        recorded, recomputed = bundle.get("freeze_digest"), freeze["freeze_digest"]
-        return [
-            f"freeze_digest 不符：记录为 {recorded}，重算为 {recomputed}（冻结后参数或名单被改动）"
-        ]
+    problems = _compare_freeze(bundle, freeze)
+    if problems:
+        return problems
     try:
         reveals = check_ceremony(bundle["ceremony"], bundle["draw_id"])
     except (DrawError, KeyError) as error:
@@ -514,6 +834,89 @@ def verify(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[str
     expected = draw_rounds(freeze, seed, population)
     problems = _compare_rounds(bundle.get("rounds", []), expected)
     return problems or _check_substitutions(bundle.get("substitutions", []), expected)
+
+
+BUNDLE_KEYS_V2 = (
+    "spec",
+    "draw_id",
+    "task",
+    "parameters",
+    "population_digest",
+    "population_size",
+    "strata_sizes",
+    "exclusions_digest",
+    "frozen_at",
+    "supersedes",
+    "redraw_reason",
+    "freeze_digest",
+    "exclusions",
+    "ceremony",
+    "seed",
+    "record_digest",
+    "rounds",
+    "substitutions",
+)
+
+
+def verify_v2(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[str]:
+    """Version 2: the version-1 steps, and the bundle's fields exactly, the parameters written
+    canonically, the ceremony's kind, parties, format and times, the record digest; rounds
+    by the version-2 rule; substitutions at most once per entity."""
+    unknown = sorted(set(bundle) - set(BUNDLE_KEYS_V2))
+    missing = [key for key in BUNDLE_KEYS_V2 if key not in bundle]
+    if unknown or missing:
+        return [f"记录的字段不符：多出 {unknown or '无'}，缺少 {missing or '无'}"]
+    try:
+        parameters = Parameters.from_dict(bundle["parameters"])
+        canonical = parameters.normalised().as_dict()
+        if canonical_json(canonical) != canonical_json(bundle["parameters"]):
+            shown = canonical_json(canonical).decode()
+            return [f"parameters 不是规范写法：应为 {shown}"]
+        freeze = freeze_record(
+            bundle["draw_id"],
+            parameters,
+            population,
+            bundle["exclusions"],
+            bundle["task"],
+            spec=SPEC_V2,
+            # null is named as JSON writes it (None would mean "now" to freeze_record)
+            frozen_at="null" if bundle["frozen_at"] is None else bundle["frozen_at"],
+            supersedes=bundle["supersedes"],
+            redraw_reason=bundle["redraw_reason"],
+        )
+    except (DrawError, KeyError, TypeError, AttributeError) as error:
+        return [f"冻结记录无法重算：{error}"]
+    problems = _compare_freeze(bundle, freeze)
+    if problems:
+        return problems
+    ceremony = bundle["ceremony"]
+    try:
+        check_ceremony_v2(ceremony, freeze["draw_id"], freeze["frozen_at"])
+    except (DrawError, KeyError, TypeError, AttributeError) as error:
+        return [f"种子仪式无效：{error}"]
+    seed = seed_v2(freeze["freeze_digest"], ceremony)
+    if bundle["seed"] != seed:
+        return [f"种子不符：记录为 {bundle['seed']}，由冻结摘要和仪式记录重算为 {seed}"]
+    digest = record_digest(freeze["freeze_digest"], ceremony, seed)
+    if bundle["record_digest"] != digest:
+        recorded = bundle["record_digest"]
+        return [f"record_digest 不符：记录为 {recorded}，重算为 {digest}（仪式记录被改动）"]
+    expected = draw_rounds(freeze, seed, population)
+    problems = _compare_rounds(bundle["rounds"], expected)
+    return problems or _check_substitutions(bundle["substitutions"], expected, v2=True)
+
+
+def _compare_freeze(bundle: Mapping[str, Any], freeze: Mapping[str, Any]) -> list[str]:
+    """The recorded digests and sizes against those recomputed from the population."""
+    for key in ("population_digest", "population_size", "strata_sizes", "exclusions_digest"):
+        if bundle.get(key) != freeze[key]:
+            return [f"{key} 不符：记录为 {bundle.get(key)}，按名单重算为 {freeze[key]}"]
+    if bundle.get("freeze_digest") != freeze["freeze_digest"]:
+        recorded, recomputed = bundle.get("freeze_digest"), freeze["freeze_digest"]
+        return [
+            f"freeze_digest 不符：记录为 {recorded}，重算为 {recomputed}（冻结后参数或名单被改动）"
+        ]
+    return []
 
 
 def _compare_rounds(recorded: Sequence[Any], expected: Sequence[Any]) -> list[str]:
@@ -540,18 +943,33 @@ def _compare_rounds(recorded: Sequence[Any], expected: Sequence[Any]) -> list[st
     return []
 
 
-def _check_substitutions(substitutions: Sequence[Any], rounds: Sequence[Any]) -> list[str]:
-    """Each replacement is the next unused reserve of the same round and stratum, in order."""
+def _check_substitutions(
+    substitutions: Sequence[Any], rounds: Sequence[Any], *, v2: bool = False
+) -> list[str]:
+    """Each replacement is the next unused reserve of the same round and stratum, in order.
+    Version 2: the round is required, the replaced entity is one on the current list (a
+    substitute may itself be substituted) and no entity is replaced twice."""
     used: dict[tuple[int, str], int] = {}
+    current: dict[tuple[int, str], list[str]] = {}
+    replaced_in: dict[tuple[int, str, str], int] = {}
     for number, sub in enumerate(substitutions, start=1):
-        round_data = next((r for r in rounds if r["round"] == sub.get("round", 1)), None)
+        wanted_round = sub.get("round") if v2 else sub.get("round", 1)
+        round_data = next((r for r in rounds if r["round"] == wanted_round), None)
         stratum = sub.get("stratum")
         if round_data is None or stratum not in round_data["strata"]:
             return [f"第{number}次替换的轮次或分层无效"]
+        key = (round_data["round"], stratum)
         data = round_data["strata"][stratum]
-        if sub.get("replaced") not in data["selected"]:
-            return [f"第{number}次替换：被替换的 {sub.get('replaced')} 不在抽中名单中"]
-        slot = used.get((round_data["round"], stratum), 0)
+        listed = current.setdefault(key, list(data["selected"]))
+        code = sub.get("replaced")
+        if v2 and (*key, str(code)) in replaced_in:
+            earlier = replaced_in[(*key, str(code))]
+            return [
+                f"第{number}次替换：{code} 已在第{earlier}次替换中被替换，同一主体只能被替换一次"
+            ]
+        if code not in (listed if v2 else data["selected"]):
+            return [f"第{number}次替换：被替换的 {code} 不在抽中名单中"]
+        slot = used.get(key, 0)
         if slot >= len(data["reserve"]) or data["reserve"][slot] != sub.get("replacement"):
             want = data["reserve"][slot] if slot < len(data["reserve"]) else "（备选已用完）"
             return [
@@ -559,7 +977,10 @@ def _check_substitutions(substitutions: Sequence[Any], rounds: Sequence[Any]) ->
             ]
         if not str(sub.get("reason", "")).strip():
             return [f"第{number}次替换没有记录原因"]
-        used[(round_data["round"], stratum)] = slot + 1
+        used[key] = slot + 1
+        if code in listed:
+            listed[listed.index(code)] = sub["replacement"]
+        replaced_in[(*key, str(code))] = number
     return []
 
 

@@ -4,6 +4,7 @@ The rule itself is `shuangsuiji.core.draw`; this module only gathers the populat
 directory, keeps each step's state in the database, and refuses steps out of order.
 """
 
+import secrets
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -151,7 +152,15 @@ def freeze_draw(
     progress("冻结名单", 45)
     population_csv = rule.write_population_csv(population)
     progress("计算摘要", 60)
-    freeze = rule.freeze_record(draw_id, parameters, population, exclusions, task_info)
+    freeze = rule.freeze_record(
+        draw_id,
+        parameters,
+        population,
+        exclusions,
+        task_info,
+        supersedes=supersedes.draw_id if supersedes is not None else None,
+        redraw_reason=reason.strip() if supersedes is not None else "",
+    )
     progress("写入记录", 85)
     return Draw.objects.create(
         task=locked,
@@ -217,15 +226,8 @@ def complete_draw(
     locked = _frozen(draw)
     if locked.commitments and not locked.reveals:
         raise DrawStepError("已有承诺但尚无揭示：请先揭示秘密，再录入公开随机值")
-    kind = "system" if system else ("commit-reveal" if locked.reveals else "public")
-    ceremony = {
-        "kind": kind,
-        "commitments": locked.commitments,
-        "reveals": locked.reveals,
-        "public_value": public_value,
-        "public_source": public_source,
-    }
     freeze = locked.freeze
+    ceremony = _ceremony(locked, freeze["spec"], public_value, public_source, system=system)
     progress("计算摘要", 20)
     listing = locked.population_csv.removeprefix(rule.POPULATION_HEADER).encode("ascii")
     exclusions_digest = rule.sha256_hex(rule.exclusions_listing(locked.exclusions))
@@ -237,13 +239,42 @@ def complete_draw(
         raise DrawStepError("排除名单与冻结记录不符，拒绝抽取")
     progress("排序抽取", 50)
     bundle = rule.bundle_from_freeze(freeze, population, ceremony, locked.exclusions)
-    if locked.supersedes_id:
+    if locked.supersedes_id and freeze["spec"] == rule.SPEC:  # version 2 binds it in the freeze
         bundle["supersedes"] = locked.supersedes.draw_id  # type: ignore[union-attr]
     progress("写入记录", 85)
     locked.bundle, locked.seed = bundle, bundle["seed"]
     locked.state, locked.drawn_at = DrawState.DRAWN, timezone.now()
     locked.save(update_fields=["bundle", "seed", "state", "drawn_at"])
     return locked
+
+
+def _ceremony(
+    draw: Draw, spec: str, public_value: str, public_source: str, *, system: bool
+) -> dict[str, Any]:
+    """The ceremony of a draw being completed. The public value is canonical (20 dice, or for
+    the system kind 64 hex digits the server draws now), refused otherwise whoever enters it:
+    page, command or API, so one roll has one seed. A draw frozen under version 1 still gets
+    a version-1 ceremony (its freeze cannot change), with the dice canonical all the same."""
+    if system and spec == rule.SPEC_V2:
+        kind, value = "system", secrets.token_hex(32)
+    elif system:
+        kind, value = "system", public_value.strip()
+    else:
+        kind = "commit-reveal" if draw.reveals else "public"
+        try:
+            value = rule.canonical_public_value(public_value)
+        except rule.DrawError as error:
+            raise DrawStepError(str(error)) from error
+    ceremony: dict[str, Any] = {
+        "kind": kind,
+        "commitments": draw.commitments,
+        "reveals": draw.reveals,
+        "public_value": value,
+        "public_source": public_source.strip(),
+    }
+    if spec == rule.SPEC_V2:
+        ceremony = rule.ceremony_v2(ceremony, rule.utc_now())
+    return ceremony
 
 
 DRAW_REFUSED = "只有本辖区的协调员可以冻结名单、完成抽取或重新抽取"

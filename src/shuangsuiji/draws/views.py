@@ -71,12 +71,16 @@ def task_draws(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draw = visible_draw(request.user, pk)
+    return render(request, "draws/draw_detail.html", _detail_context(request, draw))
+
+
+def _detail_context(request: HttpRequest, draw: Draw) -> dict[str, object]:
     rounds = []
     if draw.bundle:
         for round_data in draw.bundle["rounds"]:
             strata = [(STRATUM_LABELS[s], v) for s, v in round_data["strata"].items() if v["N"]]
             rounds.append((round_data["round"], strata))
-    context = {
+    return {
         "draw": draw,
         "rounds": rounds,
         "sizes": [(STRATUM_LABELS[s], n) for s, n in draw.freeze["strata_sizes"].items() if n],
@@ -85,7 +89,6 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "spec": rule.SPEC,
         "job": _job_on_draw_page(draw),
     }
-    return render(request, "draws/draw_detail.html", context)
 
 
 @login_required
@@ -103,12 +106,20 @@ def draw_step(request: HttpRequest, pk: int) -> HttpResponse:
         elif step == "reveal":
             add_reveal(draw, actor=request.user, party=party, secret=post["secret"].strip())
         elif step == "complete":
+            typed, source = post.get("public_value", ""), post.get("public_source", "").strip()
+            system = post.get("system") == "on"
+            value = typed.strip()
+            if not system and may_draw(request.user, draw.task):
+                # The seed takes the canonical value; if it differs from what was typed, it is
+                # shown back and used only once confirmed (complete_draw refuses a bad one
+                # for every caller; this only spares the coordinator a surprise).
+                value = rule.canonical_public_value(typed)
+                if value != typed.strip() and post.get("confirmed") != value:
+                    context = _detail_context(request, draw)
+                    context["confirm"] = {"typed": typed, "value": value, "source": source}
+                    return render(request, "draws/draw_detail.html", context)
             job = start_complete(
-                draw,
-                actor=request.user,
-                public_value=post["public_value"].strip(),
-                public_source=post.get("public_source", "").strip(),
-                system=post.get("system") == "on",
+                draw, actor=request.user, public_value=value, public_source=source, system=system
             )
             return redirect(_page_of(job))
         elif step == "redraw":

@@ -1,0 +1,215 @@
+"""The version-2 test vectors of docs/draw-vectors/: their inputs, written here once, and the
+files made from them (`python -m tests.core.draw_vectors` rewrites the files; the tests check
+that the files, the Python rule and the JavaScript verifier agree)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from shuangsuiji.core import draw
+from shuangsuiji.core.uscc import make_uscc
+from tests.core import draw_example as example
+
+FOLDER = Path(__file__).resolve().parents[2] / "docs" / "draw-vectors"
+FROZEN_AT = "2026-03-02T01:30:00Z"
+VALUE_AT = "2026-03-02T02:45:00Z"
+DICE = example.DICE
+OTHER_DICE = "3 3 1 6 2 5 4 4 1 2 6 5 5 3 1 2 4 6 6 1"
+
+
+def population(size: int, strata: str, prefix: str = "MT") -> dict[str, str]:
+    return {
+        make_uscc("9", "1", "140406", f"{prefix}{i:07d}"): strata[i % len(strata)]
+        for i in range(size)
+    }
+
+
+def public(value: str = DICE) -> dict[str, Any]:
+    return {
+        "kind": "public",
+        "commitments": [],
+        "reveals": [],
+        "public_format": draw.DICE_FORMAT,
+        "public_value": value,
+        "public_source": "联席会议现场掷骰20次，见证人：张三、李四",
+        "public_value_at": VALUE_AT,
+    }
+
+
+def commit_reveal(draw_id: str, secrets: dict[str, str], revealed: list[str]) -> dict[str, Any]:
+    return {
+        **public(),
+        "kind": "commit-reveal",
+        "commitments": sorted(
+            (
+                {"party": p, "commitment": draw.commitment(draw_id, p, s)}
+                for p, s in secrets.items()
+            ),
+            key=lambda c: c["party"],
+        ),
+        "reveals": sorted(
+            ({"party": p, "secret": secrets[p]} for p in revealed), key=lambda r: r["party"]
+        ),
+    }
+
+
+ONE_D = {**population(100, "A"), make_uscc("9", "1", "140406", "MW0000001"): "D"}
+
+
+def cases() -> dict[str, dict[str, Any]]:
+    """name → inputs (the rule's arguments, parameters written canonically)."""
+    return {
+        "01-ratio-escalate-worked-example": {
+            "draw_id": example.DRAW_ID,
+            "task": example.TASK,
+            "parameters": draw.Parameters(ratio="0.3"),
+            "population": example.POPULATION,
+            "exclusions": [],
+            "ceremony": commit_reveal(example.DRAW_ID, example.SECRETS, list(example.SECRETS)),
+        },
+        "02-ratio-no-risk-rule-with-exclusions": {
+            "draw_id": "V2-RATIO-NONE",
+            "task": {"name": "对食品销售者的抽查"},
+            "parameters": draw.Parameters(ratio="0.2", risk_rule="none"),
+            "population": population(40, "AABBBCDU"),
+            "exclusions": [
+                {"uscc": make_uscc("9", "1", "140406", "MX0000001"), "reason": "登记状态：注销"},
+                {"uscc": make_uscc("9", "1", "140406", "MX0000002"), "reason": "登记状态：吊销"},
+            ],
+            "ceremony": public(),
+        },
+        "03-count-shared-by-weight": {
+            "draw_id": "V2-COUNT",
+            "task": {},
+            "parameters": draw.Parameters(count=7),
+            "population": population(45, "AABBBCDU"),
+            "exclusions": [],
+            "ceremony": public(),
+        },
+        "04-count-gives-each-stratum-one": {
+            "draw_id": "V2-COUNT-MIN",
+            "task": {},
+            "parameters": draw.Parameters(count=3, factors={"D": "10"}),
+            "population": ONE_D,
+            "exclusions": [],
+            "ceremony": public(),
+        },
+        "05-reserve-topped-up-in-round-3": {
+            "draw_id": "V2-RESERVE",
+            "task": {},
+            "parameters": draw.Parameters(count=3, rounds=3),
+            "population": population(10, "A"),
+            "exclusions": [],
+            "ceremony": public(),
+        },
+        "06-commit-reveal-one-party-withheld": {
+            "draw_id": "V2-CR",
+            "task": {"name": "联合抽查"},
+            "parameters": draw.Parameters(ratio="0.1"),
+            "population": population(50, "ABBBCCDU"),
+            "exclusions": [],
+            "ceremony": commit_reveal(
+                "V2-CR",
+                {"区市场监管局": "a1" * 16, "区卫健局": "b2" * 16, "区公安分局": "c3" * 16},
+                ["区市场监管局", "区公安分局"],
+            ),
+        },
+        "07-redraw-supersedes": {
+            "draw_id": "V2-CR-2",
+            "task": {"name": "联合抽查"},
+            "parameters": draw.Parameters(ratio="0.1"),
+            "population": population(50, "ABBBCCDU"),
+            "exclusions": [],
+            "supersedes": "V2-CR",
+            "redraw_reason": "名录库漏录2户，补录后重新抽取",
+            "ceremony": public(OTHER_DICE),
+        },
+        "08-class-ratios-unclassified-as-c": {
+            "draw_id": "V2-CLASS",
+            "task": {},
+            "parameters": draw.Parameters(
+                class_ratios={"A": "0.05", "B": "0.2", "C": "0.6", "D": "1"}, unclassified_as="C"
+            ),
+            "population": population(60, "AAABBCDU"),
+            "exclusions": [],
+            "ceremony": public(),
+        },
+        "09-system-kind-two-rounds-reserve-1": {
+            "draw_id": "V2-SYSTEM",
+            "task": {"name": "演练"},
+            "parameters": draw.Parameters(ratio="0.6", rounds=2, reserve=1, risk_rule="none"),
+            "population": population(12, "ABD"),
+            "exclusions": [],
+            "ceremony": {
+                **public(),
+                "kind": "system",
+                "public_format": draw.SYSTEM_FORMAT,
+                "public_value": "5e" * 32,
+                "public_source": "系统随机数（最弱：仅用于演练）",
+            },
+        },
+    }
+
+
+def vector(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The file's content: the inputs as JSON and what the rule derives from them."""
+    parameters: draw.Parameters = inputs["parameters"]
+    bundle = draw.run_draw(
+        inputs["draw_id"],
+        parameters,
+        inputs["population"],
+        inputs["ceremony"],
+        inputs["exclusions"],
+        inputs["task"],
+        frozen_at=FROZEN_AT,
+        supersedes=inputs.get("supersedes"),
+        redraw_reason=inputs.get("redraw_reason", ""),
+    )
+    return {
+        "name": name,
+        "spec": draw.SPEC_V2,
+        "inputs": {
+            "draw_id": inputs["draw_id"],
+            "task": inputs["task"],
+            "parameters": parameters.normalised().as_dict(),
+            "population": dict(sorted(inputs["population"].items())),
+            "exclusions": bundle["exclusions"],
+            "frozen_at": FROZEN_AT,
+            "supersedes": inputs.get("supersedes"),
+            "redraw_reason": inputs.get("redraw_reason", ""),
+            "ceremony": bundle["ceremony"],
+        },
+        "expected": {
+            key: bundle[key]
+            for key in (
+                "population_digest",
+                "population_size",
+                "strata_sizes",
+                "exclusions_digest",
+                "freeze_digest",
+                "seed",
+                "record_digest",
+                "rounds",
+            )
+        },
+    }
+
+
+def bundle_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The bundle a vector describes: its inputs and expected values (no substitutions)."""
+    inputs = {k: v for k, v in data["inputs"].items() if k != "population"}
+    return {"spec": data["spec"], **inputs, **data["expected"], "substitutions": []}
+
+
+def population_csv(data: dict[str, Any]) -> str:
+    return draw.write_population_csv(data["inputs"]["population"])
+
+
+def write() -> None:
+    for name, inputs in cases().items():
+        text = json.dumps(vector(name, inputs), ensure_ascii=False, indent=1) + "\n"
+        (FOLDER / f"{name}.json").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write()

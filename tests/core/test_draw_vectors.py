@@ -1,0 +1,120 @@
+"""The version-2 vectors of docs/draw-vectors/ against both verifiers: the Python rule derives
+exactly what each file says, and the JavaScript verifier (static/js/verify_draw.js, run by
+node here and by Chromium in tests/browser/test_verify_in_browser.py) passes each vector and
+reports the same first discrepancy as Python on its tamperings. The demo's version-1 draws,
+kept from before version 2 existed, still verify with both."""
+
+import copy
+import gzip
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shuangsuiji.core.draw import SPEC, read_population_csv, verify
+from tests.core import draw_vectors
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "src" / "shuangsuiji" / "static" / "js" / "verify_draw.js"
+DEMO_V1 = Path(__file__).with_name("data") / "demo_v1_draws.json.gz"
+FILES = sorted(draw_vectors.FOLDER.glob("*.json"))
+NODE = shutil.which("node")
+RUNNER = """
+const V = require(process.argv[1]);
+let input = "";
+process.stdin.on("data", (chunk) => { input += chunk; });
+process.stdin.on("end", async () => {
+  const out = [];
+  for (const [bundle, csv] of JSON.parse(input)) out.push(await V.verify(bundle, csv));
+  process.stdout.write(JSON.stringify(out));
+});
+"""
+
+
+def load(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def node_verify(pairs: list[tuple[dict[str, Any], str]]) -> list[list[str]]:
+    """JavaScript's verdict on each (bundle, population.csv)."""
+    if NODE is None:
+        pytest.skip("node is not installed; the browser test runs the JavaScript verifier")
+    result = subprocess.run(
+        [NODE, "-e", RUNNER, str(SCRIPT)],
+        input=json.dumps(pairs, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+OTHER_KIND = {"system": "public", "public": "system", "commit-reveal": "public"}
+
+
+def tamperings(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """Relabellings of what version 2 binds: kind, parties, source, format, times, redraw."""
+    changes = {
+        "kind": lambda b: b["ceremony"].update(kind=OTHER_KIND[b["ceremony"]["kind"]]),
+        "source": lambda b: b["ceremony"].update(public_source="另一场会议"),
+        "value time": lambda b: b["ceremony"].update(public_value_at="2026-03-02T02:46:00Z"),
+        "freeze time": lambda b: b.update(frozen_at="2026-03-02T01:31:00Z"),
+        "extra party": lambda b: b["ceremony"]["commitments"].append(
+            {"party": "区税务局", "commitment": "ab" * 32}
+        ),
+        "supersedes": lambda b: b.update(supersedes="V2-OTHER", redraw_reason="结果不理想"),
+        "value rendering": lambda b: b["ceremony"].update(
+            public_value=b["ceremony"]["public_value"].replace(" ", "，").upper()
+        ),
+    }
+    variants = []
+    for change in changes.values():
+        variant = copy.deepcopy(bundle)
+        change(variant)
+        variants.append(variant)
+    return variants
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_vector_is_what_the_python_rule_derives(path: Path) -> None:
+    data = load(path)
+
+    assert data == draw_vectors.vector(data["name"], draw_vectors.cases()[data["name"]])
+    assert verify(draw_vectors.bundle_of(data), data["inputs"]["population"]) == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_vector_relabelled_fails_in_python(path: Path) -> None:
+    data = load(path)
+    bundle = draw_vectors.bundle_of(data)
+
+    verdicts = [verify(t, data["inputs"]["population"]) for t in tamperings(bundle)]
+
+    assert [bool(v) for v in verdicts] == [True] * len(verdicts)
+
+
+def test_vectors_pass_and_tamperings_fail_alike_in_javascript() -> None:
+    pairs, expected = [], []
+    for path in FILES:
+        data = load(path)
+        csv = draw_vectors.population_csv(data)
+        for bundle in [draw_vectors.bundle_of(data), *tamperings(draw_vectors.bundle_of(data))]:
+            pairs.append((bundle, csv))
+            expected.append(verify(bundle, data["inputs"]["population"]))
+
+    assert node_verify(pairs) == expected
+    assert expected[:: len(expected) // len(FILES)] == [[]] * len(FILES)
+
+
+def test_the_demos_version_1_draws_still_verify_with_both_verifiers() -> None:
+    draws = json.loads(gzip.decompress(DEMO_V1.read_bytes()))
+    pairs = [(d["bundle"], d["population_csv"]) for d in draws]
+
+    python = [verify(b, read_population_csv(csv)) for b, csv in pairs]
+
+    assert (len(pairs), {b["spec"] for b, _ in pairs}) == (65, {SPEC})
+    assert python == [[]] * 65
+    assert node_verify(pairs) == [[]] * 65
