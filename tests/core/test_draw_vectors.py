@@ -118,3 +118,19 @@ def test_the_demos_version_1_draws_still_verify_with_both_verifiers() -> None:
     assert (len(pairs), {b["spec"] for b, _ in pairs}) == (65, {SPEC})
     assert python == [[]] * 65
     assert node_verify(pairs) == [[]] * 65
+
+
+def test_the_spec_quotes_vector_04_and_01_as_they_are() -> None:
+    spec = (ROOT / "docs" / "draw-spec.md").read_text("utf-8")
+    count_minimum = load(draw_vectors.FOLDER / "04-count-gives-each-stratum-one.json")
+    worked = load(draw_vectors.FOLDER / "01-ratio-escalate-worked-example.json")
+    quoted = [
+        f"freeze_digest = {count_minimum['expected']['freeze_digest']}",
+        f"seed = {count_minimum['expected']['seed']}",
+        f"record_digest = {count_minimum['expected']['record_digest']}",
+        f"freeze_digest = {worked['expected']['freeze_digest'][:8]}…"
+        f"{worked['expected']['freeze_digest'][-4:]}",
+        f"seed = {worked['expected']['seed'][:8]}…{worked['expected']['seed'][-4:]}",
+    ]
+
+    assert [text for text in quoted if text not in spec] == []
