@@ -112,8 +112,8 @@ def other_district_coordinator() -> User:
 
 
 def demo_inspector_with_open_results(username: str = "lucheng-inspector") -> User:
-    """The demo's inspector login, linked to an inspector of the same department whose team
-    still has a result not published. The demo's plans are of 2023 and 2024, so the first
+    """The demo's inspector login, linked to an inspector of the same department on a visit
+    with nothing published yet. The demo's plans are of 2023 and 2024, so the first
     inspector's results are all published, and a published result never changes (database
     triggers): a test that records or reviews needs a visit that is still open."""
     from shuangsuiji.assignments.models import TeamMember
@@ -124,8 +124,7 @@ def demo_inspector_with_open_results(username: str = "lucheng-inspector") -> Use
     members = TeamMember.objects.filter(department=department).order_by("visit__code", "slot")
     for member in members.select_related("visit", "inspector"):
         visit = member.visit
-        published = visit.inspections.filter(state=InspectionState.PUBLISHED).count()
-        if published < visit.tasks.count():
+        if not visit.inspections.filter(state=InspectionState.PUBLISHED).exists():
             User.objects.filter(inspector=member.inspector).exclude(pk=user.pk).update(
                 inspector=None
             )

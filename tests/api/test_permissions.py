@@ -102,7 +102,9 @@ def requests() -> dict[str, tuple[str, str, Any]]:
         .order_by("code")
         .first()
     )
-    task = visit.tasks.order_by("position").first()
+    # a task its department does not lead (an inspector reads its department's draws)
+    led_by_it = visit.tasks.filter(lead_department=inspector_user.inspector.department)
+    task = visit.tasks.exclude(pk__in=led_by_it).order_by("position").first()
     draw = Draw.objects.get(task=task)
     entity_import = EntityImport.objects.create(
         created_by=User.objects.get(username="lucheng-coordinator"), filename="名录.xlsx", path="-"

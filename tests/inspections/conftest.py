@@ -4,20 +4,23 @@ import pytest
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Visit
-from shuangsuiji.inspections.models import Inspection
+from shuangsuiji.inspections.models import Inspection, InspectionState
 from tests.assignments.conftest import demo  # noqa: F401 (a fixture used by these tests)
+from tests.factories import demo_inspector_with_open_results
 
 
 @pytest.fixture
 def inspector(demo: object) -> User:  # noqa: F811
-    return User.objects.get(username="lucheng-inspector")
+    """The 潞城区 inspector, on a team whose results are not all published yet."""
+    return demo_inspector_with_open_results()
 
 
 @pytest.fixture
 def own_visit(inspector: User) -> Visit:
-    """A visit of the 潞城区 inspector's, its results not yet recorded (whatever the demo
-    recorded there is removed: which visits it fills depends on the database's collation)."""
-    visit = Visit.objects.filter(members__inspector=inspector.inspector).order_by("code").first()
+    """A visit of the 潞城区 inspector's with nothing published, its results not yet recorded
+    (whatever the demo recorded there is removed: a published result never changes)."""
+    visits = Visit.objects.filter(members__inspector=inspector.inspector).order_by("code")
+    visit = visits.exclude(inspections__state=InspectionState.PUBLISHED).first()
     assert visit is not None
     Inspection.objects.filter(visit=visit).delete()
     return visit

@@ -125,6 +125,23 @@ def review(inspection: Inspection, *, actor: Any, approve: bool, reason: str = "
 
 
 @transaction.atomic
+def review_many(
+    inspections: list[Inspection], *, actor: Any, approve: bool, reason: str = ""
+) -> int:
+    """Approve, or return with one reason, several results at once: all or none. Each goes
+    through `review` (its rule, its state); the first refusal names its result and undoes
+    the rest."""
+    if not approve and not reason.strip():
+        raise InspectionStepError("退回必须说明原因")
+    for inspection in inspections:
+        try:
+            review(inspection, actor=actor, approve=approve, reason=reason)
+        except InspectionStepError as error:
+            raise InspectionStepError(f"“{inspection.visit.entity.name}”：{error}") from error
+    return len(inspections)
+
+
+@transaction.atomic
 def close_follow_up(inspection: Inspection, *, actor: Any, note: str) -> Inspection:
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     require(may_close_follow_up(actor, locked), "无权办结后续处理")

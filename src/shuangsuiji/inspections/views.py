@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from shuangsuiji.assignments.sheet import sheet_response
 from shuangsuiji.inspections.access import reachable_inspection, visible_visit
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState, ResultCategory
 from shuangsuiji.inspections.notice import notice_content
+from shuangsuiji.inspections.queue import ReviewFilter
 from shuangsuiji.inspections.rules import may_record, may_review, reviewable
 from shuangsuiji.inspections.services import (
     InspectionStepError,
@@ -26,6 +28,7 @@ from shuangsuiji.inspections.services import (
     inspections_of,
     record,
     review,
+    review_many,
     submit,
 )
 
@@ -98,28 +101,65 @@ def inspection_step(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inspections:visit", visit_id=inspection.visit_id)
 
 
-QUEUE_SHOWN = 200  # the oldest first; the rest are counted
+REVIEWS_PER_PAGE = 50
+FOLLOW_UPS_SHOWN = 200  # the oldest first; the rest are counted
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Results waiting for this user's review, and follow-ups still open: for reviewers (the
-    coordinator, department admins) and the auditor."""
+    """Results waiting for this user's review, filtered and paged, approved or returned
+    several at once; and follow-ups still open. For reviewers (the coordinator, department
+    admins) and the auditor, who reads."""
     if role_of(request.user) not in (Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR):
         raise PermissionDenied("结果审核只对协调员、部门管理员和审计员开放")
-    scoped = Inspection.objects.visible_to(request.user).select_related(
-        "visit__entity", "task", "recorded_by"
+    scoped = Inspection.objects.visible_to(request.user)
+    queue = reviewable(scoped.filter(state=InspectionState.SUBMITTED), request.user)
+    if request.method == "POST":
+        return _review_chosen(request)
+    filters = ReviewFilter(request.GET or None, queue=queue)
+    waiting = (
+        filters.apply(queue)
+        .select_related("visit__entity", "task", "recorded_by")
+        .prefetch_related("results", "attachments")
+        .order_by("submitted_at", "pk")
     )
-    waiting = reviewable(scoped.filter(state=InspectionState.SUBMITTED), request.user)
-    follow_ups = scoped.filter(follow_up="open")
+    follow_ups = scoped.select_related("visit__entity", "task").filter(follow_up="open")
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "shown": QUEUE_SHOWN,
-        "waiting": waiting.order_by("submitted_at", "pk")[:QUEUE_SHOWN],
-        "waiting_count": waiting.count(),
-        "follow_ups": follow_ups.order_by("reviewed_at", "pk")[:QUEUE_SHOWN],
+        "filters": filters,
+        "waiting": waiting,
+        "page": Paginator(waiting, REVIEWS_PER_PAGE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+        "queue_count": queue.count(),
+        "may_decide": role_of(request.user) is not Role.AUDITOR,
+        "shown": FOLLOW_UPS_SHOWN,
+        "follow_ups": follow_ups.order_by("reviewed_at", "pk")[:FOLLOW_UPS_SHOWN],
         "follow_up_count": follow_ups.count(),
     }
     return render(request, "inspections/review.html", context)
+
+
+def _review_chosen(request: HttpRequest) -> HttpResponse:
+    """The ticked results approved, or returned with one reason, all or none: the service
+    checks each against its rule (a forged id of a result the user may not review is
+    refused, 403) and its state."""
+    approve = request.POST.get("action") == "approve"
+    ids = [value for value in request.POST.getlist("chosen") if value.isdigit()]
+    chosen = list(Inspection.objects.filter(pk__in=ids).select_related("visit__entity", "task"))
+    back = redirect(f"{request.path}?{request.POST.get('query', '')}")
+    if not chosen:
+        messages.error(request, "请先勾选要审核的结果")
+        return back
+    try:
+        count = review_many(
+            chosen, actor=request.user, approve=approve, reason=request.POST.get("reason", "")
+        )
+    except InspectionStepError as error:
+        messages.error(request, f"未审核任何结果：{error}")
+    else:
+        messages.success(request, f"已{'审核通过' if approve else '退回'} {count} 项结果")
+    return back
 
 
 @login_required
