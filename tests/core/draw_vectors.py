@@ -148,7 +148,49 @@ def cases() -> dict[str, dict[str, Any]]:
                 "public_source": "系统随机数（最弱：仅用于演练）",
             },
         },
+        "10-substitute-substituted": {
+            "draw_id": "V2-SUB",
+            "task": {},
+            "parameters": draw.Parameters(ratio="0.2", risk_rule="none"),
+            "population": population(30, "B"),
+            "exclusions": [],
+            "ceremony": public(),
+            "substitutions": [("B", 0, "已注销"), ("B", 0, "经营场所无法联系")],
+        },
+        "11-double-substitution-fails": {
+            "draw_id": "V2-SUB",
+            "task": {},
+            "parameters": draw.Parameters(ratio="0.2", risk_rule="none"),
+            "population": population(30, "B"),
+            "exclusions": [],
+            "ceremony": public(),
+            "substitutions": [("B", 0, "已注销"), ("B", None, "迁出")],
+        },
     }
+
+
+def substitutions(bundle: dict[str, Any], steps: list[tuple[str, Any, str]]) -> list[Any]:
+    """Round-1 substitutions, each (stratum, position on the current list or None for the
+    entity replaced just before — a second substitution of it, reason), with the reserves in
+    order."""
+    records: list[dict[str, Any]] = []
+    for stratum, position, reason in steps:
+        data = bundle["rounds"][0]["strata"][stratum]
+        current = list(data["selected"])
+        for record in records:
+            if record["replaced"] in current:
+                current[current.index(record["replaced"])] = record["replacement"]
+        replaced = records[-1]["replaced"] if position is None else current[position]
+        records.append(
+            {
+                "round": 1,
+                "stratum": stratum,
+                "replaced": replaced,
+                "replacement": data["reserve"][len(records)],
+                "reason": reason,
+            }
+        )
+    return records
 
 
 def vector(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -165,6 +207,7 @@ def vector(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         supersedes=inputs.get("supersedes"),
         redraw_reason=inputs.get("redraw_reason", ""),
     )
+    bundle["substitutions"] = substitutions(bundle, inputs.get("substitutions", []))
     return {
         "name": name,
         "spec": draw.SPEC_V2,
@@ -178,27 +221,33 @@ def vector(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
             "supersedes": inputs.get("supersedes"),
             "redraw_reason": inputs.get("redraw_reason", ""),
             "ceremony": bundle["ceremony"],
+            "substitutions": bundle["substitutions"],
         },
         "expected": {
-            key: bundle[key]
-            for key in (
-                "population_digest",
-                "population_size",
-                "strata_sizes",
-                "exclusions_digest",
-                "freeze_digest",
-                "seed",
-                "record_digest",
-                "rounds",
-            )
+            **{
+                key: bundle[key]
+                for key in (
+                    "population_digest",
+                    "population_size",
+                    "strata_sizes",
+                    "exclusions_digest",
+                    "freeze_digest",
+                    "seed",
+                    "record_digest",
+                    "rounds",
+                )
+            },
+            "verdict": draw.verify(bundle, inputs["population"]),
         },
     }
 
 
 def bundle_of(data: dict[str, Any]) -> dict[str, Any]:
-    """The bundle a vector describes: its inputs and expected values (no substitutions)."""
+    """The bundle a vector describes: its inputs and expected values; `verdict` is what
+    verify says of it ([] for PASS)."""
     inputs = {k: v for k, v in data["inputs"].items() if k != "population"}
-    return {"spec": data["spec"], **inputs, **data["expected"], "substitutions": []}
+    expected = {k: v for k, v in data["expected"].items() if k != "verdict"}
+    return {"spec": data["spec"], **inputs, **expected}
 
 
 def population_csv(data: dict[str, Any]) -> str:
