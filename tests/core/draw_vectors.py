@@ -58,6 +58,14 @@ ONE_D = {**population(100, "A"), make_uscc("9", "1", "140406", "MW0000001"): "D"
 
 def cases() -> dict[str, dict[str, Any]]:
     """name → inputs (the rule's arguments, parameters written canonically)."""
+    substituted_draw = {
+        "draw_id": "V2-SUB",
+        "task": {},
+        "parameters": draw.Parameters(ratio="0.2", risk_rule="none"),
+        "population": population(30, "B"),
+        "exclusions": [],
+        "ceremony": public(),
+    }
     return {
         "01-ratio-escalate-worked-example": {
             "draw_id": example.DRAW_ID,
@@ -149,21 +157,11 @@ def cases() -> dict[str, dict[str, Any]]:
             },
         },
         "10-substitute-substituted": {
-            "draw_id": "V2-SUB",
-            "task": {},
-            "parameters": draw.Parameters(ratio="0.2", risk_rule="none"),
-            "population": population(30, "B"),
-            "exclusions": [],
-            "ceremony": public(),
+            **substituted_draw,
             "substitutions": [("B", 0, "已注销"), ("B", 0, "经营场所无法联系")],
         },
         "11-double-substitution-fails": {
-            "draw_id": "V2-SUB",
-            "task": {},
-            "parameters": draw.Parameters(ratio="0.2", risk_rule="none"),
-            "population": population(30, "B"),
-            "exclusions": [],
-            "ceremony": public(),
+            **substituted_draw,
             "substitutions": [("B", 0, "已注销"), ("B", None, "迁出")],
         },
     }
