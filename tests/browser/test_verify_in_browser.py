@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from shuangsuiji.core.draw import SPEC, Parameters, run_draw, verify, write_population_csv
+from shuangsuiji.core.draw import SPEC, SPEC_V2, Parameters, run_draw, verify, write_population_csv
 from shuangsuiji.core.uscc import make_uscc
 from shuangsuiji.demo.build import build_demo
+from shuangsuiji.draws.models import Draw
 from tests.core import draw_example as example
 from tests.core import draw_vectors
 from tests.core.test_draw_vectors import FILES, load
@@ -144,6 +145,8 @@ def test_a_visitor_verifies_a_published_draw_then_a_tampered_population(
     page: Page, live_server: object, tmp_path: Path
 ) -> None:
     build_demo(entities_per_district=300, assign=False)
+    specs = set(Draw.objects.filter(state="drawn").values_list("bundle__spec", flat=True))
+    assert specs == {SPEC_V2}  # the demo's draws are version 2 now
     page.goto(f"{live_server}/public/")
     page.get_by_role("region", name="抽查任务公告").get_by_role("link").first.click()
     section = page.get_by_role("region", name="验证本次抽取")
