@@ -2,10 +2,15 @@
 into the seed or the record digest, and the rule fixes of issue 16 (item 7)."""
 
 import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import shuangsuiji.core.draw as draw_module
 from shuangsuiji.core.draw import (
     SPEC,
     SPEC_V2,
@@ -284,4 +289,31 @@ def test_the_same_entity_substituted_twice_fails() -> None:
 
     assert verify(bundle, example.POPULATION) == [
         f"第2次替换：{data['selected'][0]} 已在第1次替换中被替换，同一主体只能被替换一次"
+    ]
+
+
+def test_the_standalone_script_verifies_a_version_2_vector(tmp_path: Path) -> None:
+    data = json.loads((draw_vectors.FOLDER / "07-redraw-supersedes.json").read_text("utf-8"))
+    bundle = draw_vectors.bundle_of(data)
+    (tmp_path / "verify_draw.py").write_bytes(Path(draw_module.__file__).read_bytes())
+    (tmp_path / "population.csv").write_text(draw_vectors.population_csv(data), "utf-8")
+    (tmp_path / "bundle.json").write_text(json.dumps(bundle, ensure_ascii=False), "utf-8")
+    bundle["redraw_reason"] = "结果不理想"
+    (tmp_path / "relabelled.json").write_text(json.dumps(bundle, ensure_ascii=False), "utf-8")
+
+    def run(name: str) -> list[str]:
+        done = subprocess.run(  # -I: isolated, only the standard library
+            [sys.executable, "-I", "verify_draw.py", name, "population.csv"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return [str(done.returncode), done.stdout.split("：")[0]]
+
+    assert run("bundle.json") + run("relabelled.json") == [
+        "0",
+        "PASS V2-CR-2",
+        "1",
+        "FAIL freeze_digest 不符",
     ]

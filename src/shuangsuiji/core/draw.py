@@ -26,7 +26,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from fractions import Fraction
 from itertools import islice
 from operator import itemgetter
@@ -262,7 +262,8 @@ def canonical_public_value(text: str, public_format: str = DICE_FORMAT) -> str:
 
 def utc_now() -> str:
     """The current time as version 2 records times: ISO 8601, UTC, whole seconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(timezone.utc)  # noqa: UP017 -- datetime.UTC needs Python 3.11; verify_draw.py runs on 3.10
+    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _fraction(text: str) -> Fraction:
