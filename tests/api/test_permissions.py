@@ -102,9 +102,13 @@ def requests() -> dict[str, tuple[str, str, Any]]:
         .order_by("code")
         .first()
     )
-    # a task its department does not lead (an inspector reads its department's draws)
-    led_by_it = visit.tasks.filter(lead_department=inspector_user.inspector.department)
-    task = visit.tasks.exclude(pk__in=led_by_it).order_by("position").first()
+    # a task its department partners but does not lead: the department admin takes part in
+    # its draw, the inspector (who reads what its department leads) does not see it
+    department = inspector_user.inspector.department
+    partnered = plan.tasks.filter(partner_departments=department).exclude(
+        lead_department=department
+    )
+    task = partnered.order_by("position").first()
     draw = Draw.objects.get(task=task)
     entity_import = EntityImport.objects.create(
         created_by=User.objects.get(username="lucheng-coordinator"), filename="名录.xlsx", path="-"
