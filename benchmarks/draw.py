@@ -16,7 +16,7 @@ and includes the population the child holds.
 All with ratio 0.3 and the default escalation (A/B/U 0.3, C 0.45, D 0.6), reserve as many as
 selected (the draw's default):
 
-- draw      `run_draw` with a `system` ceremony: freeze record, seed, selected and reserve lists
+- draw      `run_draw` with a dice ceremony: freeze record, seed, selected and reserve lists
 - freeze    `freeze_record` alone (validation, population listing and digest)
 - verify    `verify` of the bundle `draw` wrote (re-derives the freeze record and every list)
 - hash      hashlib.sha256 of every code with the prefix-copy technique: the floor of one round
@@ -169,7 +169,7 @@ def prepare(mode: str, data: Path, bundle_path: Path) -> tuple[Callable[[], Any]
     if mode == "freeze":
         return lambda: draw.freeze_record(DRAW_ID, parameters, population), {}
     if mode == "draw":
-        ceremony = {"kind": "system", "public_value": PUBLIC_VALUE}
+        ceremony = {"kind": "public", "public_value": PUBLIC_VALUE}
         return lambda: draw.run_draw(DRAW_ID, parameters, population, ceremony), {}
     if mode == "verify":
         bundle = json.loads(bundle_path.read_text(encoding="utf-8"))

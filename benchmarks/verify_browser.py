@@ -45,7 +45,8 @@ def main() -> None:
         make_uscc("9", "1", "140406", f"MA{i:07d}"): strata[i % len(strata)]
         for i in range(options.entities)
     }
-    ceremony = {"kind": "public", "public_value": "6 5 4 3 2 1", "public_source": "benchmark"}
+    dice = "6 5 4 3 2 1 1 2 3 4 5 6 6 5 4 3 2 1 1 2"
+    ceremony = {"kind": "public", "public_value": dice, "public_source": "benchmark"}
     bundle = run_draw("BENCH-1", Parameters(ratio="0.3"), population, ceremony)
     csv = write_population_csv(population)
     started = time.perf_counter()
