@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.accounts.permissions import SYSTEM
-from shuangsuiji.core.draw import read_population_csv, verify
+from shuangsuiji.core.draw import commitment, read_population_csv, verify
 from shuangsuiji.draws.models import Draw
-from shuangsuiji.draws.services import freeze_draw
+from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
 from tests.conftest import World
 from tests.draws.test_services import make_task
 from tests.draws.test_views import logged_in
@@ -85,3 +85,36 @@ def test_the_check_item_list_is_public(world: World) -> None:
     page = Client().get(reverse("disclosure:items"))
 
     assert item.name in page.content.decode()
+
+
+DICE = "6 2 5 1 3 4 4 6 1 2 5 5 3 6 2 1 4 3 6 5"
+
+
+def test_a_party_that_committed_and_never_revealed_is_named_in_public(world: World) -> None:
+    draw = freeze_draw(make_task(world), actor=SYSTEM)
+    for party in ("区市场监管局", "区公安分局"):
+        add_commitment(
+            draw, actor=SYSTEM, party=party, commitment=commitment(draw.draw_id, party, "s")
+        )
+    add_reveal(draw, actor=SYSTEM, party="区市场监管局", secret="s")
+    complete_draw(draw, actor=SYSTEM, public_value=DICE, public_source="联席会议")
+
+    page = Client().get(reverse("disclosure:draw", args=[draw.draw_id])).content.decode()
+
+    assert "参与部门：区公安分局（<strong>已承诺未揭示</strong>）、区市场监管局</p>" in page
+
+
+def test_a_superseded_draw_stays_public_with_the_reason_of_its_correction(world: World) -> None:
+    task = make_task(world)
+    first = freeze_draw(task, actor=SYSTEM)
+    complete_draw(first, actor=SYSTEM, public_value=DICE, public_source="联席会议")
+    second = freeze_draw(task, actor=SYSTEM, supersedes=first, reason="名录中两户已注销未更新")
+    complete_draw(second, actor=SYSTEM, public_value=DICE, public_source="联席会议")
+    client = Client()
+
+    old = client.get(reverse("disclosure:draw", args=[first.draw_id])).content.decode()
+    new = client.get(reverse("disclosure:draw", args=[second.draw_id])).content.decode()
+
+    assert f'已被 <a href="/public/draws/{second.draw_id}/">{second.draw_id}</a> 更正' in old
+    assert f"更正 {first.draw_id}，原因：名录中两户已注销未更新" in new
+    assert f'<a href="/public/draws/{first.draw_id}/">{first.draw_id}</a>' in new

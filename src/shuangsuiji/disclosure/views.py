@@ -119,7 +119,21 @@ def draw_page(request: HttpRequest, draw_id: str) -> HttpResponse:
         (r["round"], [(s, data) for s, data in r["strata"].items() if data["N"]])
         for r in draw.bundle["rounds"]
     ]
-    context = {"draw": draw, "bundle": draw.bundle, "rounds": rounds}
+    ceremony = draw.bundle["ceremony"]
+    revealed = {reveal["party"] for reveal in ceremony.get("reveals", [])}
+    parties = [(c["party"], c["party"] in revealed) for c in ceremony.get("commitments", [])]
+    history = list(  # the task's draws, superseded ones too: none is ever withdrawn
+        Draw.objects.filter(task_id=draw.task_id, state=DrawState.DRAWN)
+        .order_by("number")
+        .values("pk", "draw_id", "drawn_at", "reason", "supersedes__draw_id")
+    )
+    context = {
+        "draw": draw,
+        "bundle": draw.bundle,
+        "rounds": rounds,
+        "parties": parties,
+        "history": history if len(history) > 1 else [],
+    }
     response = render(request, "disclosure/draw.html", context)
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
