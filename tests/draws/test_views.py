@@ -163,3 +163,21 @@ def test_the_home_page_tells_a_partner_department_what_its_ceremony_awaits(world
 def test_the_seed_kind_is_shown_in_words() -> None:
     assert set(SEED_KIND_LABELS) == set(SEED_KINDS)  # every kind the rule knows has words
     assert seed_kind("public") == "公开随机值"
+
+
+def test_the_draw_page_says_who_registered_each_step_and_when(world: World) -> None:
+    draw = partnered_draw(world)
+    admin = logged_in(world.education_admin)
+    step = reverse("draws:step", args=[draw.pk])
+    admin.post(step, {"step": "commit", "commitment": commitment(draw.draw_id, "区教育局", "s")})
+    admin.post(step, {"step": "reveal", "secret": "s"})
+
+    page = logged_in(world.coordinator).get(reverse("draws:detail", args=[draw.pk]))
+
+    who = f"{world.education_admin.get_full_name() or 'edu-admin'}（区教育局）"
+    [(commit, committed_by)] = page.context["commitments"]
+    [(reveal, revealed_by)] = page.context["reveals"]
+    assert (commit["party"], committed_by.who) == ("区教育局", who)
+    assert (reveal["party"], revealed_by.who) == ("区教育局", who)
+    assert committed_by.at <= revealed_by.at
+    assert f"（{who} 于 " in page.content.decode()

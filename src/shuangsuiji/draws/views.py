@@ -19,6 +19,7 @@ from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.access import visible_draw
 from shuangsuiji.draws.jobs import JobRefused, latest_job, reap, start_complete, start_freeze
 from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
+from shuangsuiji.draws.registrations import registrations
 from shuangsuiji.draws.rules import may_draw, party_of
 from shuangsuiji.draws.services import (
     DrawStepError,
@@ -80,8 +81,11 @@ def _detail_context(request: HttpRequest, draw: Draw) -> dict[str, object]:
         for round_data in draw.bundle["rounds"]:
             strata = [(STRATUM_LABELS[s], v) for s, v in round_data["strata"].items() if v["N"]]
             rounds.append((round_data["round"], strata))
+    registered = registrations(draw)
     return {
         "draw": draw,
+        "commitments": [(c, registered.get(("commitments", c["party"]))) for c in draw.commitments],
+        "reveals": [(r, registered.get(("reveals", r["party"]))) for r in draw.reveals],
         "rounds": rounds,
         "sizes": [(STRATUM_LABELS[s], n) for s, n in draw.freeze["strata_sizes"].items() if n],
         "can_draw": may_draw(request.user, draw.task),
