@@ -108,7 +108,7 @@ class Scene:
     inspection: Inspection  # of the inspector's visit, task led by 区教育局
     submitted: Inspection  # submitted by its team, task led by 区教育局
     recorded: Inspection  # submitted, recorded by the coordinator
-    followed: Inspection  # approved with an open follow-up
+    followed: Inspection  # approved with an open follow-up, task led by 区教育局
     approved: Inspection
 
 
@@ -151,6 +151,7 @@ def scene() -> Scene:
     )
     followed = others.filter(state=InspectionState.APPROVED).first()
     Inspection.objects.filter(pk=followed.pk).update(follow_up=FollowUp.OPEN)
+    PlanTask.objects.filter(pk=followed.task_id).update(lead_department=education)
     approved = others.filter(state=InspectionState.APPROVED).exclude(pk=followed.pk).first()
     return Scene(
         plan=plan,
