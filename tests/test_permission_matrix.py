@@ -22,6 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
+from shuangsuiji.assignments.services import bundle_with_recusals
+from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
 from shuangsuiji.draws.models import Draw, DrawJob, JobStep
@@ -120,7 +122,7 @@ WRITES: dict[str, list[int | str]] = {
     "draws:step (redraw)":                  [LOGIN, DONE, 403, 404, 403, 404, 404],
     "assignments:step (redo)":              [LOGIN, DONE, 403, 404, 403, 404, 404],
     "assignments:recuse (the inspector's)": [LOGIN, DONE, DONE, DONE, 403, 404, 404],
-    "inspections:step (approve)":           [LOGIN, DONE, DONE, 403, 404, 404, 404],  # recorder
+    "inspections:step (approve)":           [LOGIN, DONE, DONE, 404, 404, 404, 404],  # recorder
     "logout":                               [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE],
 }
 # fmt: on
@@ -151,21 +153,38 @@ def scene() -> Scene:
         .first()
     )
     task.partner_departments.add(inspector.department)
-    visit = min(Visit.objects.filter(members__inspector=inspector), key=lambda v: v.code)
+    assignment = Assignment.objects.get(plan=plan)
+    member = recusable_member(assignment, inspector)
+    visit = member.visit
     return Scene(
         plan=plan,
         inspector=inspector,
         task=task,
         draw=Draw.objects.get(task=task),
-        assignment=Assignment.objects.get(plan=plan),
+        assignment=assignment,
         visit=visit,
-        member=TeamMember.objects.get(visit=visit, inspector=inspector),
+        member=member,
         entity_import=EntityImport.objects.create(
             created_by=User.objects.get(username="lucheng-coordinator"),
             filename="名录.xlsx",
             path="-",
         ),
     )
+
+
+def recusable_member(assignment: Assignment, inspector: Inspector) -> TeamMember:
+    """The inspector's first place (by visit code) that the rule can fill again if it steps
+    aside: whether a qualified replacement is free depends on the demo's data, which differs
+    between databases, so ask the rule itself (it writes nothing)."""
+    bundle = bundle_with_recusals(assignment)
+    places = TeamMember.objects.filter(inspector=inspector).select_related("visit")
+    for member in sorted(places, key=lambda m: m.visit.code):
+        try:
+            assign_rule.recuse(bundle, member.visit.code, inspector.certificate_no, "回避")
+        except assign_rule.AssignError:
+            continue
+        return member
+    raise LookupError(f"{inspector} 没有可替补的检查岗位")
 
 
 def urls(at: Scene) -> dict[str, str]:
@@ -288,9 +307,17 @@ Probe = Callable[[Client], Any]
 
 def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
     """Each write: its URL, the form it posts, and what it changes (read before and after)."""
-    # A result the inspector recorded and submitted, of a task 区教育局 leads (not the draw's):
+    # A result the inspector recorded and submitted, of a task 区教育局 leads (not the draw's),
+    # on a visit 区教育局 takes part in but the inspector is not on (so it does not find it):
     # the department reviews it, the recorder may not.
-    visits = sorted(Visit.objects.filter(members__inspector=at.inspector), key=lambda v: v.code)
+    department = at.inspector.department
+    candidates = (
+        Visit.objects.filter(assignment__plan=at.plan, departments=department)
+        .exclude(members__inspector=at.inspector)
+        .exclude(inspections__state=InspectionState.PUBLISHED)
+        .distinct()
+    )
+    visits = sorted(candidates, key=lambda v: v.code)
     inspection = next(
         i
         for v in visits

@@ -9,6 +9,7 @@ from shuangsuiji.demo.build import DEMO_PASSWORD, build_demo
 from shuangsuiji.demo.catalog import DISTRICTS
 from shuangsuiji.directory.enums import EntityStatus
 from shuangsuiji.directory.models import Conflict, Department, Entity, Inspector
+from shuangsuiji.draws.models import Draw
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,14 @@ def test_demo_departments_resolve_every_spelling_of_the_plan(demo: object) -> No
                     unresolved.append(spelling)
 
     assert unresolved == []
+
+
+def test_demo_draws_are_frozen_at_a_fixed_rehearsal_time(demo: object) -> None:
+    """From version 2 the freeze time is under the seed: a build at another moment must give
+    the same draws, so the demo's data set is the same on every machine and database."""
+    times = {
+        (draw.task.plan.year, draw.freeze["frozen_at"])
+        for draw in Draw.objects.select_related("task__plan")
+    }
+
+    assert times == {(2023, "2023-01-15T02:00:00Z"), (2024, "2024-01-15T02:00:00Z")}

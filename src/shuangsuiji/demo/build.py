@@ -300,7 +300,9 @@ def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tupl
 def _demo_draw(task: PlanTask, rng: Random) -> int:
     """A rehearsal of the real ceremony: the lead and the coordinating department commit and
     reveal, then 20 dice; the record says it is demo data."""
-    draw = freeze_draw(task, actor=SYSTEM)
+    # A fixed rehearsal time: the freeze time is under the seed (version 2), and the demo is
+    # the same data set on every build and database.
+    draw = freeze_draw(task, actor=SYSTEM, frozen_at=f"{task.plan.year}-01-15T02:00:00Z")
     parties = [task.lead_department_text or "发起部门", "联席会议办公室"]
     secrets = {party: f"{rng.getrandbits(128):032x}" for party in parties}
     for party, secret in secrets.items():

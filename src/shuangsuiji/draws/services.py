@@ -126,10 +126,13 @@ def freeze_draw(
     supersedes: Draw | None = None,
     reason: str = "",
     progress: Progress = _silent,
+    frozen_at: str | None = None,
 ) -> Draw:
     """Freeze the task's population and parameters. Starting a draw that already exists returns
     it (two people pressing the button get one draw); a redraw must name the draw it corrects.
-    `progress` hears each stage as it begins (a background job shows them, `draws.jobs`)."""
+    `progress` hears each stage as it begins (a background job shows them, `draws.jobs`).
+    `frozen_at` (ISO 8601 UTC) is now unless given: the demo's rehearsals give a fixed time,
+    since from version 2 the freeze time is under the seed."""
     require(may_draw(actor, task), DRAW_REFUSED)
     locked = PlanTask.objects.select_for_update().get(pk=task.pk)
     latest = locked.draws.order_by("-number").first()
@@ -160,6 +163,7 @@ def freeze_draw(
         task_info,
         supersedes=supersedes.draw_id if supersedes is not None else None,
         redraw_reason=reason.strip() if supersedes is not None else "",
+        frozen_at=frozen_at,
     )
     progress("写入记录", 85)
     return Draw.objects.create(
