@@ -222,3 +222,15 @@ def test_the_auditor_reads_the_queue_but_decides_nothing(demo: object) -> None:
     assert 'name="chosen"' not in page.content.decode()
     assert response.status_code == 403
     assert Inspection.objects.get(pk=chosen[0]).state == InspectionState.SUBMITTED
+
+
+def test_a_bulk_review_returns_to_the_same_filtered_page(demo: object) -> None:
+    chosen = list(lucheng_waiting().values_list("pk", flat=True)[:1])
+
+    response = client_for("lucheng-coordinator").post(
+        reverse("inspections:review"),
+        {"chosen": chosen, "action": "approve", "query": "page=2&task=\r\nX-Evil: 1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/inspections/review/?page=2&task=%0D%0AX-Evil%3A+1"

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -147,7 +147,8 @@ def _review_chosen(request: HttpRequest) -> HttpResponse:
     approve = request.POST.get("action") == "approve"
     ids = [value for value in request.POST.getlist("chosen") if value.isdigit()]
     chosen = list(Inspection.objects.filter(pk__in=ids).select_related("visit__entity", "task"))
-    back = redirect(f"{request.path}?{request.POST.get('query', '')}")
+    filters = QueryDict(request.POST.get("query", "")).urlencode()  # re-encoded: no raw text
+    back = redirect(f"{request.path}?{filters}")
     if not chosen:
         messages.error(request, "请先勾选要审核的结果")
         return back
