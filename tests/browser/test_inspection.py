@@ -3,11 +3,11 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.demo.build import build_demo
-from shuangsuiji.inspections.models import Inspection
+from shuangsuiji.inspections.models import Inspection, InspectionState
 from tests.browser.test_assignment import sign_in
+from tests.factories import demo_inspector_with_open_results
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,15 +17,18 @@ pytestmark = [
 
 
 def unrecorded_visit() -> Visit:
-    """The demo, and the first visit of the 城区 inspector with no result recorded yet."""
+    """The demo, and a visit of the 城区 inspector with nothing recorded: the demo's own
+    results are cleared there (none of them published, and a published one never changes)."""
     build_demo(entities_per_district=300)
-    inspector = User.objects.get(username="chengqu-inspector").inspector
+    inspector = demo_inspector_with_open_results("chengqu-inspector").inspector
     visit = (
-        Visit.objects.filter(members__inspector=inspector, inspections__isnull=True)
+        Visit.objects.filter(members__inspector=inspector)
+        .exclude(inspections__state=InspectionState.PUBLISHED)
         .order_by("code")
         .first()
     )
     assert visit is not None
+    Inspection.objects.filter(visit=visit).delete()
     return visit
 
 
