@@ -1,4 +1,4 @@
-"""The worked example of docs/draw-spec.md, "The second random": inputs and the results the
+"""The worked example of docs/assign-spec.md: inputs and the results the
 document states, so the document and the rule cannot drift apart."""
 
 from typing import Any

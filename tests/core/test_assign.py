@@ -1229,7 +1229,7 @@ def test_standalone_verifier_runs_without_the_project(honest: Bundle, tmp_path: 
 
 
 def test_the_worked_example_of_the_spec() -> None:
-    """docs/draw-spec.md, "Worked example (assignment)": every figure it states."""
+    """docs/assign-spec.md, "Worked example (assignment)": every figure it states."""
     frozen = freeze_assignment(
         example.ASSIGNMENT_ID, example.RULES, example.TASKS, example.INSPECTORS, example.CONFLICTS
     )

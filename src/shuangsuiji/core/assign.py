@@ -11,7 +11,7 @@ verify_draw.py, it re-derives and checks an assignment bundle:
 
     python verify_assign.py assignment.json
 
-docs/draw-spec.md ("The second random") states the rule.
+docs/assign-spec.md states the rule.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class AssignError(ValueError):
 @dataclass(frozen=True)
 class Rules:
     """Team composition and eligibility rules; defaults are the legal minimum and the usual
-    practice, each documented in docs/draw-spec.md."""
+    practice, each documented in docs/assign-spec.md."""
 
     min_team: int = 2  # 行政处罚法: at least two law-enforcement officers
     cap: int | None = None  # visits per inspector; None: per department, from demand (see caps)
