@@ -133,3 +133,43 @@ def demo_inspector_with_open_results(username: str = "lucheng-inspector") -> Use
             user.save(update_fields=["inspector", "last_name"])
             return user
     raise LookupError(f"{department} 没有尚未公示的检查")
+
+
+def approved_results(count: int) -> list[int]:
+    """`count` more approved results in the demo's 潞城 assignment, one per added visit,
+    written directly (the demo's own are a few hundred): bulk publication at a county's volume.
+    Visits may still be inserted into an assigned assignment (only updates and deletes are
+    refused); the visit page would flag them, the publication step does not look."""
+    from django.utils import timezone
+
+    from shuangsuiji.assignments.models import Assignment, Visit
+    from shuangsuiji.inspections.models import Inspection, InspectionState
+
+    assignment = Assignment.objects.get(plan__region__code="140406")
+    task = assignment.plan.tasks.order_by("position").first()
+    entities = list(
+        Entity.objects.filter(region=assignment.plan.region).values_list("pk", flat=True)
+    )
+    visits = Visit.objects.bulk_create(
+        Visit(
+            assignment=assignment,
+            code=f"BULK-{n:05d}",
+            entity_id=entities[n % len(entities)],
+            window_start="2023-03",
+            window_end="2023-11",
+            lead_department=task.lead_department,
+        )
+        for n in range(count)
+    )
+    reviewed = timezone.now()
+    made = Inspection.objects.bulk_create(
+        Inspection(
+            visit=visit,
+            task=task,
+            state=InspectionState.APPROVED,
+            inspected_on=reviewed.date(),
+            reviewed_at=reviewed,
+        )
+        for visit in visits
+    )
+    return [inspection.pk for inspection in made]

@@ -1,7 +1,7 @@
 """Signals that write an audit entry for every save and delete of the platform's own models,
 and the middleware (or, outside a request, `acting_as`) that tells them who is acting."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -174,30 +174,58 @@ def region_of(instance: models.Model) -> int | None:
 
 def append(action: str, instance: models.Model, before: Any, after: Any) -> None:
     """Add one entry at the end of the chain, under a lock on the chain's head."""
+    append_many(
+        action,
+        [(instance._meta.label_lower, str(instance.pk), region_of(instance), before, after)],
+    )
+
+
+# (model label, object id, region id, before, after): one change, as append_many takes it.
+Change = tuple[str, str, int | None, Any, Any]
+APPEND_BATCH = 1000  # entries per INSERT: well under SQLite's limit on bound variables
+
+
+def append_many(action: str, changes: Iterable[Change]) -> int:
+    """Add one entry per change at the end of the chain, in order, under one lock on the head:
+    a bulk action (publishing 10,000 results) appends its entries in a few INSERTs instead of
+    two queries each, chained exactly as one `append` after another would chain them."""
     from shuangsuiji.audit.chain import HASH_VERSION, content, entry_hash
     from shuangsuiji.audit.models import AuditEntry, AuditHead
 
     actor = ACTOR.get()
+    user_id = getattr(actor, "pk", None)
+    username = getattr(actor, "username", "") or ""
+    written = 0
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        entry = AuditEntry(
-            sequence=head.sequence + 1,
-            at=timezone.now(),
-            user_id=getattr(actor, "pk", None),
-            username=getattr(actor, "username", "") or "",
-            action=action,
-            model=instance._meta.label_lower,
-            object_id=str(instance.pk),
-            before=before,
-            after=after,
-            previous_hash=head.last_hash,
-            region_id=region_of(instance),
-            version=HASH_VERSION,
-        )
-        entry.hash = entry_hash(content(entry))
-        entry.save()
-        head.sequence, head.last_hash = entry.sequence, entry.hash
-        head.save(update_fields=["sequence", "last_hash"])
+        sequence, previous = head.sequence, head.last_hash
+        batch: list[AuditEntry] = []
+        for model, object_id, region_id, before, after in changes:
+            sequence += 1
+            entry = AuditEntry(
+                sequence=sequence,
+                at=timezone.now(),
+                user_id=user_id,
+                username=username,
+                action=action,
+                model=model,
+                object_id=object_id,
+                before=before,
+                after=after,
+                previous_hash=previous,
+                region_id=region_id,
+                version=HASH_VERSION,
+            )
+            entry.hash = previous = entry_hash(content(entry))
+            batch.append(entry)
+            if len(batch) == APPEND_BATCH:
+                written += len(AuditEntry.objects.bulk_create(batch))
+                batch = []
+        written += len(AuditEntry.objects.bulk_create(batch))
+        if written:
+            head.sequence, head.last_hash = sequence, previous
+            head.save(update_fields=["sequence", "last_hash"])
+    return written
 
 
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -3,7 +3,7 @@ publishing, and what the public may see of a result."""
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from shuangsuiji.accounts.permissions import require
-from shuangsuiji.audit.recorder import append, snapshot
+from shuangsuiji.audit.recorder import append_many
 from shuangsuiji.core import workdays
 from shuangsuiji.core.uscc import looks_like_uscc
 from shuangsuiji.disclosure.models import WorkdayOverride
@@ -59,34 +59,50 @@ PUBLISHED_FIELDS = ["state", "published_at", "published_by"]
 @transaction.atomic
 def publish(inspections: QuerySet[Inspection], *, actor: Any) -> int:
     """Publish approved results, recording who and when. Only the coordinator publishes.
-    One UPDATE for all, which sends no signals, so each result's entry is appended to the
-    audit chain here (its region read from the rows already joined)."""
+
+    One UPDATE for all and one chained run of audit entries (`append_many`, a few INSERTs),
+    since an UPDATE sends no signals: 10,000 results are one step, not 10,000 saves. The rows
+    are read as plain values (id, state, region), never as models dragging their relations."""
     require(may_publish(actor), "只有协调员可以公示检查结果")
-    wanted = set(inspections.values_list("pk", flat=True))
-    allowed = publishable(Inspection.objects.filter(pk__in=wanted), actor)
-    outside = len(wanted) - allowed.count()
+    chosen = Inspection.objects.filter(pk__in=inspections.values("pk"))
+    outside = chosen.count() - publishable(chosen, actor).count()
     require(outside == 0, f"有 {outside} 项结果不在本辖区，不能公示")
-    chosen = list(
-        Inspection.objects.select_for_update(of=("self",))
-        .select_related("visit__assignment__plan")
-        .defer("visit__assignment__bundle", "visit__assignment__freeze")
-        .filter(pk__in=wanted)
-    )
-    unapproved = [i for i in chosen if i.state != InspectionState.APPROVED]
-    if unapproved:
-        raise PublicationError(f"有 {len(unapproved)} 项结果未审核通过，不能公示")
-    now = timezone.now()
-    before = [snapshot(inspection, PUBLISHED_FIELDS) for inspection in chosen]
-    for inspection in chosen:
-        inspection.state, inspection.published_at, inspection.published_by = (
-            InspectionState.PUBLISHED,
-            now,
-            actor,
+    rows = list(
+        chosen.select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list(
+            "pk", "state", "published_at", "published_by_id", "visit__assignment__plan__region_id"
         )
-    Inspection.objects.bulk_update(chosen, PUBLISHED_FIELDS)
-    for inspection, old in zip(chosen, before, strict=True):
-        append("update", inspection, old, snapshot(inspection, PUBLISHED_FIELDS))
-    return len(chosen)
+    )
+    unapproved = sum(1 for _, state, *_ in rows if state != InspectionState.APPROVED)
+    if unapproved:
+        raise PublicationError(f"有 {unapproved} 项结果未审核通过，不能公示")
+    now = timezone.now()
+    updated = chosen.update(state=InspectionState.PUBLISHED, published_at=now, published_by=actor)
+    if updated != len(rows):  # the rows are locked: only a concurrent writer on SQLite gets here
+        raise PublicationError("公示期间结果被他人改动，请刷新后重试")
+    after = {"state": InspectionState.PUBLISHED.value, "published_at": now.isoformat()}
+    append_many(
+        "update",
+        (
+            (
+                LABEL,
+                str(pk),
+                region_id,
+                {"state": state, "published_at": _iso(at), "published_by_id": by},
+                {**after, "published_by_id": actor.pk},
+            )
+            for pk, state, at, by, region_id in rows
+        ),
+    )
+    return len(rows)
+
+
+LABEL = Inspection._meta.label_lower
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 PUBLIC_FIELDS = (
