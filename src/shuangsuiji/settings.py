@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "template_partials",
     "django_tasks",
+    "shuangsuiji.worker",  # before django_tasks_db: its db_worker survives database faults
     "django_tasks_db",
     "axes",
     "csp",
@@ -140,6 +141,9 @@ def _database() -> dict[str, object]:
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
+            # A writer waits up to this many seconds for another's lock instead of failing at
+            # once with "database is locked" (Python's default is 5).
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
         }
         config["CONN_MAX_AGE"] = 0
         Path(str(config["NAME"])).parent.mkdir(parents=True, exist_ok=True)

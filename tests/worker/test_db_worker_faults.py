@@ -1,0 +1,78 @@
+"""`db_worker` outlives a database that goes away: PostgreSQL restarted (every connection cut,
+new ones refused for a while) under a running worker, which then still runs the next task."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="a PostgreSQL restart; SQLite has no server to restart",
+    ),
+]
+
+TASK = "shuangsuiji.directory.tasks"
+
+
+def psql(sql: str) -> None:
+    """Run `sql` as the superuser from the maintenance database, outside the test's connection."""
+    settings = connection.settings_dict
+    server = ["-h", settings["HOST"], "-p", str(settings["PORT"]), "-U", settings["USER"]]
+    subprocess.run(["psql", *server, "-d", "postgres", "-q", "-c", sql], check=True)
+
+
+def restart_as_seen_by_clients(database: str, down_for: float) -> None:
+    """What a restart does to the worker: its connection is cut and, until the server is back,
+    a new connection is refused."""
+    psql(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+    psql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{database}' AND pid <> {connection.connection.info.backend_pid}"
+    )
+    time.sleep(down_for)
+    psql(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+
+
+def test_the_worker_reconnects_after_a_restart_and_runs_the_next_task(tmp_path: Path) -> None:
+    from shuangsuiji.directory.tasks import rebuild_tally_task
+
+    database = connection.settings_dict["NAME"]
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "shuangsuiji", "db_worker", "--interval", "0.2"],
+        env=dict(os.environ, DATABASE_URL=url, SHUANGSUIJI_DATA_DIR=str(tmp_path)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = rebuild_tally_task.enqueue()
+        _wait_for(lambda: rebuild_tally_task.get_result(first.id).status == "SUCCESSFUL")
+        restart_as_seen_by_clients(database, down_for=3)
+        second = rebuild_tally_task.enqueue()
+        _wait_for(lambda: rebuild_tally_task.get_result(second.id).status == "SUCCESSFUL")
+        alive = worker.poll() is None
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    said = worker.stderr.read() if worker.stderr else ""
+
+    assert alive, said
+    assert "后台任务进程：数据库出错" in said
+    assert "秒后重新连接" in said
+
+
+def _wait_for(condition: object, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.3)
+    raise AssertionError("the worker did not run the task in time")
