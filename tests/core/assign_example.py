@@ -13,6 +13,7 @@ TASKS: list[dict[str, Any]] = [
     {
         "task": "EX-T1",
         "name": "餐饮服务食品安全检查",
+        "draw_seed": "2f9ed0014e46a34985ba682bcec528e2104381973a8e43a91e8552f51c4c276b",
         "window": ["2024-03", "2024-06"],
         "lead": MARKET,
         "partners": [HEALTH],
@@ -23,6 +24,7 @@ TASKS: list[dict[str, Any]] = [
     {
         "task": "EX-T2",
         "name": "公共场所卫生检查",
+        "draw_seed": "624cbaf28c398b89a412be109dc21f571105bf7b487003b1e6ab54f43914f0cd",
         "window": ["2024-05", "2024-09"],
         "lead": HEALTH,
         "partners": [],
@@ -33,10 +35,10 @@ TASKS: list[dict[str, Any]] = [
 ]
 
 
-def person(ident: str, department: str, *qualifications: str) -> dict[str, Any]:
+def person(ident: str, name: str, department: str, *qualifications: str) -> dict[str, Any]:
     return {
         "id": ident,
-        "name": ident,
+        "name": name,
         "department": department,
         "valid_from": "2022-01-01",
         "valid_until": "2026-12-31",
@@ -46,11 +48,18 @@ def person(ident: str, department: str, *qualifications: str) -> dict[str, Any]:
 
 
 INSPECTORS = [
-    person("SC01", MARKET, "食品检验"),
-    person("SC02", MARKET),
-    person("SC03", MARKET),
-    person("WJ01", HEALTH),
-    person("WJ02", HEALTH),
+    person("SC01", "王磊", MARKET, "食品检验"),
+    person("SC02", "李娜", MARKET),
+    person("SC03", "赵强", MARKET),
+    person("WJ01", "刘洋", HEALTH),
+    person("WJ02", "陈静", HEALTH),
 ]
 CONFLICTS = [{"inspector": "SC02", "uscc": B, "reason": "近亲属在该单位任职"}]
-CEREMONY = {"kind": "public", "public_value": "3 6 1 4 4 2", "public_source": "联席会议掷骰"}
+# As the app records it (assignments.services.complete_assignment): no commitments.
+CEREMONY = {
+    "kind": "public",
+    "commitments": [],
+    "reveals": [],
+    "public_value": "3 6 1 4 4 2",
+    "public_source": "联席会议掷骰",
+}

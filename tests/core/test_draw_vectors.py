@@ -20,11 +20,12 @@ from tests.core import draw_vectors
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "src" / "shuangsuiji" / "static" / "js" / "verify_draw.js"
 DEMO_V1 = Path(__file__).with_name("data") / "demo_v1_draws.json.gz"
-FILES = sorted(draw_vectors.FOLDER.glob("*.json"))
+FILES = sorted(draw_vectors.FOLDER.glob("[0-9]*.json"))  # assign-*.json: test_assign_vectors.py
 NODE = shutil.which("node")
 RUNNER = """
 const V = require(process.argv[1]);
 let input = "";
+process.stdin.setEncoding("utf8"); // a character split between chunks stays whole
 process.stdin.on("data", (chunk) => { input += chunk; });
 process.stdin.on("end", async () => {
   const out = [];
