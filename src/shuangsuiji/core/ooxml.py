@@ -11,10 +11,17 @@ compound file, as are the old .xls/.doc formats: the first eight bytes tell.
 
 import io
 import zipfile
+from collections.abc import Mapping
 from xml.parsers import expat
 
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+# One member may not unpack to more than this many times its packed size once it is larger than
+# RATIO_FROM_BYTES: Excel's own XML packs 5–30 times, and the shared strings of a directory
+# (every name and address once) 3–10 times. Checked per member too, since a bomb padded with
+# an incompressible member passes the whole package's ratio.
+MAX_MEMBER_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary (MS-CFB)
 OLD_FORMAT = {".xlsx": ".xls", ".docx": ".doc"}
 PROLOG_CHUNK = 64 * 1024
@@ -29,10 +36,16 @@ class _DoctypeFound(Exception):
 
 
 def package_problem(
-    data: bytes, kind: str, *, max_unzipped: int = MAX_UNZIPPED_BYTES
+    data: bytes,
+    kind: str,
+    *,
+    max_unzipped: int = MAX_UNZIPPED_BYTES,
+    member_limits: Mapping[str, int] | None = None,
 ) -> str | None:
     """Why `data` is refused as a `kind` package (".xlsx", ".docx"), in words for the person
-    who uploaded it; None if it may be handed to the parser."""
+    who uploaded it; None if it may be handed to the parser. `member_limits` bounds members a
+    parser holds whole in memory (a workbook's shared strings) by their unpacked size."""
+    member_limits = member_limits or {}
     if data.startswith(OLE_SIGNATURE):
         old = OLD_FORMAT.get(kind, "旧版 Office")
         return (
@@ -49,6 +62,15 @@ def package_problem(
         packed = sum(info.compress_size for info in members) or 1
         if total > max_unzipped or total / packed > MAX_COMPRESSION_RATIO:
             return f"{kind} 文件解压后过大，疑似压缩炸弹，已拒绝"
+        for info in members:
+            ratio = info.file_size / (info.compress_size or 1)
+            if info.file_size > RATIO_FROM_BYTES and ratio > MAX_MEMBER_RATIO:
+                name = info.filename
+                return f"{kind} 文件中的“{name}”压缩比异常（{ratio:.0f} 倍），疑似压缩炸弹，已拒绝"
+            limit = member_limits.get(info.filename)
+            if limit is not None and info.file_size > limit:
+                name, size, most = info.filename, info.file_size >> 20, limit >> 20
+                return f"{kind} 文件中的“{name}”解压后 {size} MB，超过 {most} MB 的上限，已拒绝"
         for info in members:
             if info.filename.endswith((".xml", ".rels")):
                 problem = _prolog_problem(archive, info, kind)

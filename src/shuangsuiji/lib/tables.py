@@ -21,7 +21,11 @@ from shuangsuiji.core.celltext import read_csv_text
 from shuangsuiji.core.ooxml import package_problem
 
 MAX_CELL_CHARS = 2_000
-MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # a directory of a million rows unpacks to ~280 MB
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024  # a directory of a million rows unpacks to ~280 MB
+# openpyxl holds the shared strings (every distinct text of the workbook) in memory, even in
+# read-only mode: a million entities' names, addresses and representatives are ~180 MB of XML.
+MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024
+MAX_ROWS = 1_200_000  # a county's directory has tens of thousands; a province's is split
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,12 @@ def _rows(records: Iterator[list[str]]) -> Table:
     header: list[str] | None = None
     rows: list[Row] = []
     for number, values in enumerate(records, start=1):
+        if number > MAX_ROWS + 1:
+            raise TableError(f"行数超过 {MAX_ROWS:,} 行的上限：请分成几个文件导入", row=number)
         if header is None:
             header = [value.strip() for value in values]
+            for position, name in enumerate(header, start=1):
+                _check_cell(name, number, f"第{position}列")
             if not any(header):
                 raise TableError("第1行应为表头（列名），但它是空的")
             continue
@@ -89,7 +97,12 @@ def _check_cell(text: str, row: int, column: str) -> None:
 
 def _xlsx_records(file: IO[bytes]) -> Iterator[list[str]]:
     data = file.read()
-    problem = package_problem(data, ".xlsx", max_unzipped=MAX_UNZIPPED_BYTES)
+    problem = package_problem(
+        data,
+        ".xlsx",
+        max_unzipped=MAX_UNZIPPED_BYTES,
+        member_limits={"xl/sharedStrings.xml": MAX_SHARED_STRINGS_BYTES},
+    )
     if problem:
         raise TableError(problem)
     try:
