@@ -15,6 +15,7 @@ import pytest
 
 from shuangsuiji.core import draw
 from shuangsuiji.core.assign import (
+    AssignError,
     Rules,
     current_teams,
     freeze_assignment,
@@ -360,3 +361,37 @@ def test_the_spec_quotes_the_worked_example_as_it_is() -> None:
     quoted = [f"`{key}` = `{worked[key]}`" for key in ("pool_digest", "freeze_digest", "seed")]
 
     assert [text for text in quoted if text not in spec] == []
+
+
+def test_javascript_agrees_with_python_on_generated_assignments() -> None:
+    """Beyond the vectors: the small scenario of test_assign.py and three generated county-sized
+    batches (every feature at once, strict and slack rules), each with three recusals made by
+    the rule, and each with its second visit's team reversed."""
+    from tests.core.test_assign import PUBLIC_VALUES, medium_freeze, public, small_freeze
+
+    frozen = [small_freeze()] + [
+        medium_freeze(seed, rules)
+        for seed, rules in ((2024, Rules()), (7, Rules(avoid_own_unit=True, cap=9)))
+    ]
+    bundles = []
+    for freeze in frozen:
+        for value in PUBLIC_VALUES[:4]:
+            bundle = run_assignment(freeze, public(value))
+            for visit in bundle["visits"][1:]:
+                leader = current_teams(bundle)[visit["id"]][0]["inspector"]
+                try:  # a recusal the rule cannot refill (nobody else qualified) is refused
+                    bundle["recusals"].append(recuse(bundle, visit["id"], leader, "申请回避"))
+                except AssignError:
+                    continue
+                if len(bundle["recusals"]) == 3:
+                    break
+            reversed_team = copy.deepcopy(bundle)
+            reversed_team["visits"][1]["team"].reverse()
+            bundles += [bundle, reversed_team]
+
+    python = [verify(bundle) for bundle in bundles]
+
+    assert python[::2] == [[]] * len(frozen) * 4
+    assert [len(b["recusals"]) for b in bundles[::2]] == [3] * len(frozen) * 4
+    assert all(python[1::2])
+    assert node_verify(bundles) == python
