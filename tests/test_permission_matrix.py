@@ -26,7 +26,7 @@ from shuangsuiji.assignments.services import bundle_with_recusals
 from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
-from shuangsuiji.draws.models import Draw, DrawJob, JobStep
+from shuangsuiji.draws.models import Draw, DrawJob, JobStep, Substitution
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState
 from shuangsuiji.inspections.services import inspections_of
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -87,6 +87,7 @@ MATRIX: dict[str, list[int]] = {
     "directory:import-confirm": [LOGIN, WRITE_ONLY, *[FORBIDDEN] * 3, WRITE_ONLY, FORBIDDEN],
     "plans:confirm": [LOGIN, WRITE_ONLY, *[FORBIDDEN] * 3, WRITE_ONLY, FORBIDDEN],
     "draws:step": [LOGIN] + [WRITE_ONLY] * 6,
+    "draws:substitute": [LOGIN] + [WRITE_ONLY] * 6,
     "draws:job": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],  # running: the progress
     "assignments:step": [LOGIN] + [WRITE_ONLY] * 6,
     "assignments:recuse": [LOGIN] + [WRITE_ONLY] * 6,
@@ -120,6 +121,8 @@ WRITES: dict[str, list[int | str]] = {
     "plans:confirm (expired upload)":       [LOGIN, KEPT, 403, 403, 403, KEPT, 403],
     "directory:import-confirm (not ready)": [LOGIN, KEPT, 403, 403, 403, 404, 403],
     "draws:step (redraw)":                  [LOGIN, DONE, 403, 404, 403, 404, 404],
+    "draws:substitute (a partner's task)":  [LOGIN, DONE, 403, 404, 403, 404, 404],
+    "draws:substitute (its own task)":      [LOGIN, DONE, DONE, 403, 403, 404, 404],  # leads
     "assignments:step (redo)":              [LOGIN, DONE, 403, 404, 403, 404, 404],
     "assignments:recuse (the inspector's)": [LOGIN, DONE, DONE, DONE, 403, 404, 404],
     "inspections:step (approve)":           [LOGIN, DONE, DONE, 404, 404, 404, 404],  # recorder
@@ -253,6 +256,7 @@ def urls(at: Scene) -> dict[str, str]:
         "directory:import-confirm": reverse("directory:import-confirm", args=[entity_import.pk]),
         "plans:confirm": reverse("plans:confirm"),
         "draws:step": reverse("draws:step", args=[draw.pk]),
+        "draws:substitute": reverse("draws:substitute", args=[draw.pk]),
         "draws:job": reverse("draws:job", args=[job.pk]),
         "assignments:step": reverse("assignments:step", args=[assignment.pk]),
         "assignments:recuse": reverse("assignments:recuse", args=[member.pk]),
@@ -307,6 +311,10 @@ Probe = Callable[[Client], Any]
 
 def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
     """Each write: its URL, the form it posts, and what it changes (read before and after)."""
+    # Draws with a reserve to substitute from: one of a task 区教育局 takes part in, one it leads.
+    partnered = substitutable(at.plan, lead=False)
+    partnered.task.partner_departments.add(at.inspector.department)
+    led = substitutable(at.plan, lead=True)
     # A result the inspector recorded and submitted, of a task 区教育局 leads (not the draw's),
     # on a visit 区教育局 takes part in but the inspector is not on (so it does not find it):
     # the department reviews it, the recorder may not.
@@ -352,6 +360,16 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
             {"step": "redraw", "reason": "名录有误，重新抽取"},
             count(Draw),
         ),
+        "draws:substitute (a partner's task)": (
+            reverse("draws:substitute", args=[partnered.pk]),
+            {"replaced": first_selected(partnered), "reason": "检查结果：已注销"},
+            count(Substitution),
+        ),
+        "draws:substitute (its own task)": (
+            reverse("draws:substitute", args=[led.pk]),
+            {"replaced": first_selected(led), "reason": "检查结果：迁出"},
+            count(Substitution),
+        ),
         "assignments:step (redo)": (
             reverse("assignments:step", args=[at.assignment.pk]),
             {"step": "redo", "reason": "执法人员名录有误，重新分派"},
@@ -369,6 +387,24 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
         ),
         "logout": (reverse("logout"), {}, lambda client: client.session.get("_auth_user_id")),
     }
+
+
+def substitutable(plan: Plan, *, lead: bool) -> Draw:
+    """The plan's first draw (by task position) with a reserve, whose task 区教育局 leads or not."""
+    draws = Draw.objects.filter(task__plan=plan).select_related("task").order_by("task__position")
+    return next(
+        d
+        for d in draws
+        if (d.task.lead_department.short_name == "区教育局") == lead  # type: ignore[union-attr]
+        and any(s["reserve"] for s in d.bundle["rounds"][0]["strata"].values())  # type: ignore[index]
+    )
+
+
+def first_selected(draw: Draw) -> str:
+    """The first entity drawn in the draw's first round in a class that has a reserve to take
+    its place (classes in V9's order)."""
+    strata = draw.bundle["rounds"][0]["strata"]  # type: ignore[index]
+    return next(data["selected"][0] for data in strata.values() if data["reserve"])
 
 
 def outcome(response: Any, changed: bool) -> int | str:

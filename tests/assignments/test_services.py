@@ -70,8 +70,10 @@ def test_inputs_take_each_tasks_current_draw_and_the_items_qualifications(
 
 def test_a_substituted_entity_is_visited_in_place_of_the_one_it_replaced() -> None:
     bundle = {
-        "rounds": [{"strata": {"A": {"selected": ["X1", "X2"]}, "B": {"selected": ["X3"]}}}],
-        "substitutions": [{"replaced": "X2", "replacement": "R1"}],
+        "rounds": [
+            {"round": 1, "strata": {"A": {"selected": ["X1", "X2"]}, "B": {"selected": ["X3"]}}}
+        ],
+        "substitutions": [{"round": 1, "stratum": "A", "replaced": "X2", "replacement": "R1"}],
     }
 
     assert effective_selection(bundle) == ["X1", "R1", "X3"]

@@ -18,6 +18,7 @@ from shuangsuiji.api.schemas import DrawDetailOut, DrawFilters, DrawOut, Id, Pag
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.access import visible_draw
 from shuangsuiji.draws.models import Draw
+from shuangsuiji.draws.substitutions import published_bundle
 
 router = Router(tags=["随机抽取"])
 JSON = "application/json"
@@ -100,7 +101,7 @@ def draw_bundle(request: HttpRequest, pk: Path[Id]) -> HttpResponse:
     draw = visible_draw(request.user, pk)
     if not draw.bundle:
         raise Http404("尚未抽取")
-    response = HttpResponse(rule.canonical_json(draw.bundle), content_type=JSON)
+    response = HttpResponse(rule.canonical_json(published_bundle(draw)), content_type=JSON)
     response["Content-Disposition"] = f'inline; filename="{draw.draw_id}-bundle.json"'
     return response
 

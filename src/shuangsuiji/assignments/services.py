@@ -26,6 +26,7 @@ from shuangsuiji.core import assign as rule
 from shuangsuiji.core import draw as draw_rule
 from shuangsuiji.directory.models import CheckItem, Conflict, Department, Entity, Inspector
 from shuangsuiji.draws.models import Draw, DrawState
+from shuangsuiji.draws.substitutions import published_bundle
 from shuangsuiji.plans.models import Plan, PlanTask
 
 
@@ -56,13 +57,11 @@ class Inputs:
 
 
 def effective_selection(bundle: dict[str, Any]) -> list[str]:
-    """The codes a draw sends inspectors to: every round's selection, each substituted
-    entity replaced by its recorded reserve."""
-    selected = [
-        code for r in bundle["rounds"] for s in r["strata"].values() for code in s["selected"]
-    ]
-    swaps = {s["replaced"]: s["replacement"] for s in bundle.get("substitutions", [])}
-    return list(dict.fromkeys(swaps.get(code, code) for code in selected))
+    """The codes a draw sends inspectors to: every round's selection with the substitutions
+    applied in order (a substitute substituted in turn gives way to the next reserve), each
+    code once. `bundle` is the published one (`draws.substitutions.published_bundle`)."""
+    lists = draw_rule.current_lists(bundle["rounds"], bundle.get("substitutions", []))
+    return list(dict.fromkeys(code for codes in lists.values() for code in codes))
 
 
 def gather_inputs(plan: Plan) -> Inputs:
@@ -101,7 +100,7 @@ def gather_inputs(plan: Plan) -> Inputs:
                 "partners": sorted(d.name for d in partners),
                 "qualifications": _qualifications(task, [task.lead_department, *partners]),
                 "team_size": max(task.team_size or 0, settings.ASSIGN_MIN_TEAM),
-                "selected": effective_selection(current.bundle),
+                "selected": effective_selection(published_bundle(current) or {}),
             }
         )
         inputs.task_ids[current.draw_id] = task.pk

@@ -985,6 +985,60 @@ def _check_substitutions(
     return []
 
 
+# --- substitutions, as the app records them -----------------------------------------------
+
+
+def current_lists(
+    rounds: Sequence[Any], substitutions: Sequence[Any]
+) -> dict[tuple[int, str], list[str]]:
+    """Each (round, stratum)'s selection with the substitutions applied in order (V8): the
+    entities that are to be inspected now. Assumes substitutions that verify."""
+    lists = {
+        (r["round"], stratum): list(data["selected"])
+        for r in rounds
+        for stratum, data in r["strata"].items()
+    }
+    for sub in substitutions:
+        listed = lists[(sub["round"], sub["stratum"])]
+        listed[listed.index(sub["replaced"])] = sub["replacement"]
+    return lists
+
+
+def substitution(
+    bundle: Mapping[str, Any], substitutions: Sequence[Any], replaced: str, reason: str
+) -> dict[str, Any]:
+    """The next substitution record: `replaced` (found on a current list, the first round
+    that holds it) gives way to the next unused reserve of its round and stratum. Raises
+    DrawError with the verifier's own words when `verify` would refuse the result — no
+    reserve left, an entity replaced twice (either version) or not on a current list."""
+    lists = current_lists(bundle["rounds"], substitutions)
+    place = next((key for key, codes in lists.items() if replaced in codes), None)
+    if place is None:
+        replaced_before = any(s["replaced"] == replaced for s in substitutions)
+        if replaced_before:
+            raise DrawError(f"{replaced} 已被替换，同一主体只能被替换一次")
+        raise DrawError(f"{replaced} 不在本次抽取的抽中名单中")
+    round_number, stratum = place
+    data = next(r for r in bundle["rounds"] if r["round"] == round_number)["strata"][stratum]
+    used = sum(1 for s in substitutions if (s["round"], s["stratum"]) == place)
+    record = {
+        "round": round_number,
+        "stratum": stratum,
+        "replaced": replaced,
+        "replacement": data["reserve"][used] if used < len(data["reserve"]) else None,
+        "reason": reason.strip(),
+    }
+    if record["replacement"] is None:
+        raise DrawError(f"第{round_number}轮 {stratum} 层的备选名单已用完，无法替补")
+    candidate = [*substitutions, record]
+    problems = _check_substitutions(candidate, bundle["rounds"], v2=True)
+    if not problems and bundle.get("spec") == SPEC:  # version 1 checks its own way too
+        problems = _check_substitutions(candidate, bundle["rounds"])
+    if problems:
+        raise DrawError(problems[0])
+    return record
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """python verify_draw.py bundle.json population.csv → PASS, or FAIL and the first problem."""
     args = list(sys.argv[1:] if argv is None else argv)

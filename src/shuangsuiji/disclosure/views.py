@@ -40,6 +40,7 @@ from shuangsuiji.disclosure.services import (
     with_public_relations,
 )
 from shuangsuiji.draws.models import Draw, DrawState
+from shuangsuiji.draws.substitutions import published_bundle
 from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
 from shuangsuiji.plans.models import Plan
 from shuangsuiji.plans.presenters import COLUMNS, rows_from_stored
@@ -144,14 +145,16 @@ def draw_file(request: HttpRequest, draw_id: str, name: str) -> HttpResponse:
     published = Draw.objects.filter(state=DrawState.DRAWN)
     draw = get_object_or_404(published, draw_id=draw_id)
     if name == "bundle.json":
-        content = rule.canonical_json(draw.bundle)
+        content = rule.canonical_json(published_bundle(draw))
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        # Substitutions are added after the draw: the bundle grows, so it is not immutable.
+        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     elif name == "population.csv":
         response = HttpResponse(draw.population_csv, content_type="text/csv; charset=utf-8")
+        patch_cache_control(response, public=True, max_age=FOREVER, immutable=True)
     else:
         return HttpResponse("文件不存在", status=404)
     response["Content-Disposition"] = f'inline; filename="{draw.draw_id}-{name}"'
-    patch_cache_control(response, public=True, max_age=FOREVER, immutable=True)
     return response
 
 

@@ -164,3 +164,60 @@ class DrawJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.state in JobState.running()
+
+
+class Substitution(models.Model):
+    """A drawn entity that cannot be inspected (已注销, 无法联系, 迁出 …) and the reserve that
+    takes its place: one record of the bundle's `substitutions` (draw-spec V8), kept beside the
+    frozen bundle because the draw itself never changes. Rows are only ever added — database
+    triggers refuse an update or a deletion — and the published bundle lists them by `number`.
+    """
+
+    draw = models.ForeignKey(
+        Draw, verbose_name="抽取", on_delete=models.PROTECT, related_name="substitutions"
+    )
+    number = models.PositiveIntegerField("第几次替补")
+    round = models.PositiveSmallIntegerField("轮次")
+    stratum = models.CharField("分层", max_length=1)
+    replaced = models.CharField("被替换主体", max_length=64)
+    replacement = models.CharField("替补主体", max_length=64)
+    reason = models.CharField("替补原因", max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    REGION_LOOKUP = "draw__task__plan__region"
+    DEPARTMENT_LOOKUP = "draw__task__lead_department"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "替补"
+        verbose_name_plural = "替补"
+        ordering = ["draw", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "number"], name="substitution_number"),
+            # V8: a selected entity is substituted at most once (per round and stratum).
+            models.UniqueConstraint(
+                fields=["draw", "round", "stratum", "replaced"], name="substituted_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw} #{self.number}: {self.replaced} → {self.replacement}"
+
+    def record(self) -> dict[str, object]:
+        """The entry of the bundle's `substitutions`, exactly the keys V8 names."""
+        return {
+            "round": self.round,
+            "stratum": self.stratum,
+            "replaced": self.replaced,
+            "replacement": self.replacement,
+            "reason": self.reason,
+        }

@@ -42,3 +42,17 @@ def may_take_part(user: Any, draw: Draw, party: str) -> bool:
     if user is SYSTEM:
         return True
     return party_of(user, draw.task) == party
+
+
+def may_substitute(user: Any, draw: Draw) -> bool:
+    """Record that a drawn entity gives way to the next reserve: the coordinator of the task's
+    region (who draws), or an admin of the task's lead department (which reviews the results
+    that say an entity cannot be inspected). Partners, inspectors and auditors only read."""
+    if may_draw(user, draw.task):
+        return True
+    department_id = getattr(user, "department_id", None)
+    return (
+        role_of(user) is Role.DEPARTMENT_ADMIN
+        and department_id is not None
+        and department_id == draw.task.lead_department_id
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.draws import views
+from shuangsuiji.draws import substitution_views, views
 
 app_name = "draws"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.draw_detail, name="detail"),
     path("<int:pk>/step/", views.draw_step, name="step"),
     path("job/<int:pk>/", views.draw_job, name="job"),
+    path("<int:pk>/substitute/", substitution_views.substitute_view, name="substitute"),
     path("<int:pk>/<str:name>", views.draw_file, name="file"),
     path("verify_draw.py", views.verifier_script, name="verifier"),
 ]

@@ -27,6 +27,7 @@ from shuangsuiji.draws.services import (
     add_reveal,
     task_population,
 )
+from shuangsuiji.draws.substitutions import published_bundle
 from shuangsuiji.plans.models import PlanTask
 
 STRATUM_LABELS = {
@@ -164,7 +165,7 @@ def draw_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """bundle.json and population.csv of a drawn draw, for anyone who may see it to verify."""
     draw = visible_draw(request.user, pk)
     if name == "bundle.json" and draw.bundle:
-        content = json.dumps(draw.bundle, ensure_ascii=False, separators=(",", ":"))
+        content = json.dumps(published_bundle(draw), ensure_ascii=False, separators=(",", ":"))
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
     elif name == "population.csv":
         response = HttpResponse(draw.population_csv, content_type="text/csv; charset=utf-8")
