@@ -355,9 +355,9 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
             {},
             state(EntityImport, at.entity_import.pk, "status"),
         ),
-        "draws:step (redraw)": (
+        "draws:step (redraw)": (  # the confirmed second step; the first only shows a page
             reverse("draws:step", args=[at.draw.pk]),
-            {"step": "redraw", "reason": "名录有误，重新抽取"},
+            {"step": "redraw", "reason": "名录有误，重新抽取", "confirmed": next_draw_id(at.draw)},
             count(Draw),
         ),
         "draws:substitute (a partner's task)": (
@@ -405,6 +405,12 @@ def first_selected(draw: Draw) -> str:
     its place (classes in V9's order)."""
     strata = draw.bundle["rounds"][0]["strata"]  # type: ignore[index]
     return next(data["selected"][0] for data in strata.values() if data["reserve"])
+
+
+def next_draw_id(draw: Draw) -> str:
+    """The id a redraw of `draw` gets: its own with the number after it (a confirmed redraw
+    names the draw it makes, `draws.views.draw_step`)."""
+    return f"{draw.draw_id.rsplit('-', 1)[0]}-{draw.number + 1}"
 
 
 def outcome(response: Any, changed: bool) -> int | str:

@@ -80,6 +80,9 @@ def test_a_partner_department_computes_its_commitment_in_the_browser(
     expect(commit.get_by_label("承诺值（SHA-256）")).to_have_value(
         commitment(draw.draw_id, "区教育局", secret)
     )
+    # A generated secret is saved and the saving confirmed first (tests/browser/test_ceremony.py).
+    commit.get_by_role("button", name="复制秘密").click()
+    commit.get_by_label("我已妥善保存上面的秘密，揭示时能原样输入").check()
     commit.get_by_role("button", name="登记承诺").click()
     reveal = page.get_by_role("form", name="揭示秘密")
     reveal.get_by_label("秘密").fill(secret)

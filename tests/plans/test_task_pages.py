@@ -264,12 +264,12 @@ def test_the_coordinator_corrects_a_drawn_scope_only_through_a_redraw(world: Wor
 
     response = logged_in(world.coordinator).post(
         reverse("plans:task_population", args=[task.pk]),
-        population_data(ScopeCategory.objects.get(name="旅馆"), ktv, reason="漏选KTV"),
+        population_data(ScopeCategory.objects.get(name="旅馆"), ktv, reason="冻结时漏选了KTV类别"),
     )
 
     second = Draw.objects.get(supersedes=first)
     assert response["Location"] == reverse("draws:detail", args=[second.pk])
-    assert (second.reason, second.freeze["population_size"]) == ("漏选KTV", 3)
+    assert (second.reason, second.freeze["population_size"]) == ("冻结时漏选了KTV类别", 3)
 
 
 def test_the_plan_page_flags_tasks_whose_population_is_empty_or_small(world: World) -> None:

@@ -5,8 +5,10 @@ directory, keeps each step's state in the database, and refuses steps out of ord
 """
 
 import secrets
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -141,15 +143,13 @@ def freeze_draw(
     if supersedes is not None:
         if latest is None or supersedes.pk != latest.pk:
             raise DrawStepError("只能更正本任务最新的一次抽取")
-        if not reason.strip():
-            raise DrawStepError("重新抽取必须说明原因")
+        reason = redraw_reason(reason)
     progress("读取名录", 5)
     population, exclusions = task_population(locked)
     if not population:
         raise DrawStepError(f"任务“{locked}”的抽取名单为空：请检查抽查对象范围")
     number = 1 if latest is None else latest.number + 1
-    region = locked.plan.region
-    draw_id = f"{region.code}-{locked.plan.year}-T{locked.seq or locked.position:02d}-{number}"
+    draw_id = _draw_id(locked, number)
     task_info = {"plan": locked.plan.title, "seq": locked.seq, "name": locked.name}
     parameters = task_parameters(locked)
     progress("冻结名单", 45)
@@ -162,7 +162,7 @@ def freeze_draw(
         exclusions,
         task_info,
         supersedes=supersedes.draw_id if supersedes is not None else None,
-        redraw_reason=reason.strip() if supersedes is not None else "",
+        redraw_reason=reason if supersedes is not None else "",
         frozen_at=frozen_at,
     )
     progress("写入记录", 85)
@@ -174,9 +174,57 @@ def freeze_draw(
         population_csv=population_csv,
         exclusions=sorted(exclusions, key=lambda e: (e["uscc"], e["reason"])),
         supersedes=supersedes,
-        reason=reason,
+        reason=reason if supersedes is not None else "",
         created_by=actor if getattr(actor, "pk", None) else None,
     )
+
+
+def _draw_id(task: PlanTask, number: int) -> str:
+    return f"{task.plan.region.code}-{task.plan.year}-T{task.seq or task.position:02d}-{number}"
+
+
+REDRAW_REASON_MIN_WIDTH = 12
+REDRAW_REASON_RULE = (
+    "重新抽取必须说明原因，原因将随新抽取公示：请写明原抽取错在哪里"
+    "（如“名录漏录2户已开业的旅馆”），至少6个汉字或12个字母、数字（不计空格和标点），"
+    "不能只重复一个字"
+)
+
+
+def redraw_reason(reason: str) -> str:
+    """The reason of a redraw, stripped, if it can say what was wrong; DrawStepError if not.
+
+    Every caller (draw page, population page, `scope` command, background job) meets this one
+    rule, since all of them reach `freeze_draw`. Length cannot prove honesty, publicity does
+    that; the rule only refuses the blank or token reason ("重抽", "结果不理想", "aaaaaa") a
+    one-click redraw used to accept. Width counts a CJK character as two (as GB 18030
+    display width does), so six Chinese characters ("名录漏录两户") or twelve Latin letters
+    and digits ("2 firms missing") pass; spaces and punctuation do not count."""
+    text = reason.strip()
+    counted = [c for c in text if unicodedata.category(c)[0] in "LN"]
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in counted)
+    if width < REDRAW_REASON_MIN_WIDTH or len(set(counted)) < 3:
+        raise DrawStepError(REDRAW_REASON_RULE)
+    return text
+
+
+@dataclass(frozen=True)
+class RedrawPreview:
+    """What confirming a redraw will do, shown before anything is frozen."""
+
+    corrected: Draw
+    new_draw_id: str
+    reason: str
+
+
+def preview_redraw(draw: Draw, *, actor: Any, reason: str) -> RedrawPreview:
+    """The checks `freeze_draw` makes for a redraw, made before the confirmation screen: who,
+    which draw (only the task's latest), and the reason's rule. Nothing is written."""
+    require(may_draw(actor, draw.task), DRAW_REFUSED)
+    latest = draw.task.draws.order_by("-number").only("pk", "number").first()
+    if latest is None or latest.pk != draw.pk:
+        raise DrawStepError("只能更正本任务最新的一次抽取")
+    return RedrawPreview(draw, _draw_id(draw.task, latest.number + 1), redraw_reason(reason))
 
 
 @transaction.atomic

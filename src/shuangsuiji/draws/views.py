@@ -25,6 +25,7 @@ from shuangsuiji.draws.services import (
     DrawStepError,
     add_commitment,
     add_reveal,
+    preview_redraw,
     task_population,
 )
 from shuangsuiji.draws.substitutions import published_bundle
@@ -85,6 +86,7 @@ def _detail_context(request: HttpRequest, draw: Draw) -> dict[str, object]:
     registered = registrations(draw)
     return {
         "draw": draw,
+        "registered_commitments": {c["party"]: c["commitment"] for c in draw.commitments},
         "commitments": [(c, registered.get(("commitments", c["party"]))) for c in draw.commitments],
         "reveals": [(r, registered.get(("reveals", r["party"]))) for r in draw.reveals],
         "rounds": rounds,
@@ -99,9 +101,10 @@ def _detail_context(request: HttpRequest, draw: Draw) -> dict[str, object]:
 @login_required
 @require_POST
 def draw_step(request: HttpRequest, pk: int) -> HttpResponse:
-    """One ceremony step: commit, reveal, complete (public value), or redraw with a reason.
-    A department commits and reveals for itself (the coordinator for its own body); the
-    coordinator alone completes or redraws. `draws.rules` decides, in the services."""
+    """One ceremony step: commit, reveal, complete (public value), or redraw with a reason
+    and a confirmation. A department commits and reveals for itself (the coordinator for its
+    own body); the coordinator alone completes or redraws. `draws.rules` decides, in the
+    services."""
     draw = visible_draw(request.user, pk)
     step, post = request.POST.get("step"), request.POST
     party = party_of(request.user, draw.task) or ""
@@ -128,8 +131,14 @@ def draw_step(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_page_of(job))
         elif step == "redraw":
+            # Two steps: the reason is checked and what will happen is shown; only a POST
+            # confirming that same new draw freezes it (a redraw is never one click).
+            preview = preview_redraw(draw, actor=request.user, reason=post.get("reason", ""))
+            if post.get("confirmed") != preview.new_draw_id:
+                context = {"draw": draw, "preview": preview}
+                return render(request, "draws/draw_redraw_confirm.html", context)
             job = start_freeze(
-                draw.task, actor=request.user, supersedes=draw, reason=post.get("reason", "")
+                draw.task, actor=request.user, supersedes=draw, reason=preview.reason
             )
             return redirect(_page_of(job))
         else:
