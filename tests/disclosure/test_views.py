@@ -47,12 +47,18 @@ def test_anyone_reads_a_published_draw_and_verifies_its_files(world: World) -> N
     assert verify(bundle, read_population_csv(population.content.decode())) == []
 
 
-def test_a_draw_not_yet_published_does_not_exist_in_public(world: World) -> None:
+def test_a_frozen_draw_has_no_public_files_before_it_is_drawn(world: World) -> None:
+    # Its page is public from the freeze (tests/disclosure/test_frozen_public.py); the
+    # population and the record are published with the result.
     draw = freeze_draw(make_task(world), actor=SYSTEM)
+    client = Client()
 
-    assert Client().get(reverse("disclosure:draw", args=[draw.draw_id])).status_code == 404
-    index = Client().get(reverse("disclosure:index"))
-    assert draw.draw_id not in index.content.decode()
+    statuses = [
+        client.get(reverse("disclosure:draw_file", args=[draw.draw_id, name])).status_code
+        for name in ("population.csv", "bundle.json")
+    ]
+
+    assert statuses == [404, 404]
 
 
 def test_the_public_site_only_reads(world: World) -> None:

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
@@ -27,6 +28,13 @@ from shuangsuiji.audit.anchor import feed_items
 from shuangsuiji.core import draw as rule
 from shuangsuiji.core.celltext import csv_text, xlsx_row
 from shuangsuiji.directory.models import CheckItem
+from shuangsuiji.disclosure.frozen import (
+    current_draws,
+    draw_feed_items,
+    frozen_draw,
+    frozen_draws,
+    frozen_page,
+)
 from shuangsuiji.disclosure.services import (
     PUBLIC_FIELDS,
     CappedPaginator,
@@ -80,21 +88,19 @@ def _listed() -> object:
 def index(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.select_related("region").order_by("-year", "title")
     draws = _listed().order_by("-drawn_at")[:50]  # type: ignore[attr-defined]
-    response = render(request, "disclosure/index.html", {"plans": plans, "draws": draws})
+    context = {"plans": plans, "draws": draws, "frozen": frozen_draws()[:50]}
+    response = render(request, "disclosure/index.html", context)
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
 
 
 @require_safe
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """抽查计划公告: the plan's table as published, each task linked to its current draw."""
+    """抽查计划公告: the plan's table as published, each task linked to its current draw
+    (frozen ones too: a draw is public from its freeze)."""
     plan = get_object_or_404(Plan.objects.select_related("region"), pk=pk)
     tasks = plan.tasks.order_by("position")
-    draws = dict(
-        _published()  # type: ignore[attr-defined]
-        .filter(task__plan=plan, superseded_by__isnull=True)
-        .values_list("task_id", "draw_id")
-    )
+    draws = current_draws(plan)
     rows = [(row, draws.get(row.task_id)) for row in rows_from_stored(tasks)]
     context = {"plan": plan, "columns": COLUMNS, "rows": rows}
     response = render(request, "disclosure/plan.html", context)
@@ -115,6 +121,8 @@ def check_items(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def draw_page(request: HttpRequest, draw_id: str) -> HttpResponse:
+    if (frozen := frozen_draw(draw_id)) is not None:  # announced, no seed yet: disclosure.frozen
+        return frozen_page(request, frozen)
     draw = get_object_or_404(_published(), draw_id=draw_id)  # type: ignore[arg-type]
     rounds = [
         (r["round"], [(s, data) for s, data in r["strata"].items() if data["N"]])
@@ -263,21 +271,18 @@ def _json_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
 
 @require_safe
 def feed(request: HttpRequest) -> HttpResponse:
-    """Atom: the newest published results and draws, and each recent day's audit chain head."""
+    """Atom: the newest draws as each is frozen and as it is drawn (`disclosure.frozen`), the
+    newest published results, and each recent day's audit chain head."""
     atom = Atom1Feed(
         title="双随机抽查公示",
         link=request.build_absolute_uri("/public/"),
         description="新公示的抽查结果与随机抽取",
         language="zh-Hans",
     )
-    for draw in _listed().order_by("-drawn_at")[:20]:  # type: ignore[attr-defined]
-        atom.add_item(
-            title=f"抽取结果：{draw.task.name}",
-            link=request.build_absolute_uri(f"/public/draws/{draw.draw_id}/"),
-            description=f"抽取编号 {draw.draw_id}，种子 {draw.seed}",
-            pubdate=draw.drawn_at,
-            unique_id=f"draw:{draw.draw_id}",
-        )
+    for item in draw_feed_items(
+        lambda draw_id: request.build_absolute_uri(reverse("disclosure:draw", args=[draw_id]))
+    ):
+        atom.add_item(**item)
     latest = Inspection.objects.filter(state=InspectionState.PUBLISHED).order_by("-published_at")
     newest = list(with_public_relations(latest)[:50])
     for row, inspection in zip(public_rows(newest), newest, strict=True):
