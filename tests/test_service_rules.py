@@ -38,6 +38,7 @@ from shuangsuiji.directory.services import import_entities_file
 from shuangsuiji.disclosure.services import publish
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
+from shuangsuiji.draws.substitutions import substitute
 from shuangsuiji.inspections.models import FollowUp, Inspection, InspectionState
 from shuangsuiji.inspections.services import (
     attach,
@@ -76,6 +77,7 @@ RULES: dict[str, list[str]] = {
     "add_commitment (区市场监管局)": [REFUSED, PASS, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED],
     "add_reveal (区教育局)": [REFUSED, REFUSED, PASS, REFUSED, REFUSED, REFUSED, REFUSED],
     "complete_draw": [REFUSED, PASS, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED],
+    "substitute": [REFUSED, PASS, PASS, REFUSED, REFUSED, REFUSED, REFUSED],  # 区教育局 leads
     "freeze_assignment": [REFUSED, PASS, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED],
     "complete_assignment": [REFUSED, PASS, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED],
     "record_recusal": [REFUSED, PASS, PASS, PASS, REFUSED, REFUSED, REFUSED],
@@ -110,6 +112,7 @@ class Scene:
     recorded: Inspection  # submitted, recorded by the coordinator
     followed: Inspection  # approved with an open follow-up, task led by 区教育局
     approved: Inspection
+    drawn: Draw  # of a task 区教育局 leads, with a reserve in its first round
 
 
 def scene() -> Scene:
@@ -153,6 +156,12 @@ def scene() -> Scene:
     Inspection.objects.filter(pk=followed.pk).update(follow_up=FollowUp.OPEN)
     PlanTask.objects.filter(pk=followed.task_id).update(lead_department=education)
     approved = others.filter(state=InspectionState.APPROVED).exclude(pk=followed.pk).first()
+    drawn = next(
+        d
+        for d in Draw.objects.filter(task__plan=plan, state="drawn").order_by("task__position")
+        if any(s["reserve"] for s in d.bundle["rounds"][0]["strata"].values())  # type: ignore[index]
+    )
+    PlanTask.objects.filter(pk=drawn.task_id).update(lead_department=education)
     return Scene(
         plan=plan,
         task=PlanTask.objects.get(pk=task.pk),
@@ -165,6 +174,7 @@ def scene() -> Scene:
         recorded=Inspection.objects.get(pk=recorded.pk),
         followed=Inspection.objects.get(pk=followed.pk),
         approved=approved,
+        drawn=Draw.objects.get(pk=drawn.pk),
     )
 
 
@@ -217,6 +227,9 @@ def calls(at: Scene) -> dict[str, Callable[[Any], Any]]:
         "complete_draw": lambda actor: complete_draw(
             fresh(at.plain), actor=actor, public_value="1 2 3 4 5 6", public_source="掷骰"
         ),
+        "substitute": lambda actor: substitute(
+            fresh(at.drawn), replaced=substitutable_code(at.drawn), reason="已注销", actor=actor
+        ),
         "freeze_assignment": lambda actor: freeze_assignment(fresh(at.plan), actor=actor),
         "complete_assignment": lambda actor: complete_assignment(
             fresh(at.assignment), actor=actor, public_value="1 2 3", public_source="掷骰"
@@ -250,6 +263,12 @@ def calls(at: Scene) -> dict[str, Callable[[Any], Any]]:
             io.BytesIO(inspector_file()), "人员.csv", actor=actor, region=at.plan.region
         ),
     }
+
+
+def substitutable_code(draw: Draw) -> str:
+    """The first entity selected in a class of the first round that has a reserve."""
+    strata = draw.bundle["rounds"][0]["strata"]  # type: ignore[index]
+    return str(next(data["selected"][0] for data in strata.values() if data["reserve"]))
 
 
 def fresh(record: Any) -> Any:

@@ -2,6 +2,7 @@
 reserve of its round and stratum (draw-spec V8), recorded with reason, who and when, published
 in the bundle and checked by `verify`; an entity is substituted at most once."""
 
+import io
 import json
 from datetime import date
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -390,3 +392,59 @@ def test_an_approved_result_of_cancelled_registration_offers_the_one_click_subst
 def _a_day_in(visit: Any) -> date:
     year, month = (int(part) for part in visit.window_start.split("-"))
     return date(year, month, 1)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def test_the_command_substitutes_as_its_user_and_lists_the_substitutions(world: World) -> None:
+    draw = drawn(world)
+    selected, reserve = lists(draw, "A")
+    out = io.StringIO()
+
+    call_command(
+        "substitute",
+        str(draw.pk),
+        "--replaced",
+        selected[0],
+        "--reason",
+        "检查结果：迁出",
+        "--user",
+        world.police_admin.username,  # 区公安分局 leads the task
+        stdout=out,
+    )
+    listed = io.StringIO()
+    call_command("substitute", str(draw.pk), "--user", world.auditor.username, stdout=listed)
+
+    assert out.getvalue() == (f"已登记第 1 次替补\t{draw.draw_id}\t{selected[0]} → {reserve[0]}\n")
+    assert listed.getvalue() == f"1\t1\tA\t{selected[0]}\t{reserve[0]}\t检查结果：迁出\n"
+    entry = AuditEntry.objects.get(model="draws.substitution")
+    assert entry.user_id == world.police_admin.pk
+
+
+def test_the_command_refuses_whom_the_rule_refuses(world: World) -> None:
+    draw = drawn(world)
+    selected, _ = lists(draw, "A")
+    said = {}
+    for actor in (world.education_admin, world.inspector_user, world.auditor):
+        with pytest.raises(CommandError) as refused:
+            call_command(
+                "substitute",
+                str(draw.pk),
+                "--replaced",
+                selected[0],
+                "--reason",
+                "已注销",
+                "--user",
+                actor.username,
+            )
+        said[actor.username] = str(refused.value)
+
+    assert draw.substitutions.count() == 0
+    refused = "只有本辖区的协调员或牵头部门的管理员可以登记替补"
+    unseen = "抽取 {} 不存在或用户“{}”无权查看"
+    assert said == {  # the other department and the inspector do not see the draw at all
+        world.education_admin.username: unseen.format(draw.pk, world.education_admin),
+        world.inspector_user.username: unseen.format(draw.pk, world.inspector_user),
+        world.auditor.username: f"用户“{world.auditor.username}”无权操作：{refused}",
+    }
