@@ -188,7 +188,13 @@ DRAW_COOLDOWN_MONTHS = env_int("DRAW_COOLDOWN_MONTHS", 0)
 # Freezing or completing a draw over at least this many entities runs in the worker with a
 # progress bar; smaller ones (well under a second) run in the request.
 DRAW_BACKGROUND_FROM = env_int("DRAW_BACKGROUND_FROM", 50_000)
+# Whether the public site names each company's credit-risk class (its population file and
+# per-stratum lists). Off: the public verifies from codes and salted tokens (draw-spec V11).
+PUBLISH_RISK_CLASSES = env_bool("PUBLISH_RISK_CLASSES", False)
 ASSIGN_MIN_TEAM = env_int("ASSIGN_MIN_TEAM", 2)
+# Visits one inspector can sustain in a month besides other duties: the plan page warns when a
+# year's draws ask a department for more in any month (plans/capacity.py).
+CAPACITY_VISITS_PER_INSPECTOR_MONTH = env_int("CAPACITY_VISITS_PER_INSPECTOR_MONTH", 20)
 PDF_FONT = env_str("PDF_FONT", "")
 ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 10)
 PUBLISH_WITHIN_WORKING_DAYS = env_int("PUBLISH_WITHIN_WORKING_DAYS", 20)

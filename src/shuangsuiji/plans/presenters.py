@@ -69,6 +69,7 @@ class Row:
     task_id: int | None = None
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # key, label, cell text
     population_flags: list[str] = field(default_factory=list)
+    capacity_flags: list[str] = field(default_factory=list)
 
     @property
     def needs_review(self) -> bool:

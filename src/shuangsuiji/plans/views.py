@@ -25,6 +25,7 @@ from shuangsuiji.directory.models import Region
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import DrawStepError
 from shuangsuiji.plans.access import readable_task
+from shuangsuiji.plans.capacity import plan_capacity, task_capacity_flags
 from shuangsuiji.plans.exporters import FORMATS, export_plan
 from shuangsuiji.plans.forms import PlanUploadForm, PopulationForm, TaskForm
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -81,13 +82,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The directory may have changed since a filter was saved: recount from the tally when
     # it is current, else flag from the counts saved with the filter.
     recounted = tallied_counts(undrawn)
+    workload = plan_capacity(plan)
     for row, task in zip(rows, tasks, strict=True):
         if task.pk in undrawn:
             counts = recounted.get(task.pk) or stored_counts(task)
             scope = undrawn[task.pk]
             row.population_flags = population_flags(task, counts, names_a_kind=scope.names_a_kind)
+        row.capacity_flags = task_capacity_flags(task, workload)
     context = {
         "plan": plan,
+        "capacity": workload,
         "columns": COLUMNS,
         "rows": rows,
         "plan_findings": plan.findings,
