@@ -107,3 +107,22 @@ def test_a_task_never_counted_is_left_out_and_linked_to_its_population_page(
     assert added in page.context["capacity"].uncounted
     link = reverse("plans:task_population", args=[added.pk])
     assert f'href="{link}"' in page.content.decode()
+
+
+def test_a_flagged_task_says_so_on_its_own_page(
+    demo: DemoSummary,  # noqa: F811
+    settings: object,
+) -> None:
+    settings.CAPACITY_VISITS_PER_INSPECTOR_MONTH = 1  # type: ignore[attr-defined]
+    capacity = plan_capacity(lucheng_plan())
+    flagged = next(iter(capacity.flagged))
+    calm = lucheng_plan().tasks.exclude(pk__in=capacity.flagged).first()
+    client = client_for("lucheng-coordinator")
+
+    shown = client.get(reverse("plans:task", args=[flagged]))
+    quiet = client.get(reverse("plans:task", args=[calm.pk]))
+
+    department = capacity.flagged[flagged][0].department
+    assert any(department in flag for flag in shown.context["capacity_flags"])
+    assert "检查力量测算" in shown.content.decode()
+    assert quiet.context["capacity_flags"] == []

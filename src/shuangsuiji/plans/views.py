@@ -238,6 +238,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "strata": [(STRATUM_LABELS[s], n) for s, n in counts.items()],
         "total": sum(counts.values()),
         "flags": population_flags(task, counts, names_a_kind=scope.names_a_kind),
+        "capacity_flags": task_capacity_flags(task, plan_capacity(task.plan)),
         "draws": task.draws.order_by("number").only("draw_id", "state", "number", "task_id"),
         "may_edit": _may_edit(request, task),
     }
