@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.api.services import create_token
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
@@ -90,6 +91,16 @@ def test_once_drawn_the_same_url_shows_the_result(world: World) -> None:
 
     assert frozen.templates[0].name == "disclosure/draw_frozen.html"
     assert drawn.templates[0].name == "disclosure/draw.html"
+
+
+def test_the_api_gives_a_frozen_draw_its_public_url(world: World) -> None:
+    draw = freeze_draw(make_task(world), actor=SYSTEM)
+    token = create_token(world.coordinator, name="测试")[1]
+
+    detail = Client().get(f"/api/v1/draws/{draw.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert detail.json()["public_url"] == f"/public/draws/{draw.draw_id}/"
+    assert Client().get(detail.json()["public_url"]).status_code == 200
 
 
 def test_a_redraw_is_public_from_its_freeze_with_the_draw_it_corrects_and_why(

@@ -86,7 +86,8 @@ def draw_detail(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
         "reveals": draw.reveals,
         "bundle_url": reverse("api:draw_bundle", args=[draw.pk]) if draw.bundle else None,
         "population_url": reverse("api:draw_population", args=[draw.pk]),
-        "public_url": reverse("disclosure:draw", args=[draw.draw_id]) if draw.is_drawn else None,
+        # public from its freeze (disclosure.frozen), at the URL its result will have
+        "public_url": reverse("disclosure:draw", args=[draw.draw_id]),
     }
 
 

@@ -164,7 +164,7 @@ class DrawDetailOut(DrawOut):
     reveals: list[Any]
     bundle_url: str | None = Field(description="抽取记录（已抽取时）")
     population_url: str
-    public_url: str | None = Field(description="公示网站上的同一抽取（已抽取时）")
+    public_url: str | None = Field(description="公示网站上的同一抽取（冻结起即公开）")
 
 
 class EntityOut(Schema):
