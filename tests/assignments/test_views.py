@@ -69,6 +69,8 @@ def test_a_department_admin_sees_its_own_departments_load(demo: DemoSummary) -> 
     page = client_for(user.username).get(reverse("assignments:detail", args=[assignment.pk]))
 
     assert [row["department"] for row in page.context["loads"]] == [user.department.name]
+    assert page.context["loads"][0]["reasons"]  # why its loads differ, in words
+    assert "工作量差距的原因" in page.content.decode()
     assert all(
         user.department in visit.departments.all() for visit in page.context["page"].object_list
     )

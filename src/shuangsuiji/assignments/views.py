@@ -25,6 +25,7 @@ from shuangsuiji.assignments.services import (
     visit_items,
 )
 from shuangsuiji.assignments.sheet import sheet_content, sheet_response
+from shuangsuiji.assignments.spread import spread_reasons
 from shuangsuiji.core import assign as rule
 from shuangsuiji.plans.models import Plan
 
@@ -74,6 +75,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     department = getattr(request.user, "department", None)
     if role_of(request.user) is Role.DEPARTMENT_ADMIN and department is not None:
         loads = [row for row in loads if row["department"] == department.name]
+    reasons = spread_reasons(assignment.bundle) if assignment.bundle else {}
+    for row in loads:
+        row["reasons"] = reasons.get(row["department"], [])
     context = {
         "assignment": assignment,
         "freeze": assignment.freeze,

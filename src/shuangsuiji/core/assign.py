@@ -237,6 +237,12 @@ FROZEN_KEYS = ("spec", "assignment_id", "rules", "tasks", "inspectors", "conflic
 
 
 @lru_cache(maxsize=4096)
+def window_days(start: str, end: str) -> tuple[str, str]:
+    """The first and last day (YYYY-MM-DD) of a window of months, as certificates are compared
+    with it: for pages that explain a bundle."""
+    return _month_bounds(start, end)
+
+
 def _month_bounds(start: str, end: str) -> tuple[str, str]:
     """A window of months as its first and last day, ISO dates (which compare as text)."""
     year, month = int(end[:4]), int(end[5:7])
