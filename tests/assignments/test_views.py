@@ -16,6 +16,7 @@ from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
 from shuangsuiji.core import assign as rule
 from shuangsuiji.demo.build import DemoSummary
+from shuangsuiji.directory.models import Entity, Inspector
 from shuangsuiji.plans.models import Plan
 from tests.assignments.conftest import client_for
 
@@ -158,3 +159,50 @@ def test_an_inspectors_visit_list_reads_no_frozen_artefact(demo: DemoSummary) ->
     assert response.status_code == 200
     assert columns  # the plan's title comes through the assignment
     assert [sql for sql in columns if '"bundle"' in sql or '"freeze"' in sql] == []
+
+
+def visits_for(inspector_id: int, count: int, start: int) -> None:
+    """`count` more visits of 潞城's assignment with this inspector as 组长, written directly
+    (inserts into an assigned assignment are allowed; only updates and deletes are refused)."""
+    assignment = Assignment.objects.get(plan__region__code="140406")
+    inspector = Inspector.objects.get(pk=inspector_id)
+    entities = list(Entity.objects.filter(region=assignment.plan.region)[:count])
+    visits = Visit.objects.bulk_create(
+        Visit(
+            assignment=assignment,
+            code=f"LOAD-{start + n:05d}",
+            entity=entities[n % len(entities)],
+            window_start="2023-05",
+            window_end="2023-10",
+            lead_department=inspector.department,
+        )
+        for n in range(count)
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(
+            visit=v, slot=1, inspector=inspector, department=inspector.department, role="组长"
+        )
+        for v in visits
+    )
+
+
+def test_an_inspectors_visit_list_takes_as_many_queries_for_500_visits_as_for_5(
+    demo: DemoSummary,
+) -> None:
+    user = User.objects.get(username="lucheng-inspector")
+    client = client_for(user.username)
+
+    visits_for(user.inspector_id, 5, start=0)
+    with CaptureQueriesContext(connection) as few:
+        small = client.get(reverse("assignments:mine"))
+    visits_for(user.inspector_id, 495, start=5)
+    with CaptureQueriesContext(connection) as many:
+        large = client.get(reverse("assignments:mine"))
+
+    assert large.content.decode().count("LOAD-") >= 500
+    assert small.status_code == large.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+    read = " ".join(q["sql"] for q in many.captured_queries)
+    assert '"bundle"' not in read
+    assert '"freeze"' not in read
+    assert "population_csv" not in read
