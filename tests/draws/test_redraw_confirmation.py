@@ -159,3 +159,4 @@ def test_the_draw_page_hides_the_redraw_behind_a_disclosure_with_the_rule(world:
     assert "<summary>更正本次抽取（重新抽取）</summary>" in text
     assert '<button type="submit">下一步：确认</button>' in text
     assert "至少6个汉字或12个字母、数字" in text
+    assert f'<a href="/public/draws/{old.draw_id}/" id="public-page">' in text
