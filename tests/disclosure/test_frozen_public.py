@@ -143,7 +143,11 @@ def test_the_index_lists_frozen_draws_with_the_reason_of_a_redraw(world: World) 
     response = Client().get(reverse("disclosure:index"))
 
     assert [d.draw_id for d in response.context["frozen"]] == [second.draw_id, first.draw_id]
-    assert f"更正 {first.draw_id}，原因：{REASON}" in response.content.decode()
+    cells = re.findall(r"<td>([^<]*)</td></tr>", response.content.decode())
+    assert cells == [
+        f"更正 {first.draw_id}，原因：{REASON}",
+        f"—；已被 {second.draw_id} 更正，不再抽取",
+    ]
 
 
 def test_the_plan_page_links_a_task_to_its_frozen_draw(world: World) -> None:
