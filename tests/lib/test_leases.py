@@ -12,9 +12,12 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangsuiji.directory.enums import ImportStatus
 from shuangsuiji.directory.import_jobs import ABANDONED as IMPORT_ABANDONED
+from shuangsuiji.directory.import_jobs import ABANDONED_WRITE as IMPORT_ABANDONED_WRITE
+from shuangsuiji.directory.import_jobs import reap
 from shuangsuiji.directory.models import EntityImport
 from shuangsuiji.draws.jobs import ABANDONED, LEASE, latest_job, start_freeze
 from shuangsuiji.draws.models import DrawJob, JobState, JobStep
@@ -28,14 +31,14 @@ HOLDER = """
 import sys, time, django
 django.setup()
 from shuangsuiji.lib.leases import held
-with held("test", 7):
+with held(sys.argv[1], int(sys.argv[2])):
     print("held", flush=True)
     time.sleep(120)
 """
 
 
-def holder_process(data_dir: Path) -> subprocess.Popen[str]:
-    """Another process, as a worker would be, holding the lease ("test", 7)."""
+def holder_process(data_dir: Path, lease: tuple[str, int] = ("test", 7)) -> subprocess.Popen[str]:
+    """Another process, as a worker would be, holding the lease (by default ("test", 7))."""
     environment = {**os.environ, "SHUANGSUIJI_DATA_DIR": str(data_dir)}
     if connection.vendor == "postgresql":
         database = connection.settings_dict
@@ -43,7 +46,10 @@ def holder_process(data_dir: Path) -> subprocess.Popen[str]:
             f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
         )
     process = subprocess.Popen(
-        [sys.executable, "-c", HOLDER], env=environment, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, lease[0], str(lease[1])],
+        env=environment,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "held"
@@ -121,3 +127,50 @@ def test_a_file_check_whose_worker_died_is_failed_on_its_page(
     job.refresh_from_db()
     assert (job.status, job.message) == (ImportStatus.FAILED, IMPORT_ABANDONED)
     assert IMPORT_ABANDONED in page.content.decode()
+
+
+def test_a_write_whose_worker_died_is_failed_on_its_page_and_a_queued_one_is_not(
+    world: World, settings_: None
+) -> None:
+    started = EntityImport.objects.create(
+        created_by=world.coordinator,
+        filename="名录.xlsx",
+        path="-",
+        status=ImportStatus.IMPORTING,
+        write_started_at=timezone.now(),
+    )
+    queued = EntityImport.objects.create(
+        created_by=world.coordinator, filename="名录.xlsx", path="-", status=ImportStatus.IMPORTING
+    )
+    client = Client()
+    client.force_login(world.coordinator)
+
+    page = client.get(reverse("directory:import", args=[started.pk]))
+    client.get(reverse("directory:import", args=[queued.pk]))
+
+    started.refresh_from_db()
+    queued.refresh_from_db()
+    assert (started.status, started.message) == (ImportStatus.FAILED, IMPORT_ABANDONED_WRITE)
+    assert IMPORT_ABANDONED_WRITE in page.content.decode()
+    assert queued.status == ImportStatus.IMPORTING
+
+
+def test_a_write_whose_worker_lives_is_left_writing(
+    world: World, settings_: None, tmp_path: Path
+) -> None:
+    job = EntityImport.objects.create(
+        created_by=world.coordinator,
+        filename="名录.xlsx",
+        path="-",
+        status=ImportStatus.IMPORTING,
+        write_started_at=timezone.now(),
+    )
+    process = holder_process(tmp_path, ("entityimport", job.pk))
+    try:
+        reap(job)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.IMPORTING

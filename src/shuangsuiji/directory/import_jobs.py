@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
@@ -85,15 +86,22 @@ def confirm_import(job: EntityImport, *, actor: User) -> bool:
 
 LEASE = "entityimport"
 ABANDONED = "后台进程在检查文件时停止（被终止、重启或崩溃），未写入任何数据，请重新上传"
+ABANDONED_WRITE = (
+    "后台进程在写入时停止（被终止、重启或崩溃），未写入任何数据（写入是一个整体），请重新上传"
+)
 
 
 def reap(job: EntityImport) -> EntityImport:
-    """A check left running by a worker that died is failed with the reason, so its page
-    stops at "检查中" no longer (`lib.leases`: a live check holds its lease throughout).
-    A confirmed file waiting to be written (写入中) is queued work, not reaped here."""
-    if job.status == ImportStatus.CHECKING and not is_held(LEASE, job.pk):
-        EntityImport.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
-            status=ImportStatus.FAILED, message=ABANDONED, finished_at=timezone.now()
+    """A check or a write left running by a worker that died is failed with the reason, so
+    its page stops at "检查中" or "写入中" no longer (`lib.leases`: a live step holds its lease
+    throughout). A confirmed file whose write has not started is queued work, not reaped."""
+    dead = Q(status=ImportStatus.CHECKING) | Q(
+        status=ImportStatus.IMPORTING, write_started_at__isnull=False
+    )
+    if EntityImport.objects.filter(dead, pk=job.pk).exists() and not is_held(LEASE, job.pk):
+        reason = ABANDONED if job.status == ImportStatus.CHECKING else ABANDONED_WRITE
+        EntityImport.objects.filter(dead, pk=job.pk).update(
+            status=ImportStatus.FAILED, message=reason, finished_at=timezone.now()
         )
         job.refresh_from_db()
     return job
@@ -136,6 +144,16 @@ def _check_import(job_id: int) -> None:
 
 
 def commit_import(job_id: int) -> None:
+    """Write a confirmed file, holding the step's lease (see `reap`)."""
+    with held(LEASE, job_id):
+        started = EntityImport.objects.filter(
+            pk=job_id, status=ImportStatus.IMPORTING, write_started_at__isnull=True
+        ).update(write_started_at=timezone.now())
+        if started:
+            _commit_import(job_id)
+
+
+def _commit_import(job_id: int) -> None:
     """Check the file again (the directory may have changed since the preview) and write it
     in one transaction; any problem or conflict leaves the directory as it was."""
     job = EntityImport.objects.get(pk=job_id)

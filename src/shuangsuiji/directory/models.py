@@ -438,6 +438,10 @@ class EntityImport(models.Model):
     preview = models.JSONField("预览（前若干行）", default=list)
     message = models.CharField("说明", max_length=500, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Set, and committed, when a worker starts writing a confirmed file: 写入中 without it is
+    # queued work; with it and no live lease, the worker died mid-write (nothing was written:
+    # the write is one transaction) and the page fails the job with that reason.
+    write_started_at = models.DateTimeField("开始写入时间", null=True, blank=True)
     confirm_when_checked = models.BooleanField(
         "检查无误即写入", default=False, help_text="通过接口导入：不经预览确认"
     )
