@@ -1,4 +1,5 @@
-"""`shuangsuiji plan parse|import FILE`: read a published plan, print it or store it."""
+"""`shuangsuiji plan parse|import FILE`: read a published plan, print it or store it;
+`shuangsuiji plan score DIR`: how well the parser reads a folder of plans with expectations."""
 
 import json
 from pathlib import Path
@@ -10,6 +11,7 @@ from shuangsuiji.core.errors import PlanFileError
 from shuangsuiji.core.plans.jsonio import plan_to_dict
 from shuangsuiji.core.plans.model import Plan as ParsedPlan
 from shuangsuiji.core.plans.parse import parse_plan
+from shuangsuiji.core.plans.score import CorpusScore, Tally, expectation_files, score_folder
 from shuangsuiji.directory.models import Region
 from shuangsuiji.lib.commands import ActingCommand, acting_user, add_user_argument, visible_plan
 from shuangsuiji.plans.exporters import FORMATS, export_plan
@@ -36,8 +38,16 @@ class Command(ActingCommand):
         export.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
         export.add_argument("-o", "--output", type=Path, required=True)
         add_user_argument(export)
+        score = actions.add_parser(
+            "score", help="按手工核对的期望值给文件夹中的计划打分（<名称>.expected.json）"
+        )
+        score.add_argument("folder", type=Path)
+        score.add_argument("--misses", action="store_true", help="逐项列出读错的字段")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "score":
+            self._score(options["folder"], misses=options["misses"])
+            return
         if options["action"] == "export":
             plan = visible_plan(options["plan_id"], acting_user(options["user"]))
             content, _, _ = export_plan(plan, options["format"])
@@ -105,3 +115,43 @@ class Command(ActingCommand):
                 self.stdout.write(
                     f"      [{finding.severity.value}] {finding.field}：{finding.message}"
                 )
+
+    def _score(self, folder: Path, *, misses: bool) -> None:
+        if not folder.is_dir() or not expectation_files(folder):
+            raise CommandError(f"{folder} 中没有 *.expected.json 期望值文件")
+        try:
+            corpus = score_folder(folder)
+        except (FileNotFoundError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        self._print_score(corpus, misses=misses)
+
+    def _print_score(self, corpus: CorpusScore, *, misses: bool) -> None:
+        self.stdout.write("计划：任务数（读出/应有）  字段（正确/总数）  错误中有提示/无提示")
+        for plan in corpus.plans:
+            tasks = f"{plan.parsed_tasks}/{plan.expected_tasks}"
+            mark = "任务数正确" if plan.tasks_right else "任务数错误"
+            self.stdout.write(f"{plan.name}  {tasks} {mark}  {_tally(plan.overall)}")
+            if plan.refused:
+                self.stdout.write(f"    未能读取：{plan.refused}")
+            if misses:
+                for miss in plan.misses:
+                    where = f"任务{miss.task}" if miss.task else "计划"
+                    told = "有提示" if miss.flagged else "无提示"
+                    self.stdout.write(
+                        f"    {where} {miss.kind}（{told}）：应为 {miss.expected!r}，"
+                        f"读出 {miss.parsed!r}"
+                    )
+        self.stdout.write("按字段：")
+        for kind, tally in corpus.kinds.items():
+            self.stdout.write(f"  {kind:<20} {_tally(tally)}")
+        self.stdout.write(
+            f"合计：{_tally(corpus.overall)}；任务数正确的计划 "
+            f"{corpus.tasks_right}/{len(corpus.plans)}"
+        )
+
+
+def _tally(tally: Tally) -> str:
+    return (
+        f"{tally.right}/{tally.total}（{tally.share:.1%}）  "
+        f"有提示 {tally.flagged} 无提示 {tally.silent}"
+    )
