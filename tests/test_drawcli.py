@@ -48,8 +48,15 @@ def test_draw_run_then_verify_passes(
     assert sorted(p.name for p in out.iterdir()) == [
         "bundle.json",
         "population.csv",
+        "public",
         "verify_draw.py",
     ]
+    assert sorted(p.name for p in (out / "public").iterdir()) == [
+        "bundle.json",
+        "population.csv",
+        "tokens.csv",
+    ]
+    assert verify_main([str(out / "public")]) == 0
     assert bundle["ceremony"]["kind"] == "commit-reveal"
     assert bundle["ceremony"]["public_value"] == "6 2 5 1 3 4 4 6 1 2 5 5 3 6 2 1 4 3 6 5"
     assert capsys.readouterr().out.splitlines()[-1].startswith("PASS T1")
@@ -77,7 +84,7 @@ def test_verify_fails_on_an_edited_bundle(
     bundle["parameters"]["count"] = 4
     (out / "bundle.json").write_text(json.dumps(bundle, ensure_ascii=False), "utf-8")
 
-    code = verify_main([str(out / "bundle.json"), str(population_file)])
+    code = verify_main([str(out / "bundle.json"), str(out / "population.csv")])  # with salts
 
     assert code == 1
     assert capsys.readouterr().out.splitlines()[-1].startswith("FAIL freeze_digest 不符")

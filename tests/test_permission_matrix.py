@@ -24,6 +24,7 @@ from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
 from shuangsuiji.assignments.services import bundle_with_recusals
 from shuangsuiji.core import assign as assign_rule
+from shuangsuiji.core.draw import read_population_csv
 from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
 from shuangsuiji.draws.models import Draw, DrawJob, JobStep, Substitution
@@ -111,6 +112,9 @@ MATRIX: dict[str, list[int]] = {
     "disclosure:results_data": [OK] * 7,
     "disclosure:feed": [OK] * 7,
     "disclosure:verifier": [OK] * 7,
+    "disclosure:why": [OK] * 7,  # 为什么是我: the check runs in the company's browser
+    # a company's proof names its class: for those who may see the draw, to hand it over
+    "disclosure:company_proof": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
     "audit:head": [OK] * 7,  # the audit chain's head, published for anyone to keep
     "audit:heads": [OK] * 7,
 }
@@ -280,6 +284,11 @@ def urls(at: Scene) -> dict[str, str]:
         "disclosure:results_data": reverse("disclosure:results_data", args=["csv"]),
         "disclosure:feed": reverse("disclosure:feed"),
         "disclosure:verifier": reverse("disclosure:verifier"),
+        "disclosure:why": reverse("disclosure:why", args=[draw.draw_id]),
+        "disclosure:company_proof": reverse(
+            "disclosure:company_proof",
+            args=[draw.draw_id, min(read_population_csv(draw.population_csv))],
+        ),
         "audit:head": reverse("audit:head"),
         "audit:heads": reverse("audit:heads"),
     }

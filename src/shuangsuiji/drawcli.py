@@ -15,6 +15,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from shuangsuiji.core import assign, draw
 from shuangsuiji.core.draw import DrawError, Parameters, commitment
@@ -94,6 +95,7 @@ def run_main(argv: Sequence[str]) -> int:
             rounds=options.rounds,
             reserve=options.reserve,
         )
+        salts = draw.new_salts(population)
         bundle = draw.run_draw(
             options.draw_id,
             parameters,
@@ -102,6 +104,7 @@ def run_main(argv: Sequence[str]) -> int:
             task={"description": options.task} if options.task else None,
             supersedes=options.supersedes,
             redraw_reason=options.redraw_reason,
+            salts=salts,
         )
     except (DrawError, OSError) as error:
         print(f"错误：{error}", file=sys.stderr)
@@ -111,9 +114,10 @@ def run_main(argv: Sequence[str]) -> int:
         json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     (options.out / "population.csv").write_text(
-        draw.write_population_csv(population), encoding="utf-8"
+        draw.write_population_csv(population, salts), encoding="utf-8"
     )
     shutil.copyfile(draw.__file__, options.out / "verify_draw.py")
+    _write_public(options.out / "public", bundle, population, salts)
     selected = sum(len(s["selected"]) for r in bundle["rounds"] for s in r["strata"].values())
     print(
         f"已抽取 {selected} 户（{len(bundle['rounds'])} 轮），记录在 {options.out}；"
@@ -142,7 +146,32 @@ def verify_main(argv: Sequence[str]) -> int:
     if _spec_of(bundle) == assign.SPEC:
         return assign.main([str(bundle)])
     population = options.population or bundle.with_name("population.csv")
+    if _withheld(bundle):  # the public record: codes and tokens beside it
+        return draw.main([str(bundle), str(population), str(bundle.with_name("tokens.csv"))])
     return draw.main([str(bundle), str(population)])
+
+
+def _write_public(
+    folder: Path, bundle: dict[str, Any], population: dict[str, str], salts: dict[str, str]
+) -> None:
+    """What may be published when classes are not (draw-spec V11): the public record, the
+    codes and the tokens; the full files above stay with the departments and supervisors."""
+    folder.mkdir(exist_ok=True)
+    shown = draw.public_bundle(bundle, population, salts)
+    (folder / "bundle.json").write_text(
+        json.dumps(shown, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    (folder / "population.csv").write_text(draw.write_codes_csv(population), encoding="utf-8")
+    rounds = bundle["parameters"]["rounds"]
+    tokens = draw.population_tokens(population, salts, rounds)
+    (folder / "tokens.csv").write_text(draw.write_tokens_csv(tokens), encoding="utf-8")
+
+
+def _withheld(path: Path) -> bool:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("classes") == draw.WITHHELD
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _spec_of(path: Path) -> object:

@@ -109,7 +109,7 @@ def test_the_version_2_vectors_pass_and_relabellings_fail_as_in_python(
 
         assert js_verify(verifier_page, honest, csv) == data["expected"]["verdict"], path.stem
         for tampered in relabellings(honest):
-            expected = verify(tampered, data["inputs"]["population"])
+            expected = verify(tampered, data["inputs"]["population"], data["inputs"]["salts"])
             assert js_verify(verifier_page, tampered, csv) == expected, path.stem
 
 

@@ -2,6 +2,7 @@
 files made from them (`python -m tests.core.draw_vectors` rewrites the files; the tests check
 that the files, the Python rule and the JavaScript verifier agree)."""
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,15 @@ def population(size: int, strata: str, prefix: str = "MT") -> dict[str, str]:
     return {
         make_uscc("9", "1", "140406", f"{prefix}{i:07d}"): strata[i % len(strata)]
         for i in range(size)
+    }
+
+
+def salts_for(draw_id: str, codes: Any) -> dict[str, str]:
+    """Fixed salts, so a vector can be rebuilt: the platform draws each from the operating
+    system's CSPRNG (draw.new_salts); these are the first 32 hex digits of H(draw id, code)."""
+    return {
+        code: hashlib.sha256(f"vector-salt|{draw_id}|{code}".encode()).hexdigest()[:32]
+        for code in codes
     }
 
 
@@ -194,6 +204,7 @@ def substitutions(bundle: dict[str, Any], steps: list[tuple[str, Any, str]]) -> 
 def vector(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """The file's content: the inputs as JSON and what the rule derives from them."""
     parameters: draw.Parameters = inputs["parameters"]
+    salts = salts_for(inputs["draw_id"], inputs["population"])
     bundle = draw.run_draw(
         inputs["draw_id"],
         parameters,
@@ -204,8 +215,19 @@ def vector(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         frozen_at=FROZEN_AT,
         supersedes=inputs.get("supersedes"),
         redraw_reason=inputs.get("redraw_reason", ""),
+        salts=salts,
     )
     bundle["substitutions"] = substitutions(bundle, inputs.get("substitutions", []))
+    companies_pool = {**bundle, "_population": inputs["population"]}
+    shown = draw.public_bundle(bundle, inputs["population"], salts)
+    codes = sorted(inputs["population"])
+    tokens = draw.population_tokens(inputs["population"], salts, parameters.rounds)
+    public_verdict = draw.verify_public(shown, codes, tokens)
+    companies = []
+    for code in companies_of(companies_pool):
+        proof = draw.company_proof(bundle, inputs["population"], salts, code)
+        verdict, findings = draw.verify_company(shown, codes, tokens, proof)
+        companies.append({"proof": proof, "verdict": verdict, "findings": findings})
     return {
         "name": name,
         "spec": draw.SPEC_V2,
@@ -214,6 +236,7 @@ def vector(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
             "task": inputs["task"],
             "parameters": parameters.normalised().as_dict(),
             "population": dict(sorted(inputs["population"].items())),
+            "salts": dict(sorted(salts.items())),
             "exclusions": bundle["exclusions"],
             "frozen_at": FROZEN_AT,
             "supersedes": inputs.get("supersedes"),
@@ -229,27 +252,67 @@ def vector(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
                     "population_size",
                     "strata_sizes",
                     "exclusions_digest",
+                    "tokens_digest",
                     "freeze_digest",
                     "seed",
                     "record_digest",
                     "rounds",
                 )
             },
-            "verdict": draw.verify(bundle, inputs["population"]),
+            "verdict": draw.verify(bundle, inputs["population"], salts),
+            "public_rounds": shown["rounds"],
+            "public_substitutions": shown["substitutions"],
+            "public_verdict": public_verdict,
+            "companies": companies,
         },
     }
+
+
+def companies_of(bundle: dict[str, Any]) -> list[str]:
+    """The companies whose proofs a vector carries: the first selected of round 1's highest
+    risk stratum drawn, the first reserve of round 1 (if any), the first entity (by code)
+    neither selected nor reserve in round 1 (if any)."""
+    strata = bundle["rounds"][0]["strata"]
+    selected = [c for s in reversed(draw.STRATA) for c in strata[s]["selected"]]
+    reserve = [c for s in reversed(draw.STRATA) for c in strata[s]["reserve"]]
+    everyone = sorted({*selected, *reserve} | set(bundle["_population"]))
+    neither = [c for c in everyone if c not in selected and c not in reserve]
+    return [selected[0], *reserve[:1], *neither[:1]]
 
 
 def bundle_of(data: dict[str, Any]) -> dict[str, Any]:
     """The bundle a vector describes: its inputs and expected values; `verdict` is what
     verify says of it ([] for PASS)."""
-    inputs = {k: v for k, v in data["inputs"].items() if k != "population"}
-    expected = {k: v for k, v in data["expected"].items() if k != "verdict"}
+    inputs = {k: v for k, v in data["inputs"].items() if k not in ("population", "salts")}
+    expected = {k: v for k, v in data["expected"].items() if k in draw.BUNDLE_KEYS_V2}
     return {"spec": data["spec"], **inputs, **expected}
 
 
+def public_bundle_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The public record a vector describes (V11): no class of any entity in it."""
+    return {
+        **bundle_of(data),
+        "classes": draw.WITHHELD,
+        "rounds": data["expected"]["public_rounds"],
+        "substitutions": data["expected"]["public_substitutions"],
+    }
+
+
 def population_csv(data: dict[str, Any]) -> str:
-    return draw.write_population_csv(data["inputs"]["population"])
+    """The full listing (audience a): code, class and salt."""
+    return draw.write_population_csv(data["inputs"]["population"], data["inputs"]["salts"])
+
+
+def codes_csv(data: dict[str, Any]) -> str:
+    return draw.write_codes_csv(data["inputs"]["population"])
+
+
+def tokens_csv(data: dict[str, Any]) -> str:
+    inputs = data["inputs"]
+    rounds = inputs["parameters"]["rounds"]
+    return draw.write_tokens_csv(
+        draw.population_tokens(inputs["population"], inputs["salts"], rounds)
+    )
 
 
 def write() -> None:

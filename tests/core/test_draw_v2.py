@@ -150,7 +150,8 @@ def test_a_version_1_bundle_relabelled_version_2_fails() -> None:
     bundle["spec"] = SPEC_V2
 
     assert verify(bundle, example.POPULATION) == [
-        "记录的字段不符：多出 无，缺少 ['frozen_at', 'redraw_reason', 'record_digest']"
+        "记录的字段不符：多出 无，"
+        "缺少 ['frozen_at', 'redraw_reason', 'tokens_digest', 'record_digest']"
     ]
 
 

@@ -14,7 +14,15 @@ from typing import Any
 
 import pytest
 
-from shuangsuiji.core.draw import SPEC, read_population_csv, verify
+from shuangsuiji.core.draw import (
+    SPEC,
+    read_codes_csv,
+    read_population_csv,
+    read_tokens_csv,
+    verify,
+    verify_company,
+    verify_public,
+)
 from tests.core import draw_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +37,10 @@ process.stdin.setEncoding("utf8"); // a character split between chunks stays who
 process.stdin.on("data", (chunk) => { input += chunk; });
 process.stdin.on("end", async () => {
   const out = [];
-  for (const [bundle, csv] of JSON.parse(input)) out.push(await V.verify(bundle, csv));
+  for (const [bundle, csv, tokens, proof] of JSON.parse(input)) {
+    if (proof) out.push(await V.verifyCompany(bundle, csv, tokens, proof));
+    else out.push(await V.verify(bundle, csv, () => {}, tokens));
+  }
   process.stdout.write(JSON.stringify(out));
 });
 """
@@ -39,8 +50,9 @@ def load(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
 
 
-def node_verify(pairs: list[tuple[dict[str, Any], str]]) -> list[list[str]]:
-    """JavaScript's verdict on each (bundle, population.csv)."""
+def node_verify(pairs: list[tuple[Any, ...]]) -> list[Any]:
+    """JavaScript's verdict on each (bundle, population.csv[, tokens.csv[, proof]]): the
+    problems, or for a proof {problems, findings}."""
     if NODE is None:
         pytest.skip("node is not installed; the browser test runs the JavaScript verifier")
     result = subprocess.run(
@@ -79,11 +91,113 @@ def tamperings(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return variants
 
 
+def salts(data: dict[str, Any]) -> dict[str, str]:
+    return data["inputs"]["salts"]  # type: ignore[no-any-return]
+
+
+def public_files(data: dict[str, Any]) -> tuple[list[str], Any]:
+    """The codes and tokens as the public downloads them, read back from their files."""
+    codes = read_codes_csv(draw_vectors.codes_csv(data))
+    return codes, read_tokens_csv(draw_vectors.tokens_csv(data))
+
+
+def proof_tamperings(proof: dict[str, Any]) -> list[dict[str, Any]]:
+    """A company's proof with its class, salt, code or draw changed: each must be refused."""
+    other = "A" if proof["risk_class"] != "A" else "D"
+    flipped = ("0" if proof["salt"][0] != "0" else "1") + proof["salt"][1:]
+    return [
+        {**proof, "risk_class": other},
+        {**proof, "salt": flipped},
+        {**proof, "uscc": proof["uscc"][:-2] + "00"},
+        {**proof, "record_digest": "0" * 64},
+    ]
+
+
+def public_tamperings(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """The public record with a cut-off, a token list, a code list or the size changed."""
+    variants = []
+    for change in (
+        lambda b: b["rounds"][0]["strata"][first_drawn(b)].update(cutoff="0:" + "0" * 64),
+        lambda b: b["rounds"][0]["strata"][first_drawn(b)]["selected"].reverse(),
+        lambda b: b["rounds"][0]["selected"].pop(),
+        lambda b: b.update(population_size=b["population_size"] + 1),
+    ):
+        variant = copy.deepcopy(bundle)
+        change(variant)
+        variants.append(variant)
+    return variants
+
+
+def first_drawn(bundle: dict[str, Any]) -> str:
+    strata = bundle["rounds"][0]["strata"]
+    return (
+        next(s for s in "DCBAU" if strata[s]["k"] >= 2)
+        if any(strata[s]["k"] >= 2 for s in "DCBAU")
+        else next(s for s in "DCBAU" if strata[s]["k"])
+    )
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_public_record_and_proofs_verify_as_the_vector_says_in_python(path: Path) -> None:
+    data = load(path)
+    codes, tokens = public_files(data)
+    public = draw_vectors.public_bundle_of(data)
+
+    public_verdict = verify_public(public, codes, tokens)
+    companies = [
+        dict(
+            zip(
+                ("verdict", "findings"),
+                verify_company(public, codes, tokens, c["proof"]),
+                strict=True,
+            )
+        )
+        for c in data["expected"]["companies"]
+    ]
+
+    assert public_verdict == data["expected"]["public_verdict"]
+    assert (public_verdict == []) == ("fails" not in data["name"])
+    assert companies == [
+        {k: c[k] for k in ("verdict", "findings")} for c in data["expected"]["companies"]
+    ]
+
+
+@pytest.mark.parametrize("path", FILES[:-1], ids=[p.stem for p in FILES[:-1]])
+def test_a_tampered_proof_or_public_record_fails_in_python(path: Path) -> None:
+    data = load(path)
+    codes, tokens = public_files(data)
+    public = draw_vectors.public_bundle_of(data)
+    proof = data["expected"]["companies"][0]["proof"]
+
+    proofs = [verify_company(public, codes, tokens, p)[0] for p in proof_tamperings(proof)]
+    records = [verify_public(p, codes, tokens) for p in public_tamperings(public)]
+
+    assert [bool(v) for v in proofs + records] == [True] * 8
+
+
+def test_public_records_and_proofs_verify_alike_in_javascript() -> None:
+    cases, expected = [], []
+    for path in FILES:
+        data = load(path)
+        codes, tokens = draw_vectors.codes_csv(data), draw_vectors.tokens_csv(data)
+        public = draw_vectors.public_bundle_of(data)
+        for variant in [public, *public_tamperings(public)]:
+            cases.append((variant, codes, tokens, None))
+            expected.append(verify_public(variant, *public_files(data)))
+        for company in data["expected"]["companies"]:
+            for proof in [company["proof"], *proof_tamperings(company["proof"])]:
+                cases.append((public, codes, tokens, proof))
+                problems, findings = verify_company(public, *public_files(data), proof)
+                expected.append({"problems": problems, "findings": findings})
+
+    assert node_verify(cases) == expected
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_vector_is_what_the_python_rule_derives(path: Path) -> None:
     data = load(path)
 
-    verdict = verify(draw_vectors.bundle_of(data), data["inputs"]["population"])
+    verdict = verify(draw_vectors.bundle_of(data), data["inputs"]["population"], salts(data))
 
     assert data == draw_vectors.vector(data["name"], draw_vectors.cases()[data["name"]])
     assert verdict == data["expected"]["verdict"]
@@ -95,7 +209,7 @@ def test_vector_relabelled_fails_in_python(path: Path) -> None:
     data = load(path)
     bundle = draw_vectors.bundle_of(data)
 
-    verdicts = [verify(t, data["inputs"]["population"]) for t in tamperings(bundle)]
+    verdicts = [verify(t, data["inputs"]["population"], salts(data)) for t in tamperings(bundle)]
 
     assert [bool(v) for v in verdicts] == [True] * len(verdicts)
 
@@ -107,7 +221,7 @@ def test_vectors_pass_and_tamperings_fail_alike_in_javascript() -> None:
         csv = draw_vectors.population_csv(data)
         for bundle in [draw_vectors.bundle_of(data), *tamperings(draw_vectors.bundle_of(data))]:
             pairs.append((bundle, csv))
-            expected.append(verify(bundle, data["inputs"]["population"]))
+            expected.append(verify(bundle, data["inputs"]["population"], salts(data)))
         verdicts.append(data["expected"]["verdict"])
 
     assert node_verify(pairs) == expected

@@ -1,13 +1,22 @@
 """The public site: no login, published draws only, cacheable, the rule's own files."""
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.accounts.permissions import SYSTEM
-from shuangsuiji.core.draw import commitment, read_population_csv, verify
+from shuangsuiji.core.draw import (
+    WITHHELD,
+    commitment,
+    read_codes_csv,
+    read_population_csv,
+    read_tokens_csv,
+    verify,
+    verify_public,
+)
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
 from tests.conftest import World
@@ -31,20 +40,42 @@ def published(world: World) -> Draw:
     return Draw.objects.get(pk=draw.pk)
 
 
+def files(draw: Draw, *names: str) -> list[str]:
+    client = Client()
+    return [
+        client.get(reverse("disclosure:draw_file", args=[draw.draw_id, name])).content.decode()
+        for name in names
+    ]
+
+
 def test_anyone_reads_a_published_draw_and_verifies_its_files(world: World) -> None:
     draw = published(world)
     client = Client()
 
     page = client.get(reverse("disclosure:draw", args=[draw.draw_id]))
-    bundle = json.loads(
-        client.get(reverse("disclosure:draw_file", args=[draw.draw_id, "bundle.json"])).content
-    )
     population = client.get(reverse("disclosure:draw_file", args=[draw.draw_id, "population.csv"]))
+    bundle, tokens = files(draw, "bundle.json", "tokens.csv")
+    codes = read_codes_csv(population.content.decode())
 
     assert page.status_code == 200
     assert "public" in page["Cache-Control"]
     assert "immutable" in population["Cache-Control"]
-    assert verify(bundle, read_population_csv(population.content.decode())) == []
+    assert (json.loads(bundle)["classes"], codes) == (
+        WITHHELD,
+        sorted(read_population_csv(draw.population_csv)),
+    )
+    assert verify_public(json.loads(bundle), codes, read_tokens_csv(tokens)) == []
+
+
+def test_where_classes_are_published_the_full_files_verify(world: World, settings: Any) -> None:
+    settings.PUBLISH_RISK_CLASSES = True
+    draw = published(world)
+
+    bundle, population, withheld = files(draw, "bundle.json", "population.csv", "withheld.json")
+
+    assert verify(json.loads(bundle), read_population_csv(population)) == []
+    assert population.splitlines()[0] == "uscc,risk_class,salt"
+    assert json.loads(withheld)["classes"] == WITHHELD
 
 
 def test_a_frozen_draw_has_no_public_files_before_it_is_drawn(world: World) -> None:

@@ -135,7 +135,10 @@ def test_a_draw_frozen_under_version_1_completes_as_version_1(world: World) -> N
         draw.freeze["task"],
         spec=rule.SPEC,
     )
-    Draw.objects.filter(pk=draw.pk).update(freeze=v1)
+    # a version-1 freeze was stored with the version-1 listing: codes and classes, no salts
+    Draw.objects.filter(pk=draw.pk).update(
+        freeze=v1, population_csv=rule.write_population_csv(population)
+    )
 
     done = complete_draw(draw, actor=SYSTEM, public_value=TYPED, public_source="")
 

@@ -203,8 +203,9 @@ def test_yearly_cap_and_cooldown_exclude_with_their_reasons(world: World, settin
 @pytest.mark.django_db
 def test_a_population_changed_after_the_freeze_is_refused_at_the_draw(world: World) -> None:
     draw = freeze_draw(make_task(world), actor=SYSTEM)
-    first_line = draw.population_csv.splitlines()[1]
-    tampered = first_line[:-1] + ("A" if first_line[-1] != "A" else "B")
+    first_line = draw.population_csv.splitlines()[1]  # uscc,class,salt
+    code, klass, salt = first_line.split(",")
+    tampered = f"{code},{'A' if klass != 'A' else 'B'},{salt}"
     Draw.objects.filter(pk=draw.pk).update(
         population_csv=draw.population_csv.replace(first_line, tampered)
     )

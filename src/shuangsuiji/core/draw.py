@@ -6,7 +6,9 @@ This one file is the whole rule. It uses only the Python standard library and im
 from Shuangsuiji, so the same file is the platform's draw engine and the stand-alone verifier
 offered for download next to every published draw:
 
-    python verify_draw.py bundle.json population.csv
+    python verify_draw.py bundle.json population.csv             (the full record and listing)
+    python verify_draw.py bundle.json population.csv tokens.csv  (the public record, no classes)
+    python verify_draw.py bundle.json population.csv tokens.csv proof.json   (one company)
 
 docs/draw-spec.md describes the rule precisely enough to re-implement it from scratch. A bundle
 names its version; a version-1 bundle is verified by the version-1 rule, unchanged.
@@ -21,6 +23,7 @@ import io
 import json
 import math
 import re
+import secrets
 import struct
 import sys
 from collections import Counter
@@ -52,6 +55,8 @@ DICE_COUNT = 20
 DICE_SEPARATORS = frozenset(" \t\r\n,，、\u3000")  # what may stand between typed dice
 FULL_WIDTH_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}  # ０–９ as typed by an IME
 ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+SALT = re.compile(r"[0-9a-f]{32}")  # an entity's salt (version 2): 16 random bytes, hex
+WITHHELD = "withheld"  # `classes` of a public bundle that names no entity's class
 POSITION = struct.Struct(">I")  # an entity's place in its stratum (< 2**32), ending a sort key
 
 
@@ -117,6 +122,69 @@ def population_digest(population: Mapping[str, str], slice_size: int = 65536) ->
 def exclusions_listing(exclusions: Sequence[Mapping[str, str]]) -> bytes:
     rows = sorted((e["uscc"], e["reason"]) for e in exclusions)
     return "".join(f"{code}{SEP}{reason}\n" for code, reason in rows).encode("utf-8")
+
+
+# --- version 2: salts and tokens, so the public verifies without learning classes ---------
+
+
+def new_salts(codes: Iterable[str]) -> dict[str, str]:
+    """A fresh salt per entity, from the operating system's CSPRNG, made at the freeze.
+
+    A token hashes an entity's code, class and salt; without the salt nobody can try the five
+    classes of a code against the public token list (docs/draw-spec.md V11)."""
+    return {code: secrets.token_hex(16) for code in codes}
+
+
+def check_salts(population: Mapping[str, str], salts: Mapping[str, str] | None) -> dict[str, str]:
+    """Every entity's salt: 32 lower-case hex digits each, one per code and no other. None
+    means every salt is empty, which the rule allows for rehearsals whose classes are public
+    anyway (tests, benchmarks): an empty salt hides nothing."""
+    if salts is None:
+        return dict.fromkeys(population, "")
+    if set(salts) != set(population):
+        raise DrawError("盐值（salt）应与名单一一对应")
+    for code, salt in salts.items():
+        if not isinstance(salt, str) or not SALT.fullmatch(salt):
+            raise DrawError(f"“{code}”的盐值（salt）应为32位小写十六进制")
+    return dict(salts)
+
+
+def token(round_number: int, code: str, stratum: str, salt: str) -> str:
+    """An entity's token in one round: H(tag, "token", round, code, class, salt). A new token
+    each round, so a token of round 1 cannot be followed to round 2."""
+    text = SEP.join((SPEC_V2, "token", str(round_number), code, stratum, salt))
+    return sha256_hex(text.encode("ascii"))
+
+
+def codes_listing(codes: Iterable[str]) -> bytes:
+    """Lines "uscc\n" sorted: the bytes the version-2 population digest is taken of."""
+    return "".join(f"{code}\n" for code in sorted(codes)).encode("ascii")
+
+
+Tokens = dict[tuple[int, str], list[str]]  # (round, stratum) → tokens, sorted
+
+
+def population_tokens(
+    population: Mapping[str, str], salts: Mapping[str, str], rounds: int
+) -> Tokens:
+    """Every round's tokens per stratum, sorted (empty strata have an empty list)."""
+    tokens: Tokens = {(r, s): [] for r in range(1, rounds + 1) for s in STRATA}
+    for number in range(1, rounds + 1):
+        for code, stratum in population.items():
+            tokens[(number, stratum)].append(token(number, code, stratum, salts[code]))
+    for listed in tokens.values():
+        listed.sort()
+    return tokens
+
+
+def tokens_listing(tokens: Mapping[tuple[int, str], Sequence[str]]) -> bytes:
+    """Lines "round,class,token\n" by round, class, token: what tokens_digest is taken of."""
+    lines = [
+        f"{number},{stratum},{t}\n"
+        for number, stratum in sorted(tokens)
+        for t in sorted(tokens[(number, stratum)])
+    ]
+    return "".join(lines).encode("ascii")
 
 
 # --- parameters ----------------------------------------------------------------------------
@@ -361,9 +429,12 @@ def freeze_record(
     frozen_at: str | None = None,
     supersedes: str | None = None,
     redraw_reason: str = "",
+    salts: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything fixed before any randomness exists; its digest feeds the seed. Version 2
-    also binds the freeze time and, for a redraw, the draw it supersedes and the reason."""
+    also binds the freeze time and, for a redraw, the draw it supersedes and the reason, and
+    instead of the listing of codes and classes the digest of the codes alone and of every
+    round's salted tokens (`salts`, see check_salts), which the public may hold."""
     if spec not in SPECS:
         raise DrawError(f"规范版本“{spec}”无效：应为 {' 或 '.join(SPECS)}")
     if not DRAW_ID_PATTERN.fullmatch(draw_id):
@@ -375,21 +446,59 @@ def freeze_record(
         _check_redraw(frozen_at, supersedes, redraw_reason)
     else:
         parameters.check()
-    digest = population_digest(population)  # also refuses a malformed code or stratum
     sizes = dict.fromkeys(STRATA, 0)
     sizes.update(Counter(population.values()))
+    tokens_digest = None
+    if spec == SPEC_V2:
+        check_population(population)
+        tokens = population_tokens(population, check_salts(population, salts), parameters.rounds)
+        tokens_digest = sha256_hex(tokens_listing(tokens))
+        digest = sha256_hex(codes_listing(population))
+    else:
+        digest = population_digest(population)  # also refuses a malformed code or stratum
+    return _freeze(
+        spec,
+        draw_id,
+        parameters,
+        task,
+        digest,
+        len(population),
+        sizes,
+        exclusions,
+        (frozen_at, supersedes, redraw_reason, tokens_digest),
+    )
+
+
+def _freeze(
+    spec: str,
+    draw_id: str,
+    parameters: Parameters,
+    task: Mapping[str, Any] | None,
+    digest: str,
+    size: int,
+    sizes: Mapping[str, int],
+    exclusions: Sequence[Mapping[str, str]],
+    v2: tuple[Any, Any, Any, Any],
+) -> dict[str, Any]:
+    """The freeze record from what it states: the full and the public verifier both end here."""
     record: dict[str, Any] = {
         "spec": spec,
         "draw_id": draw_id,
         "task": dict(task or {}),
         "parameters": parameters.as_dict(),
         "population_digest": digest,
-        "population_size": len(population),
-        "strata_sizes": sizes,
+        "population_size": size,
+        "strata_sizes": dict(sizes),
         "exclusions_digest": sha256_hex(exclusions_listing(exclusions)),
     }
     if spec == SPEC_V2:
-        record.update(frozen_at=frozen_at, supersedes=supersedes, redraw_reason=redraw_reason)
+        frozen_at, supersedes, redraw_reason, tokens_digest = v2
+        record.update(
+            frozen_at=frozen_at,
+            supersedes=supersedes,
+            redraw_reason=redraw_reason,
+            tokens_digest=tokens_digest,
+        )
     record["freeze_digest"] = sha256_hex(canonical_json(record))
     return record
 
@@ -583,14 +692,29 @@ def priorities(
     return result
 
 
-def _priority_prefix(seed: str, draw_id: str, round_number: int) -> bytes:
-    """Everything a priority hashes before the code. Hashed once; each entity's hash continues
-    a copy of that state, so the prefix's full 64-byte blocks are not hashed again per entity."""
-    return SEP.join((SPEC, "priority", seed, draw_id, str(round_number), "")).encode()
+def _priority_prefix(seed: str, draw_id: str, round_number: int, spec: str = SPEC) -> bytes:
+    """Everything a priority hashes before the code (version 2: the token). Hashed once; each
+    entity's hash continues a copy of that state, so the prefix's full 64-byte blocks are not
+    hashed again per entity."""
+    return SEP.join((spec, "priority", seed, draw_id, str(round_number), "")).encode()
+
+
+def priority_v2(seed: str, draw_id: str, round_number: int, entity_token: str) -> str:
+    """A version-2 priority: H(tag, "priority", seed, draw id, round, token), as hex. It hangs
+    on the salted token, not the code, so a code's priority is unknown to the public and the
+    published cut-offs say nothing about any code's class."""
+    return sha256_hex(
+        _priority_prefix(seed, draw_id, round_number, SPEC_V2) + entity_token.encode()
+    )
 
 
 def _ranked(
-    seed: str, draw_id: str, round_number: int, codes: Sequence[str], count: int
+    seed: str,
+    draw_id: str,
+    round_number: int,
+    codes: Sequence[str],
+    count: int,
+    spec: str = SPEC,
 ) -> list[str]:
     """The codes of the first `count` of sorted(priorities(...)), in that order.
 
@@ -601,7 +725,7 @@ def _ranked(
     the same SHA-256 digest, so ties are looked for among the keys kept and, should one ever
     occur, the pairs themselves are sorted."""
     count = max(count, 0)
-    copy = hashlib.sha256(_priority_prefix(seed, draw_id, round_number)).copy
+    copy = hashlib.sha256(_priority_prefix(seed, draw_id, round_number, spec)).copy
     pack = POSITION.pack
     keys: list[bytes] = []
     append = keys.append
@@ -611,22 +735,28 @@ def _ranked(
         append(hasher.digest() + pack(position))
     head = _smallest(keys, count + 1)  # one more than kept, to see a tie at the cut
     if any(map(bytes.startswith, islice(head, 1, None), map(itemgetter(slice(32)), head))):
-        return [code for _, code in sorted(priorities(seed, draw_id, round_number, codes))[:count]]
+        prefix = _priority_prefix(seed, draw_id, round_number, spec)
+        pairs = sorted((hashlib.sha256(prefix + code.encode()).digest(), code) for code in codes)
+        return [code for _, code in pairs[:count]]
     unpack = POSITION.unpack_from
     return [codes[unpack(key, 32)[0]] for key in islice(head, count)]
 
 
 def draw_rounds(
-    freeze: Mapping[str, Any], seed: str, population: Mapping[str, str]
+    freeze: Mapping[str, Any],
+    seed: str,
+    population: Mapping[str, str],
+    salts: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every round's selection and reserve list per stratum, in priority order."""
+    if freeze["spec"] == SPEC_V2:
+        return _rounds_v2(freeze, seed, population, check_salts(population, salts))[0]
     parameters = Parameters.from_dict(freeze["parameters"])
     draw_id = freeze["draw_id"]
     by_stratum: dict[str, list[str]] = {s: [] for s in STRATA}
     for code, stratum in population.items():
         by_stratum[stratum].append(code)
     sizes = {s: len(codes) for s, codes in by_stratum.items()}
-    v2 = freeze["spec"] == SPEC_V2
     ks = sample_sizes(parameters, sizes, freeze["spec"])
     drawn_before: set[str] = set()
     rounds = []
@@ -640,14 +770,13 @@ def draw_rounds(
             earlier = sum(1 for code in codes if code in drawn_before) if number > 1 else 0
             order = _ranked(seed, draw_id, number, codes, k + reserve_size + earlier)
             fresh = [code for code in order if code not in drawn_before] if earlier else order
-            # exhausted: top up from earlier rounds, in this round's order — version 1 only
-            # the selection, version 2 the reserve list too
-            if len(fresh) < (k + reserve_size if v2 else k):
+            # exhausted: top up the selection from earlier rounds, in this round's order
+            if len(fresh) < k:
                 fresh += [code for code in order if code in drawn_before]
             ratio = stratum_ratio(parameters, stratum)
             strata[stratum] = {
                 "N": sizes[stratum],
-                "ratio": None if v2 and parameters.count is not None else _ratio_text(ratio),
+                "ratio": _ratio_text(ratio),
                 "k": k,
                 "selected": fresh[:k],
                 "reserve": fresh[k : k + reserve_size],
@@ -655,6 +784,93 @@ def draw_rounds(
             drawn_before.update(fresh[:k])
         rounds.append({"round": number, "strata": strata})
     return rounds
+
+
+def _rounds_v2(
+    freeze: Mapping[str, Any],
+    seed: str,
+    population: Mapping[str, str],
+    salts: Mapping[str, str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Version 2's rounds twice over: with codes per stratum (the full record) and as the
+    public sees them (tokens per stratum, codes per round only; `public_rounds`)."""
+    parameters = Parameters.from_dict(freeze["parameters"])
+    by_stratum: dict[str, list[str]] = {s: [] for s in STRATA}
+    for code, stratum in population.items():
+        by_stratum[stratum].append(code)
+    sizes = {s: len(codes) for s, codes in by_stratum.items()}
+    ks = sample_sizes(parameters, sizes, SPEC_V2)
+    drawn_before: set[str] = set()
+    full, public = [], []
+    for number in range(1, parameters.rounds + 1):
+        strata, shown = {}, {}
+        picked: list[str] = []
+        kept: list[str] = []
+        for stratum in STRATA:
+            named = {token(number, c, stratum, salts[c]): c for c in by_stratum[stratum]}
+            earlier = sorted(t for t, c in named.items() if c in drawn_before)
+            fresh = [t for t, c in named.items() if c not in drawn_before]
+            step = _stratum_round(
+                seed, freeze["draw_id"], number, fresh, earlier, ks[stratum], parameters
+            )
+            selected = [named[t] for t in step["selected"]]
+            reserve = [named[t] for t in step["reserve"]]
+            head = {
+                "N": sizes[stratum],
+                "ratio": ratio_shown(parameters, stratum),
+                "k": ks[stratum],
+            }
+            strata[stratum] = {**head, "selected": selected, "reserve": reserve}
+            shown[stratum] = {**head, "earlier": earlier, **step}
+            picked += selected
+            kept += reserve
+        drawn_before.update(picked)
+        full.append({"round": number, "strata": strata})
+        public.append(
+            {"round": number, "selected": sorted(picked), "reserve": sorted(kept), "strata": shown}
+        )
+    return full, public
+
+
+def ratio_shown(parameters: Parameters, stratum: str) -> str | None:
+    """A stratum's ratio as version 2 records it: none in count mode (the count decides)."""
+    if parameters.count is not None:
+        return None
+    return _ratio_text(stratum_ratio(parameters, stratum))
+
+
+def _stratum_round(
+    seed: str,
+    draw_id: str,
+    number: int,
+    fresh: Sequence[str],
+    earlier: Sequence[str],
+    k: int,
+    parameters: Parameters,
+) -> dict[str, Any]:
+    """One stratum in one round of version 2, by tokens: those not selected in an earlier round
+    (fresh) in priority order, then, only when too few, the earlier ones in priority order; the
+    first k are selected, the next `reserve` (default k) are the reserve list. Each entity's
+    rank key is "0:" (fresh) or "1:" (earlier) and its priority in hex, so keys sort as the
+    entities are taken; `cutoff` is the last selected one's key, `reserve_cutoff` the last
+    reserve's (None when there is none)."""
+    reserve_size = k if parameters.reserve is None else parameters.reserve
+    wanted = k + reserve_size
+    order = _ranked(seed, draw_id, number, fresh, wanted, SPEC_V2)
+    taken_fresh = len(order)
+    if taken_fresh < wanted:
+        order += _ranked(seed, draw_id, number, earlier, wanted - taken_fresh, SPEC_V2)
+
+    def key(place: int) -> str:
+        pool = "0" if place < taken_fresh else "1"
+        return f"{pool}:{priority_v2(seed, draw_id, number, order[place])}"
+
+    return {
+        "selected": order[:k],
+        "reserve": order[k:wanted],
+        "cutoff": key(k - 1) if k else None,
+        "reserve_cutoff": key(len(order) - 1) if len(order) > k else None,
+    }
 
 
 def _smallest(keys: list[bytes], count: int) -> list[bytes]:
@@ -700,6 +916,7 @@ def run_draw(
     frozen_at: str | None = None,
     supersedes: str | None = None,
     redraw_reason: str = "",
+    salts: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The complete bundle of a draw: freeze record, ceremony, seed, rounds."""
     freeze = freeze_record(
@@ -712,8 +929,9 @@ def run_draw(
         frozen_at=frozen_at,
         supersedes=supersedes,
         redraw_reason=redraw_reason,
+        salts=salts,
     )
-    return bundle_from_freeze(freeze, population, ceremony, exclusions)
+    return bundle_from_freeze(freeze, population, ceremony, exclusions, salts)
 
 
 def bundle_from_freeze(
@@ -721,6 +939,7 @@ def bundle_from_freeze(
     population: Mapping[str, str],
     ceremony: Mapping[str, Any],
     exclusions: Sequence[Mapping[str, str]] = (),
+    salts: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The bundle from a freeze record already made (and kept) for this population: the
     ceremony checked, the seed, the rounds. The caller vouches that freeze and population
@@ -736,7 +955,7 @@ def bundle_from_freeze(
             "ceremony": recorded,
             "seed": seed,
             "record_digest": record_digest(freeze["freeze_digest"], recorded, seed),
-            "rounds": draw_rounds(freeze, seed, population),
+            "rounds": draw_rounds(freeze, seed, population, salts),
             "substitutions": [],
         }
     reveals = check_ceremony(ceremony, freeze["draw_id"])
@@ -755,13 +974,30 @@ def bundle_from_freeze(
 def read_population_csv(text: str) -> dict[str, str]:
     """A population file: header with `uscc` and `risk_class` (A–D, or blank/U for none);
     other columns (name, status) are ignored. Header names, codes and classes are stripped of
-    spaces and tabs, codes and classes upper-cased: as the JavaScript verifier reads them."""
+    spaces and tabs, codes and classes upper-cased: as the JavaScript verifier reads them.
+    A `salt` column (version 2's full listing) is kept as the result's `salts`, which verify
+    uses when given no salts of its own."""
+    population, salts = read_population_file(text)
+    result = Population(population)
+    result.salts = salts
+    return result
+
+
+class Population(dict[str, str]):
+    """code → class, and the salts read with them (None when the file had no salt column)."""
+
+    salts: dict[str, str] | None = None
+
+
+def read_population_file(text: str) -> tuple[dict[str, str], dict[str, str] | None]:
+    """A population file and its `salt` column (version 2's full listing), None without one."""
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames:
         reader.fieldnames = [name.strip(" \t") for name in reader.fieldnames]
     if not reader.fieldnames or not {"uscc", "risk_class"} <= set(reader.fieldnames):
         raise DrawError("名单文件应有表头，且包含 uscc 和 risk_class 两列")
     population: dict[str, str] = {}
+    salts: dict[str, str] | None = {} if "salt" in reader.fieldnames else None
     for line, row in enumerate(reader, start=2):
         code = (row["uscc"] or "").strip(" \t").upper()
         stratum = (row["risk_class"] or "").strip(" \t").upper() or "U"
@@ -770,7 +1006,9 @@ def read_population_csv(text: str) -> dict[str, str]:
         if stratum not in STRATA:
             raise DrawError(f"名单第{line}行：风险分类“{stratum}”无效")
         population[code] = stratum
-    return population
+        if salts is not None:
+            salts[code] = (row["salt"] or "").strip(" \t")
+    return population, salts
 
 
 def population_from_listing(listing: bytes, digest: str) -> dict[str, str]:
@@ -793,21 +1031,61 @@ def _codes(text: str) -> list[str]:
 POPULATION_HEADER = "uscc,risk_class\n"
 
 
-def write_population_csv(population: Mapping[str, str]) -> str:
+def write_population_csv(
+    population: Mapping[str, str], salts: Mapping[str, str] | None = None
+) -> str:
     """The header, then exactly the population listing (so population_from_listing reads the
-    body back)."""
+    body back); with salts (version 2's full listing) a third column `salt`."""
+    if salts is not None:
+        lines = ["uscc,risk_class,salt"]
+        lines += [f"{code},{population[code]},{salts[code]}" for code in sorted(population)]
+        return "\n".join(lines) + "\n"
     lines = ["uscc,risk_class"] + [f"{code},{population[code]}" for code in sorted(population)]
     return "\n".join(lines) + "\n"
+
+
+POPULATION_HEADER_V2 = "uscc,risk_class,salt\n"
+LISTING_V2 = re.compile(r"(?:[0-9A-Z]{18},[ABCDU],(?:[0-9a-f]{32})?\n)*")
+
+
+def population_from_file(
+    text: str, freeze: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, str] | None]:
+    """A version-2 full listing as stored at the freeze (write_population_csv with salts) back,
+    refused unless its codes and tokens hash to the freeze record's digests: it proves that
+    the population and salts are the ones frozen."""
+    body = text.removeprefix(POPULATION_HEADER_V2)
+    if body == text or not LISTING_V2.fullmatch(body):
+        raise DrawError("名单格式无效")
+    population: dict[str, str] = {}
+    salts: dict[str, str] = {}
+    for line in body.splitlines():
+        code, stratum, salt = line.split(",")
+        population[code], salts[code] = stratum, salt
+    rounds = Parameters.from_dict(freeze["parameters"]).rounds
+    empty = all(salt == "" for salt in salts.values())
+    kept = None if empty else salts
+    tokens = population_tokens(population, check_salts(population, kept), rounds)
+    if (
+        sha256_hex(codes_listing(population)) != freeze["population_digest"]
+        or sha256_hex(tokens_listing(tokens)) != freeze["tokens_digest"]
+    ):
+        raise DrawError("名单与冻结时的名单摘要不符")
+    return population, kept
 
 
 # --- verification --------------------------------------------------------------------------
 
 
-def verify(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[str]:
+def verify(
+    bundle: Mapping[str, Any],
+    population: Mapping[str, str],
+    salts: Mapping[str, str] | None = None,
+) -> list[str]:
     """Re-derive everything from the bundle and population; return the discrepancies, first
     one first (an empty list is a PASS). The bundle's `spec` chooses the rule."""
     if bundle.get("spec") == SPEC_V2:
-        return verify_v2(bundle, population)
+        return verify_v2(bundle, population, salts)
     if bundle.get("spec") != SPEC:
         return [f"规范版本“{bundle.get('spec')}”不是 {' 或 '.join(SPECS)}"]
     try:
@@ -849,6 +1127,7 @@ BUNDLE_KEYS_V2 = (
     "frozen_at",
     "supersedes",
     "redraw_reason",
+    "tokens_digest",
     "freeze_digest",
     "exclusions",
     "ceremony",
@@ -859,10 +1138,20 @@ BUNDLE_KEYS_V2 = (
 )
 
 
-def verify_v2(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[str]:
+def verify_v2(
+    bundle: Mapping[str, Any],
+    population: Mapping[str, str],
+    salts: Mapping[str, str] | None = None,
+) -> list[str]:
     """Version 2: the version-1 steps, and the bundle's fields exactly, the parameters written
     canonically, the ceremony's kind, parties, format and times, the record digest; rounds
-    by the version-2 rule; substitutions at most once per entity."""
+    by the version-2 rule; substitutions at most once per entity. `salts` None: all empty."""
+    if bundle.get("classes") == WITHHELD:
+        return [
+            "这是不含风险分类的公开记录：请用 verify_public（名单 population.csv 与 tokens.csv）"
+        ]
+    if salts is None:
+        salts = getattr(population, "salts", None)
     unknown = sorted(set(bundle) - set(BUNDLE_KEYS_V2))
     missing = [key for key in BUNDLE_KEYS_V2 if key not in bundle]
     if unknown or missing:
@@ -884,12 +1173,20 @@ def verify_v2(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[
             frozen_at="null" if bundle["frozen_at"] is None else bundle["frozen_at"],
             supersedes=bundle["supersedes"],
             redraw_reason=bundle["redraw_reason"],
+            salts=salts,
         )
     except (DrawError, KeyError, TypeError, AttributeError) as error:
         return [f"冻结记录无法重算：{error}"]
-    problems = _compare_freeze(bundle, freeze)
+    problems = _compare_freeze(bundle, freeze) or _check_seed(bundle, freeze)
     if problems:
         return problems
+    expected = draw_rounds(freeze, bundle["seed"], population, salts)
+    problems = _compare_rounds(bundle["rounds"], expected)
+    return problems or _check_substitutions(bundle["substitutions"], expected, v2=True)
+
+
+def _check_seed(bundle: Mapping[str, Any], freeze: Mapping[str, Any]) -> list[str]:
+    """Version 2's ceremony, seed and record digest, the same for the full and public record."""
     ceremony = bundle["ceremony"]
     try:
         check_ceremony_v2(ceremony, freeze["draw_id"], freeze["frozen_at"])
@@ -902,16 +1199,20 @@ def verify_v2(bundle: Mapping[str, Any], population: Mapping[str, str]) -> list[
     if bundle["record_digest"] != digest:
         recorded = bundle["record_digest"]
         return [f"record_digest 不符：记录为 {recorded}，重算为 {digest}（仪式记录被改动）"]
-    expected = draw_rounds(freeze, seed, population)
-    problems = _compare_rounds(bundle["rounds"], expected)
-    return problems or _check_substitutions(bundle["substitutions"], expected, v2=True)
+    return []
 
 
 def _compare_freeze(bundle: Mapping[str, Any], freeze: Mapping[str, Any]) -> list[str]:
     """The recorded digests and sizes against those recomputed from the population."""
-    for key in ("population_digest", "population_size", "strata_sizes", "exclusions_digest"):
+    keys = ["population_digest", "population_size", "strata_sizes", "exclusions_digest"]
+    if "tokens_digest" in freeze:
+        keys.append("tokens_digest")
+    for key in keys:
         if bundle.get(key) != freeze[key]:
-            return [f"{key} 不符：记录为 {bundle.get(key)}，按名单重算为 {freeze[key]}"]
+            recorded, recomputed = (  # strata sizes as JSON, as the JavaScript verifier says
+                _shown(v) if isinstance(v, dict) else v for v in (bundle.get(key), freeze[key])
+            )
+            return [f"{key} 不符：记录为 {recorded}，按名单重算为 {recomputed}"]
     if bundle.get("freeze_digest") != freeze["freeze_digest"]:
         recorded, recomputed = bundle.get("freeze_digest"), freeze["freeze_digest"]
         return [
@@ -1039,23 +1340,373 @@ def substitution(
     return record
 
 
+# --- the public record: verifying without classes (docs/draw-spec.md V11) -----------------
+
+PUBLIC_KEYS_V2 = (*BUNDLE_KEYS_V2, "classes")
+PUBLIC_STRATUM_KEYS = (
+    "N",
+    "ratio",
+    "k",
+    "earlier",
+    "selected",
+    "reserve",
+    "cutoff",
+    "reserve_cutoff",
+)
+PROOF_KEYS = ("spec", "proof", "draw_id", "record_digest", "uscc", "risk_class", "salt")
+
+
+def public_bundle(
+    bundle: Mapping[str, Any],
+    population: Mapping[str, str],
+    salts: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """A version-2 record as the public gets it: every field of the full record but the rounds,
+    which name codes per round only (sorted) and tokens, cut-offs per stratum; substitutions
+    without their stratum; `classes` says so. The caller vouches that bundle and population
+    belong together (verify_v2 says whether they do)."""
+    _, rounds = _rounds_v2(bundle, bundle["seed"], population, check_salts(population, salts))
+    substitutions = [
+        {key: value for key, value in sub.items() if key != "stratum"}
+        for sub in bundle["substitutions"]
+    ]
+    return {**bundle, "classes": WITHHELD, "rounds": rounds, "substitutions": substitutions}
+
+
+def company_proof(
+    bundle: Mapping[str, Any], population: Mapping[str, str], salts: Mapping[str, str], code: str
+) -> dict[str, Any]:
+    """What one company needs to check its own case against the public record: its code,
+    class and salt, and the draw it belongs to. It tells its holder that company's class and
+    nothing about any other."""
+    if code not in population:
+        raise DrawError(f"“{code}”不在本次抽取的名单中")
+    return {
+        "spec": SPEC_V2,
+        "proof": "company",
+        "draw_id": bundle["draw_id"],
+        "record_digest": bundle["record_digest"],
+        "uscc": code,
+        "risk_class": population[code],
+        "salt": salts[code],
+    }
+
+
+def verify_public(
+    bundle: Mapping[str, Any], codes: Sequence[str], tokens: Mapping[tuple[int, str], Sequence[str]]
+) -> list[str]:
+    """The aggregate, from the public record, the codes and the tokens (audience c): digests,
+    sizes, seed, every stratum's selection and reserve as tokens with its cut-offs, and the
+    per-round code lists as far as counts and membership go. Which code holds which token is
+    what each company checks for itself (verify_company), the full record all of it."""
+    if bundle.get("spec") != SPEC_V2 or bundle.get("classes") != WITHHELD:
+        return [f"不是不含风险分类的公开记录（{SPEC_V2}，classes = {WITHHELD}）"]
+    unknown = sorted(set(bundle) - set(PUBLIC_KEYS_V2))
+    missing = [key for key in PUBLIC_KEYS_V2 if key not in bundle]
+    if unknown or missing:
+        return [f"记录的字段不符：多出 {unknown or '无'}，缺少 {missing or '无'}"]
+    try:
+        parameters = Parameters.from_dict(bundle["parameters"])
+        canonical = parameters.normalised()
+        if canonical_json(canonical.as_dict()) != canonical_json(bundle["parameters"]):
+            return [f"parameters 不是规范写法：应为 {canonical_json(canonical.as_dict()).decode()}"]
+        canonical.check_v2()
+        if not DRAW_ID_PATTERN.fullmatch(str(bundle["draw_id"])):
+            raise DrawError(f"抽取编号“{bundle['draw_id']}”无效")
+        _check_redraw(bundle["frozen_at"], bundle["supersedes"], bundle["redraw_reason"])
+        if len(set(codes)) != len(codes) or not all(map(USCC.fullmatch, codes)):
+            raise DrawError("名单中的统一社会信用代码应各不相同且格式有效")
+        listed = {
+            (r, st): list(tokens.get((r, st), []))
+            for r in range(1, canonical.rounds + 1)
+            for st in STRATA
+        }
+        sizes = {st: len(listed[(1, st)]) for st in STRATA}
+        freeze = _freeze(
+            SPEC_V2,
+            bundle["draw_id"],
+            canonical,
+            bundle["task"],
+            sha256_hex(codes_listing(codes)),
+            len(codes),
+            sizes,
+            bundle["exclusions"],
+            (
+                bundle["frozen_at"],
+                bundle["supersedes"],
+                bundle["redraw_reason"],
+                sha256_hex(tokens_listing(tokens)),
+            ),
+        )
+    except (DrawError, KeyError, TypeError, AttributeError, ValueError) as error:
+        return [f"冻结记录无法重算：{error}"]
+    problems = _compare_freeze(bundle, freeze) or _check_seed(bundle, freeze)
+    if problems:
+        return problems
+    if sum(sizes.values()) != len(codes) or any(
+        len(listed[(r, st)]) != sizes[st] for r, st in listed
+    ):
+        return ["令牌名单与名单户数不符：每一轮每户应恰有一个令牌"]
+    try:
+        return _check_public_rounds(bundle, canonical, codes, listed, sizes)
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
+        return [f"公开记录的轮次格式无效：{error}"]
+
+
+def _check_public_rounds(
+    bundle: Mapping[str, Any],
+    parameters: Parameters,
+    codes: Sequence[str],
+    listed: Mapping[tuple[int, str], Sequence[str]],
+    sizes: Mapping[str, int],
+) -> list[str]:
+    rounds = bundle["rounds"]
+    if len(rounds) != parameters.rounds:
+        return [f"轮次数不符：记录 {len(rounds)} 轮，应为 {parameters.rounds} 轮"]
+    ks = sample_sizes(parameters, sizes, SPEC_V2)
+    known = set(codes)
+    taken = dict.fromkeys(STRATA, 0)  # entities selected in earlier rounds, per stratum
+    for number, got in enumerate(rounds, start=1):
+        if got.get("round") != number or set(got) != {"round", "selected", "reserve", "strata"}:
+            return [f"第{number}轮的字段不符"]
+        if set(got["strata"]) != set(STRATA):
+            return [f"第{number}轮应列出全部五层 A B C D U"]
+        reserve_count = 0
+        for stratum in STRATA:
+            g = got["strata"][stratum]
+            where = f"第{number}轮 {stratum} 层"
+            if not isinstance(g, dict) or set(g) != set(PUBLIC_STRATUM_KEYS):
+                return [f"{where}的字段不符"]
+            claimed, pool = g["earlier"], set(listed[(number, stratum)])
+            if claimed != sorted(set(claimed)) or not pool.issuperset(claimed):
+                return [f"{where}往轮已抽中的令牌（earlier）应为本轮令牌，排序且不重复"]
+            if len(claimed) != taken[stratum]:
+                return [f"{where}往轮已抽中 {len(claimed)} 户，按前几轮应为 {taken[stratum]} 户"]
+            earlier = set(claimed)
+            fresh = [t for t in listed[(number, stratum)] if t not in earlier]
+            step = _stratum_round(
+                bundle["seed"], bundle["draw_id"], number, fresh, claimed, ks[stratum], parameters
+            )
+            want = {
+                "N": sizes[stratum],
+                "ratio": ratio_shown(parameters, stratum),
+                "k": ks[stratum],
+                **step,
+            }
+            for key, value in want.items():
+                if g[key] != value:
+                    return [
+                        f"{where} {key} 不符：记录 {_shown(g[key])}，按令牌重算为 {_shown(value)}"
+                    ]
+            taken[stratum] += min(ks[stratum], sizes[stratum] - taken[stratum])
+            reserve_count += len(step["reserve"])
+        for key, label, count in (
+            ("selected", "抽中", sum(ks.values())),
+            ("reserve", "备选", reserve_count),
+        ):
+            listed_codes = got[key]
+            if listed_codes != sorted(set(listed_codes)) or not known.issuperset(listed_codes):
+                return [f"第{number}轮{label}名单应为名单中的代码，排序且不重复"]
+            if len(listed_codes) != count:
+                return [f"第{number}轮{label}名单有 {len(listed_codes)} 户，按各层应为 {count} 户"]
+        if set(got["selected"]) & set(got["reserve"]):
+            return [f"第{number}轮有主体同时在抽中和备选名单中"]
+    return _check_public_substitutions(bundle["substitutions"], rounds)
+
+
+def _shown(value: Any) -> str:
+    """A value in a message as the JavaScript verifier writes it (JSON unless text)."""
+    return value if isinstance(value, str) else canonical_json(value).decode()
+
+
+def _check_public_substitutions(substitutions: Sequence[Any], rounds: Sequence[Any]) -> list[str]:
+    """What the public can check of substitutions without strata: the replaced entity is on
+    the round's current list, its replacement on the round's reserve list and not used before,
+    none replaced twice, each with its reason. That the replacement is the next reserve of the
+    replaced entity's own stratum is checked by the full record (audience a)."""
+    current = {r["round"]: list(r["selected"]) for r in rounds}
+    used: set[tuple[int, str]] = set()
+    replaced: set[tuple[int, str]] = set()
+    for number, sub in enumerate(substitutions, start=1):
+        round_number, code, replacement = (
+            sub.get("round"),
+            sub.get("replaced"),
+            sub.get("replacement"),
+        )
+        if round_number not in current or "stratum" in sub:
+            return [f"第{number}次替换的轮次无效，或公开记录写出了分层"]
+        if (round_number, code) in replaced:
+            return [f"第{number}次替换：{code} 已被替换过，同一主体只能被替换一次"]
+        if code not in current[round_number]:
+            return [f"第{number}次替换：被替换的 {code} 不在抽中名单中"]
+        reserve = next(r["reserve"] for r in rounds if r["round"] == round_number)
+        if replacement not in reserve or (round_number, replacement) in used:
+            return [f"第{number}次替换：{replacement} 不是第{round_number}轮尚未用过的备选"]
+        if not str(sub.get("reason", "")).strip():
+            return [f"第{number}次替换没有记录原因"]
+        listed = current[round_number]
+        listed[listed.index(code)] = replacement
+        used.add((round_number, replacement))
+        replaced.add((round_number, code))
+    return []
+
+
+def verify_company(
+    bundle: Mapping[str, Any],
+    codes: Sequence[str],
+    tokens: Mapping[tuple[int, str], Sequence[str]],
+    proof: Mapping[str, Any],
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """One company's own case (audience b): the public record verifies; the proof belongs to
+    it; in every round the company's token (from its code, class and salt) is in its class's
+    token list, it is marked as selected earlier exactly when it was, and its rank key against
+    its stratum's cut-offs says selected, reserve or neither, as the lists of tokens and codes
+    say. Returns the problems and, per round, what was found."""
+    problems = verify_public(bundle, codes, tokens)
+    if problems:
+        return problems, []
+    if not isinstance(proof, Mapping) or set(proof) != set(PROOF_KEYS):
+        return [f"核验凭证的字段应为 {', '.join(PROOF_KEYS)}"], []
+    if proof["spec"] != SPEC_V2 or proof["proof"] != "company":
+        return ["不是本规范的企业核验凭证"], []
+    if proof["draw_id"] != bundle["draw_id"] or proof["record_digest"] != bundle["record_digest"]:
+        return ["核验凭证不属于这次抽取（抽取编号或记录摘要不符）"], []
+    code, klass, salt = proof["uscc"], proof["risk_class"], proof["salt"]
+    if code not in set(codes):
+        return [f"{code} 不在冻结的名单中"], []
+    if klass not in STRATA or not isinstance(salt, str) or not (salt == "" or SALT.fullmatch(salt)):
+        return ["核验凭证的风险分类或核验码格式无效"], []
+    findings: list[dict[str, Any]] = []
+    selected_before = False
+    for got in bundle["rounds"]:
+        number, data = got["round"], got["strata"][klass]
+        mine = token(number, code, klass, salt)
+        if mine not in set(tokens.get((number, klass), [])):
+            return [
+                f"第{number}轮 {klass} 层的令牌中没有本企业的令牌（分类或核验码不符，或名单被改动）"
+            ], []
+        if (mine in data["earlier"]) != selected_before:
+            return [f"第{number}轮：本企业是否在往轮抽中，公开记录标注有误"], []
+        key = (
+            f"{int(selected_before)}:{priority_v2(bundle['seed'], bundle['draw_id'], number, mine)}"
+        )
+        status = "none"
+        if data["cutoff"] is not None and key <= data["cutoff"]:
+            status = "selected"
+        elif data["reserve_cutoff"] is not None and key <= data["reserve_cutoff"]:
+            status = "reserve"
+        for listed, wanted, label in (
+            (data["selected"], status == "selected", "本层抽中令牌"),
+            (data["reserve"], status == "reserve", "本层备选令牌"),
+            (got["selected"], status == "selected", "本轮抽中名单"),
+            (got["reserve"], status == "reserve", "本轮备选名单"),
+        ):
+            present = (mine if "令牌" in label else code) in listed
+            if present != wanted:
+                said = "列出" if present else "没有列出"
+                return [
+                    f"第{number}轮：按截止值本企业应为“{STATUS_LABELS[status]}”，{label}却{said}本企业"
+                ], []
+        findings.append(
+            {
+                "round": number,
+                "risk_class": klass,
+                "key": key,
+                "cutoff": data["cutoff"],
+                "reserve_cutoff": data["reserve_cutoff"],
+                "status": status,
+            }
+        )
+        selected_before = selected_before or status == "selected"
+    return [], findings
+
+
+STATUS_LABELS = {"selected": "抽中", "reserve": "备选", "none": "未抽中"}
+
+
+def write_codes_csv(codes: Iterable[str]) -> str:
+    """The public population file of version 2: a header, then the codes, sorted."""
+    return "uscc\n" + codes_listing(codes).decode("ascii")
+
+
+def read_codes_csv(text: str) -> list[str]:
+    lines = text.removeprefix("\ufeff").splitlines()
+    if not lines or lines[0].strip(" \t") != "uscc":
+        raise DrawError("公开名单文件的表头应为 uscc")
+    return [line.strip(" \t").upper() for line in lines[1:] if line.strip(" \t")]
+
+
+def write_tokens_csv(tokens: Mapping[tuple[int, str], Sequence[str]]) -> str:
+    return "round,risk_class,token\n" + tokens_listing(tokens).decode("ascii")
+
+
+def read_tokens_csv(text: str) -> Tokens:
+    lines = text.removeprefix("\ufeff").splitlines()
+    if not lines or lines[0].replace(" ", "") != "round,risk_class,token":
+        raise DrawError("令牌文件的表头应为 round,risk_class,token")
+    tokens: Tokens = {}
+    for number, line in enumerate(lines[1:], start=2):
+        parts = line.strip().split(",")
+        if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in STRATA:
+            raise DrawError(f"令牌文件第{number}行格式无效")
+        if not HEX64.fullmatch(parts[2]):
+            raise DrawError(f"令牌文件第{number}行的令牌应为64位小写十六进制")
+        tokens.setdefault((int(parts[0]), parts[1]), []).append(parts[2])
+    return tokens
+
+
+USAGE = """用法：
+  python verify_draw.py bundle.json population.csv              完整记录（含风险分类与盐值）
+  python verify_draw.py bundle.json population.csv tokens.csv   公开记录（不含风险分类）
+  python verify_draw.py bundle.json population.csv tokens.csv proof.json   本企业的核验凭证"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """python verify_draw.py bundle.json population.csv → PASS, or FAIL and the first problem."""
+    """python verify_draw.py bundle.json population.csv [tokens.csv [proof.json]] → PASS, or
+    FAIL and the first problem. The bundle says which: a full record wants the full listing
+    (codes, classes and, for version 2, salts); a public one the codes and tokens, and a
+    company's proof if its own case is to be checked too."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 2:
-        print("用法：python verify_draw.py bundle.json population.csv", file=sys.stderr)
+    if len(args) not in (2, 3, 4):
+        print(USAGE, file=sys.stderr)
         return 2
     bundle = json.loads(Path(args[0]).read_text(encoding="utf-8"))
+    texts = [Path(name).read_text(encoding="utf-8-sig") for name in args[1:3]]
+    withheld = isinstance(bundle, dict) and bundle.get("classes") == WITHHELD
+    if withheld != (len(args) >= 3):
+        print(USAGE, file=sys.stderr)
+        return 2
+    findings: list[dict[str, Any]] = []
     try:
-        population = read_population_csv(Path(args[1]).read_text(encoding="utf-8-sig"))
+        if not withheld:
+            population, salts = read_population_file(texts[0])
+            size = len(population)
+            problems = (
+                verify_v2(bundle, population, salts)
+                if bundle.get("spec") == SPEC_V2
+                else verify(bundle, population)
+            )
+        else:
+            codes, tokens = read_codes_csv(texts[0]), read_tokens_csv(texts[1])
+            size = len(codes)
+            if len(args) == 4:
+                proof = json.loads(Path(args[3]).read_text(encoding="utf-8"))
+                problems, findings = verify_company(bundle, codes, tokens, proof)
+            else:
+                problems = verify_public(bundle, codes, tokens)
     except DrawError as error:
         print(f"FAIL {error}")
         return 1
-    problems = verify(bundle, population)
     if problems:
         print(f"FAIL {problems[0]}")
         return 1
-    print(f"PASS {bundle['draw_id']}：种子 {bundle['seed'][:16]}…，名单 {len(population)} 户")
+    print(f"PASS {bundle['draw_id']}：种子 {bundle['seed'][:16]}…，名单 {size} 户")
+    for found in findings:
+        cutoff = found["cutoff"] or "（本层未抽）"
+        print(
+            f"第{found['round']}轮 {found['risk_class']} 层：本企业排序键 {found['key']}，"
+            f"截止值 {cutoff}，结果 {STATUS_LABELS[found['status']]}"
+        )
     return 0
 
 

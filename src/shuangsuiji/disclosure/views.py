@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -47,6 +47,13 @@ from shuangsuiji.disclosure.services import (
     search_published,
     with_public_relations,
 )
+from shuangsuiji.disclosure.withheld import (
+    company_proof,
+    public_files,
+    publishes_classes,
+    withheld_record,
+)
+from shuangsuiji.draws.access import visible_draw
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.draws.substitutions import published_bundle
 from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
@@ -124,10 +131,8 @@ def draw_page(request: HttpRequest, draw_id: str) -> HttpResponse:
     if (frozen := frozen_draw(draw_id)) is not None:  # announced, no seed yet: disclosure.frozen
         return frozen_page(request, frozen)
     draw = get_object_or_404(_published(), draw_id=draw_id)  # type: ignore[arg-type]
-    rounds = [
-        (r["round"], [(s, data) for s, data in r["strata"].items() if data["N"]])
-        for r in draw.bundle["rounds"]
-    ]
+    withheld = not publishes_classes()
+    rounds = _rounds_shown(draw, withheld)
     ceremony = draw.bundle["ceremony"]
     revealed = {reveal["party"] for reveal in ceremony.get("reveals", [])}
     parties = [(c["party"], c["party"] in revealed) for c in ceremony.get("commitments", [])]
@@ -142,27 +147,113 @@ def draw_page(request: HttpRequest, draw_id: str) -> HttpResponse:
         "rounds": rounds,
         "parties": parties,
         "history": history if len(history) > 1 else [],
+        "withheld": withheld,
+        "version_2": draw.bundle["spec"] == rule.SPEC_V2,
     }
     response = render(request, "disclosure/draw.html", context)
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
 
 
+def _rounds_shown(draw: Draw, withheld: bool) -> list[dict[str, Any]]:
+    """Each round as the public page shows it: strata with their sizes (and, where classes
+    are published, their lists; else each stratum's cut-off), and where classes are withheld
+    the round's selected and reserve codes, sorted, without strata."""
+    files = public_files(draw) if withheld else None
+    shown = []
+    for number, stored in enumerate(draw.bundle["rounds"]):
+        strata = [(s, data) for s, data in stored["strata"].items() if data["N"]]
+        entry: dict[str, Any] = {"number": stored["round"], "strata": strata}
+        if withheld:
+            public = files.rounds[number] if files is not None else None
+            entry["strata"] = [
+                (s, {**{k: data[k] for k in ("N", "ratio", "k")}, **_cutoffs(public, s)})
+                for s, data in strata
+            ]
+            entry["selected"] = sorted(c for _, d in strata for c in d["selected"])
+            entry["reserve"] = sorted(c for _, d in strata for c in d["reserve"])
+        shown.append(entry)
+    return shown
+
+
+def _cutoffs(public: dict[str, Any] | None, stratum: str) -> dict[str, Any]:
+    if public is None:
+        return {}
+    data = public["strata"][stratum]
+    return {"cutoff": data["cutoff"], "reserve_cutoff": data["reserve_cutoff"]}
+
+
+WITHHELD_FILES = ("withheld.json", "tokens.csv")  # always public for a version-2 draw
+
+
 @require_safe
 def draw_file(request: HttpRequest, draw_id: str, name: str) -> HttpResponse:
+    """A drawn draw's files. bundle.json and population.csv are the full record and listing
+    where classes are published, else the withheld record and the codes alone (docs/draw-spec
+    V11); withheld.json (the withheld record) and tokens.csv are there for every version-2
+    draw, so 为什么是我 works either way. A version-1 draw's files name classes: not public
+    with the setting off."""
     published = Draw.objects.filter(state=DrawState.DRAWN)
     draw = get_object_or_404(published, draw_id=draw_id)
-    if name == "bundle.json":
-        content = rule.canonical_json(published_bundle(draw))
+    full = publishes_classes() and name in ("bundle.json", "population.csv")
+    files = None if full else public_files(draw)
+    if name not in ("bundle.json", "population.csv", *WITHHELD_FILES):
+        return HttpResponse("文件不存在", status=404)
+    if not full and files is None:
+        return HttpResponse(V1_WITHHELD, status=404, content_type="text/plain; charset=utf-8")
+    if name in ("bundle.json", "withheld.json"):
+        record = published_bundle(draw) if full else withheld_record(draw)
+        content = rule.canonical_json(record)
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
         # Substitutions are added after the draw: the bundle grows, so it is not immutable.
         patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
-    elif name == "population.csv":
-        response = HttpResponse(draw.population_csv, content_type="text/csv; charset=utf-8")
-        patch_cache_control(response, public=True, max_age=FOREVER, immutable=True)
     else:
-        return HttpResponse("文件不存在", status=404)
+        if full:
+            text = draw.population_csv
+        else:
+            assert files is not None
+            text = files.codes_csv if name == "population.csv" else files.tokens_csv
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        patch_cache_control(response, public=True, max_age=FOREVER, immutable=True)
     response["Content-Disposition"] = f'inline; filename="{draw.draw_id}-{name}"'
+    return response
+
+
+V1_WITHHELD = (
+    "本次抽取按第1版规则进行，其记录和名单列明各企业的信用风险分类，不对外公开；"
+    "参与部门和执法监督部门可在平台内下载完整记录并验证"
+)
+
+
+@require_safe
+def why_me(request: HttpRequest, draw_id: str) -> HttpResponse:
+    """为什么是我: a company checks its own case in its browser with its code and 核验码 (or
+    the proof file its department gave it). The page itself holds nothing of any company: the
+    code and 核验码 stay in the browser (the capability link puts them after #)."""
+    draw = get_object_or_404(_published(), draw_id=draw_id)  # type: ignore[arg-type]
+    if draw.bundle["spec"] != rule.SPEC_V2:
+        raise Http404("第1版规则的抽取没有企业核验")
+    context = {"draw": draw, "uscc": request.GET.get("uscc", "").strip().upper()[:18]}
+    response = render(request, "disclosure/draw_why.html", context)
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+@login_required
+def company_proof_file(request: HttpRequest, draw_id: str, uscc: str) -> HttpResponse:
+    """One company's proof, for a user who may see the draw (its departments, the auditor) to
+    hand to the company, e.g. with the 抽查通知书. It tells its holder that company's class."""
+    drawn = Draw.objects.filter(state=DrawState.DRAWN, draw_id=draw_id).only("pk").first()
+    if drawn is None:
+        raise Http404("没有这次抽取")
+    draw = visible_draw(request.user, drawn.pk)
+    try:
+        proof = company_proof(draw, uscc)
+    except rule.DrawError as error:
+        raise Http404(str(error)) from error
+    response = HttpResponse(rule.canonical_json(proof), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{draw.draw_id}-{uscc}-proof.json"'
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

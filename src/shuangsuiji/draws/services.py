@@ -153,7 +153,9 @@ def freeze_draw(
     task_info = {"plan": locked.plan.title, "seq": locked.seq, "name": locked.name}
     parameters = task_parameters(locked)
     progress("冻结名单", 45)
-    population_csv = rule.write_population_csv(population)
+    # a salt per entity, so the public can verify without learning classes (draw-spec V11)
+    salts = rule.new_salts(population)
+    population_csv = rule.write_population_csv(population, salts)
     progress("计算摘要", 60)
     freeze = rule.freeze_record(
         draw_id,
@@ -164,6 +166,7 @@ def freeze_draw(
         supersedes=supersedes.draw_id if supersedes is not None else None,
         redraw_reason=reason if supersedes is not None else "",
         frozen_at=frozen_at,
+        salts=salts,
     )
     progress("写入记录", 85)
     return Draw.objects.create(
@@ -281,16 +284,20 @@ def complete_draw(
     freeze = locked.freeze
     ceremony = _ceremony(locked, freeze["spec"], public_value, public_source, system=system)
     progress("计算摘要", 20)
-    listing = locked.population_csv.removeprefix(rule.POPULATION_HEADER).encode("ascii")
     exclusions_digest = rule.sha256_hex(rule.exclusions_listing(locked.exclusions))
+    salts = None
     try:
-        population = rule.population_from_listing(listing, freeze["population_digest"])
+        if freeze["spec"] == rule.SPEC_V2:
+            population, salts = rule.population_from_file(locked.population_csv, freeze)
+        else:
+            listing = locked.population_csv.removeprefix(rule.POPULATION_HEADER).encode("ascii")
+            population = rule.population_from_listing(listing, freeze["population_digest"])
     except rule.DrawError as error:
         raise DrawStepError(f"冻结的名单已损坏，拒绝抽取：{error}") from error
     if exclusions_digest != freeze["exclusions_digest"]:
         raise DrawStepError("排除名单与冻结记录不符，拒绝抽取")
     progress("排序抽取", 50)
-    bundle = rule.bundle_from_freeze(freeze, population, ceremony, locked.exclusions)
+    bundle = rule.bundle_from_freeze(freeze, population, ceremony, locked.exclusions, salts)
     if locked.supersedes_id and freeze["spec"] == rule.SPEC:  # version 2 binds it in the freeze
         bundle["supersedes"] = locked.supersedes.draw_id  # type: ignore[union-attr]
     progress("写入记录", 85)

@@ -20,9 +20,15 @@ const DrawVerifier = (() => {
   const CEREMONY_KEYS = ["kind", "commitments", "reveals", "public_format", "public_value", "public_source", "public_value_at"];
   const BUNDLE_KEYS_V2 = [
     "spec", "draw_id", "task", "parameters", "population_digest", "population_size", "strata_sizes",
-    "exclusions_digest", "frozen_at", "supersedes", "redraw_reason", "freeze_digest", "exclusions",
-    "ceremony", "seed", "record_digest", "rounds", "substitutions",
+    "exclusions_digest", "frozen_at", "supersedes", "redraw_reason", "tokens_digest", "freeze_digest",
+    "exclusions", "ceremony", "seed", "record_digest", "rounds", "substitutions",
   ];
+  const PUBLIC_KEYS_V2 = [...BUNDLE_KEYS_V2, "classes"];
+  const PUBLIC_STRATUM_KEYS = ["N", "ratio", "k", "earlier", "selected", "reserve", "cutoff", "reserve_cutoff"];
+  const PROOF_KEYS = ["spec", "proof", "draw_id", "record_digest", "uscc", "risk_class", "salt"];
+  const WITHHELD = "withheld";
+  const SALT = /^[0-9a-f]{32}$/;
+  const STATUS_LABELS = { selected: "抽中", reserve: "备选", none: "未抽中" };
   const SEP = "\x1f";
   const STRATA = ["A", "B", "C", "D", "U"];
   const RISK_FIRST = ["D", "C", "B", "A", "U"];
@@ -245,13 +251,16 @@ const DrawVerifier = (() => {
   }
   const stripBlank = (text) => text.replace(/^[ \t]+|[ \t]+$/g, "");
 
+  // The population and, when the file has a `salt` column (version 2's full listing), the salts.
   function readPopulationCsv(text) {
     const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
     const header = csvCells(lines[0]).map(stripBlank);
     const code = header.indexOf("uscc");
     const risk = header.indexOf("risk_class");
+    const salt = header.indexOf("salt");
     if (code < 0 || risk < 0) throw new DrawError("名单文件应有表头，且包含 uscc 和 risk_class 两列");
     const population = new Map();
+    population.salts = salt < 0 ? null : new Map();
     for (let i = 1; i < lines.length; i += 1) {
       if (!lines[i]) continue;
       const cells = csvCells(lines[i]);
@@ -260,8 +269,62 @@ const DrawVerifier = (() => {
       if (population.has(uscc)) throw new DrawError(`名单第${i + 1}行：统一社会信用代码“${uscc}”重复`);
       if (!STRATA.includes(stratum)) throw new DrawError(`名单第${i + 1}行：风险分类“${stratum}”无效`);
       population.set(uscc, stratum);
+      if (population.salts) population.salts.set(uscc, stripBlank(cells[salt] || ""));
     }
     return population;
+  }
+
+  // Version 2: every entity's salt, 32 lower-case hex digits (none at all: every salt empty).
+  function checkSalts(population) {
+    if (!population.salts) return new Map([...population.keys()].map((c) => [c, ""]));
+    for (const [code, salt] of population.salts)
+      if (!SALT.test(salt)) throw new DrawError(`“${code}”的盐值（salt）应为32位小写十六进制`);
+    return population.salts;
+  }
+
+  const token = (round, code, stratum, salt) =>
+    sha256Text([SPEC_V2, "token", String(round), code, stratum, salt].join(SEP));
+
+  // (round, stratum) → that round's tokens of the stratum, sorted, as "round/stratum" keys.
+  async function populationTokens(population, salts, rounds) {
+    const tokens = new Map();
+    for (let r = 1; r <= rounds; r += 1) for (const s of STRATA) tokens.set(`${r}/${s}`, []);
+    for (let r = 1; r <= rounds; r += 1) {
+      const entries = [...population];
+      const made = await Promise.all(entries.map(([c, s]) => token(r, c, s, salts.get(c))));
+      entries.forEach(([, s], i) => tokens.get(`${r}/${s}`).push(made[i]));
+    }
+    for (const list of tokens.values()) list.sort(byCodePoint);
+    return tokens;
+  }
+
+  function tokensListing(tokens) {
+    const keys = [...tokens.keys()].map((k) => k.split("/")).map(([r, s]) => [Number(r), s]);
+    keys.sort((a, b) => a[0] - b[0] || byCodePoint(a[1], b[1]));
+    return keys.map(([r, s]) => [...tokens.get(`${r}/${s}`)].sort(byCodePoint).map((t) => `${r},${s},${t}\n`).join("")).join("");
+  }
+
+  function readCodesCsv(text) {
+    const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
+    if (stripBlank(lines[0] || "") !== "uscc") throw new DrawError("公开名单文件的表头应为 uscc");
+    return lines.slice(1).map(stripBlank).filter((l) => l).map((l) => l.toUpperCase());
+  }
+
+  function readTokensCsv(text) {
+    const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
+    if ((lines[0] || "").replace(/ /g, "") !== "round,risk_class,token") throw new DrawError("令牌文件的表头应为 round,risk_class,token");
+    const tokens = new Map();
+    for (let i = 1; i < lines.length; i += 1) {
+      const line = lines[i].trim();
+      if (!line) continue;
+      const parts = line.split(",");
+      if (parts.length !== 3 || !/^[0-9]+$/.test(parts[0]) || !STRATA.includes(parts[1])) throw new DrawError(`令牌文件第${i + 1}行格式无效`);
+      if (!HEX64.test(parts[2])) throw new DrawError(`令牌文件第${i + 1}行的令牌应为64位小写十六进制`);
+      const key = `${Number(parts[0])}/${parts[1]}`;
+      if (!tokens.has(key)) tokens.set(key, []);
+      tokens.get(key).push(parts[2]);
+    }
+    return tokens;
   }
 
   const DRAW_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -289,9 +352,19 @@ const DrawVerifier = (() => {
       if (!STRATA.includes(stratum)) throw new DrawError(`“${code}”的分层“${stratum}”无效：应为 A/B/C/D/U`);
     }
     const codes = [...population.keys()].sort(byCodePoint);
-    const listing = codes.map((c) => `${c},${population.get(c)}\n`).join("");
     const sizes = Object.fromEntries(STRATA.map((s) => [s, 0]));
     for (const stratum of population.values()) sizes[stratum] += 1;
+    if (spec === SPEC_V2) {
+      const tokens = await populationTokens(population, checkSalts(population), p.rounds);
+      const digests = [await sha256Text(codes.map((c) => `${c}\n`).join("")), await sha256Text(tokensListing(tokens))];
+      return freezeFrom(bundle, p, spec, digests, population.size, sizes);
+    }
+    const listing = codes.map((c) => `${c},${population.get(c)}\n`).join("");
+    return freezeFrom(bundle, p, spec, [await sha256Text(listing), null], population.size, sizes);
+  }
+
+  // The freeze record from what it states: the full and the public verifier both end here.
+  async function freezeFrom(bundle, p, spec, [populationDigest, tokensDigest], size, sizes) {
     const exclusions = [...(bundle.exclusions || [])]
       .map((e) => [e.uscc, e.reason])
       .sort((a, b) => byCodePoint(a[0], b[0]) || byCodePoint(a[1], b[1]));
@@ -300,13 +373,15 @@ const DrawVerifier = (() => {
       draw_id: bundle.draw_id,
       task: bundle.task || {},
       parameters: p,
-      population_digest: await sha256Text(listing),
-      population_size: population.size,
+      population_digest: populationDigest,
+      population_size: size,
       strata_sizes: sizes,
       exclusions_digest: await sha256Text(exclusions.map(([c, r]) => `${c}${SEP}${r}\n`).join("")),
     };
     if (spec === SPEC_V2)
-      Object.assign(record, { frozen_at: bundle.frozen_at, supersedes: bundle.supersedes, redraw_reason: bundle.redraw_reason });
+      Object.assign(record, {
+        frozen_at: bundle.frozen_at, supersedes: bundle.supersedes, redraw_reason: bundle.redraw_reason, tokens_digest: tokensDigest,
+      });
     record.freeze_digest = await sha256Text(canonicalJson(record));
     return record;
   }
@@ -406,8 +481,8 @@ const DrawVerifier = (() => {
   }
 
   // --- selection --------------------------------------------------------------------------
-  async function ranked(seed, drawId, round, codes, count, progress) {
-    const prefix = encoder.encode([SPEC, "priority", seed, drawId, String(round), ""].join(SEP));
+  async function ranked(seed, drawId, round, codes, count, progress, spec = SPEC) {
+    const prefix = encoder.encode([spec, "priority", seed, drawId, String(round), ""].join(SEP));
     const keys = new Array(codes.length);
     const batch = 4096;
     for (let start = 0; start < codes.length; start += batch) {
@@ -427,12 +502,62 @@ const DrawVerifier = (() => {
     return keys.slice(0, Math.max(count, 0)).map((key) => key[1]);
   }
 
+  const priorityV2 = (seed, drawId, round, entityToken) =>
+    sha256Text([SPEC_V2, "priority", seed, drawId, String(round), entityToken].join(SEP));
+  const ratioShown = (p, stratum) => (p.count !== null ? null : ratioText(stratumRatio(p, stratum)));
+
+  // One stratum in one round of version 2, by tokens (docs/draw-spec.md V7, V11).
+  async function stratumRound(seed, drawId, number, fresh, earlier, k, p, progress) {
+    const reserveSize = p.reserve === null ? k : p.reserve;
+    const wanted = k + reserveSize;
+    let order = await ranked(seed, drawId, number, fresh, wanted, progress, SPEC_V2);
+    const takenFresh = order.length;
+    if (takenFresh < wanted) order = order.concat(await ranked(seed, drawId, number, earlier, wanted - takenFresh, progress, SPEC_V2));
+    const key = async (place) => `${place < takenFresh ? "0" : "1"}:${await priorityV2(seed, drawId, number, order[place])}`;
+    return {
+      selected: order.slice(0, k),
+      reserve: order.slice(k, wanted),
+      cutoff: k ? await key(k - 1) : null,
+      reserve_cutoff: order.length > k ? await key(order.length - 1) : null,
+    };
+  }
+
+  // Version 2's rounds: with codes per stratum (the full record) and as the public sees them.
+  async function drawRoundsV2(freeze, seed, population, salts, progress) {
+    const p = freeze.parameters;
+    const byStratum = Object.fromEntries(STRATA.map((s) => [s, []]));
+    for (const [code, stratum] of population) byStratum[stratum].push(code);
+    const sizes = Object.fromEntries(STRATA.map((s) => [s, byStratum[s].length]));
+    const ks = sampleSizes(p, sizes, SPEC_V2);
+    const drawnBefore = new Set();
+    const rounds = [];
+    for (let number = 1; number <= p.rounds; number += 1) {
+      const strata = {};
+      const picked = [];
+      for (const stratum of STRATA) {
+        const codes = byStratum[stratum];
+        const made = await Promise.all(codes.map((c) => token(number, c, stratum, salts.get(c))));
+        const named = new Map(made.map((t, i) => [t, codes[i]]));
+        const fresh = made.filter((t) => !drawnBefore.has(named.get(t)));
+        const earlier = made.filter((t) => drawnBefore.has(named.get(t))).sort(byCodePoint);
+        const step = await stratumRound(seed, freeze.draw_id, number, fresh, earlier, ks[stratum], p, progress);
+        const selected = step.selected.map((t) => named.get(t));
+        strata[stratum] = {
+          N: sizes[stratum], ratio: ratioShown(p, stratum), k: ks[stratum], selected, reserve: step.reserve.map((t) => named.get(t)),
+        };
+        picked.push(...selected);
+      }
+      picked.forEach((c) => drawnBefore.add(c));
+      rounds.push({ round: number, strata });
+    }
+    return rounds;
+  }
+
   async function drawRounds(freeze, seed, population, progress) {
     const p = freeze.parameters;
     const byStratum = Object.fromEntries(STRATA.map((s) => [s, []]));
     for (const [code, stratum] of population) byStratum[stratum].push(code);
     const sizes = Object.fromEntries(STRATA.map((s) => [s, byStratum[s].length]));
-    const v2 = freeze.spec === SPEC_V2;
     const ks = sampleSizes(p, sizes, freeze.spec);
     const drawnBefore = new Set();
     const rounds = [];
@@ -445,11 +570,11 @@ const DrawVerifier = (() => {
         const earlier = number > 1 ? codes.filter((c) => drawnBefore.has(c)).length : 0;
         const order = await ranked(seed, freeze.draw_id, number, codes, k + reserveSize + earlier, progress);
         let fresh = earlier ? order.filter((c) => !drawnBefore.has(c)) : order;
-        // exhausted: top up from earlier rounds — version 1 the selection, version 2 the reserve too
-        if (fresh.length < (v2 ? k + reserveSize : k)) fresh = fresh.concat(order.filter((c) => drawnBefore.has(c)));
+        // exhausted: top up the selection from earlier rounds, in this round's order
+        if (fresh.length < k) fresh = fresh.concat(order.filter((c) => drawnBefore.has(c)));
         strata[stratum] = {
           N: sizes[stratum],
-          ratio: v2 && p.count !== null ? null : ratioText(stratumRatio(p, stratum)),
+          ratio: ratioText(stratumRatio(p, stratum)),
           k,
           selected: fresh.slice(0, k),
           reserve: fresh.slice(k, k + reserveSize),
@@ -467,7 +592,9 @@ const DrawVerifier = (() => {
 
   // The recorded digests and sizes against those recomputed from the population.
   function compareFreeze(bundle, freeze) {
-    for (const key of ["population_digest", "population_size", "strata_sizes", "exclusions_digest"])
+    const keys = ["population_digest", "population_size", "strata_sizes", "exclusions_digest"];
+    if ("tokens_digest" in freeze) keys.push("tokens_digest");
+    for (const key of keys)
       if (!same(bundle[key] ?? null, freeze[key]))
         return [`${key} 不符：记录为 ${shown(bundle[key])}，按名单重算为 ${shown(freeze[key])}`];
     if (bundle.freeze_digest !== freeze.freeze_digest)
@@ -550,6 +677,18 @@ const DrawVerifier = (() => {
     }
     const freezeProblems = compareFreeze(bundle, freeze);
     if (freezeProblems.length) return freezeProblems;
+    const seedProblems = await checkSeedV2(bundle, freeze);
+    if (seedProblems.length) return seedProblems;
+    const total = population.size * freeze.parameters.rounds * 2;
+    let done = 0;
+    const tick = (n) => { done += n; progress(done, total); };
+    const expected = await drawRoundsV2(freeze, bundle.seed, population, checkSalts(population), tick);
+    const problems = compareRounds(bundle.rounds, expected);
+    return problems.length ? problems : checkSubstitutions(bundle.substitutions, expected, true);
+  }
+
+  // Version 2's ceremony, seed and record digest, the same for the full and the public record.
+  async function checkSeedV2(bundle, freeze) {
     const ceremony = bundle.ceremony;
     try {
       await checkCeremonyV2(ceremony, bundle.draw_id, freeze.frozen_at);
@@ -562,16 +701,173 @@ const DrawVerifier = (() => {
     const digest = await recordDigest(freeze.freeze_digest, ceremony, seed);
     if (bundle.record_digest !== digest)
       return [`record_digest 不符：记录为 ${bundle.record_digest}，重算为 ${digest}（仪式记录被改动）`];
-    const total = population.size * freeze.parameters.rounds;
+    return [];
+  }
+
+  const sortedUnique = (list) => Array.isArray(list) && list.every((v, i) => i === 0 || byCodePoint(list[i - 1], v) < 0);
+
+  // The aggregate from the public record, the codes and the tokens (audience c; V11).
+  async function verifyPublic(bundle, codesCsv, tokensCsv, progress = () => {}) {
+    if (bundle.spec !== SPEC_V2 || bundle.classes !== WITHHELD) return [`不是不含风险分类的公开记录（${SPEC_V2}，classes = ${WITHHELD}）`];
+    const unknown = Object.keys(bundle).filter((k) => !PUBLIC_KEYS_V2.includes(k)).sort(byCodePoint);
+    const missing = PUBLIC_KEYS_V2.filter((k) => !(k in bundle));
+    if (unknown.length || missing.length) return [`记录的字段不符：多出 ${pyList(unknown)}，缺少 ${pyList(missing)}`];
+    let freeze;
+    let codes;
+    let tokens;
+    let p;
+    const sizes = Object.fromEntries(STRATA.map((s) => [s, 0]));
+    try {
+      codes = readCodesCsv(codesCsv);
+      tokens = readTokensCsv(tokensCsv);
+      p = normalised(parameters(bundle.parameters || {}));
+      if (canonicalJson(p) !== canonicalJson(bundle.parameters)) return [`parameters 不是规范写法：应为 ${canonicalJson(p)}`];
+      if (!DRAW_ID.test(bundle.draw_id)) throw new DrawError(`抽取编号“${bundle.draw_id}”无效`);
+      checkParametersV2(p);
+      checkRedraw(bundle.frozen_at, bundle.supersedes, bundle.redraw_reason);
+      if (new Set(codes).size !== codes.length || !codes.every((c) => USCC.test(c)))
+        throw new DrawError("名单中的统一社会信用代码应各不相同且格式有效");
+      for (const s of STRATA) sizes[s] = (tokens.get(`1/${s}`) || []).length;
+      const listing = [...codes].sort(byCodePoint).map((c) => `${c}\n`).join("");
+      freeze = await freezeFrom(bundle, p, SPEC_V2, [await sha256Text(listing), await sha256Text(tokensListing(tokens))], codes.length, sizes);
+    } catch (error) {
+      if (error instanceof DrawError) return [`冻结记录无法重算：${error.message}`];
+      throw error;
+    }
+    const problems = compareFreeze(bundle, freeze);
+    if (problems.length) return problems;
+    const seedProblems = await checkSeedV2(bundle, freeze);
+    if (seedProblems.length) return seedProblems;
+    const listed = (r, s) => tokens.get(`${r}/${s}`) || [];
+    let total = 0;
+    for (let r = 1; r <= p.rounds; r += 1) for (const s of STRATA) {
+      if (listed(r, s).length !== sizes[s]) return ["令牌名单与名单户数不符：每一轮每户应恰有一个令牌"];
+      total += sizes[s];
+    }
+    if (total !== codes.length * p.rounds) return ["令牌名单与名单户数不符：每一轮每户应恰有一个令牌"];
+    const rounds = bundle.rounds;
+    if (!Array.isArray(rounds) || rounds.length !== p.rounds) return [`轮次数不符：记录 ${rounds?.length} 轮，应为 ${p.rounds} 轮`];
+    const ks = sampleSizes(p, sizes, SPEC_V2);
+    const known = new Set(codes);
+    const taken = Object.fromEntries(STRATA.map((s) => [s, 0]));
     let done = 0;
-    const expected = await drawRounds(freeze, seed, population, (n) => { done += n; progress(done, total); });
-    const problems = compareRounds(bundle.rounds, expected);
-    return problems.length ? problems : checkSubstitutions(bundle.substitutions, expected, true);
+    const tick = (n) => { done += n; progress(done, total); };
+    for (let number = 1; number <= rounds.length; number += 1) {
+      const got = rounds[number - 1];
+      if (got.round !== number || !same(Object.keys(got).sort(), ["reserve", "round", "selected", "strata"])) return [`第${number}轮的字段不符`];
+      if (!same(Object.keys(got.strata).sort(), STRATA)) return [`第${number}轮应列出全部五层 A B C D U`];
+      let reserveCount = 0;
+      for (const stratum of STRATA) {
+        const g = got.strata[stratum];
+        const where = `第${number}轮 ${stratum} 层`;
+        if (!g || !same(Object.keys(g).sort(), [...PUBLIC_STRATUM_KEYS].sort())) return [`${where}的字段不符`];
+        const pool = new Set(listed(number, stratum));
+        if (!sortedUnique(g.earlier) || !g.earlier.every((t) => pool.has(t)))
+          return [`${where}往轮已抽中的令牌（earlier）应为本轮令牌，排序且不重复`];
+        if (g.earlier.length !== taken[stratum]) return [`${where}往轮已抽中 ${g.earlier.length} 户，按前几轮应为 ${taken[stratum]} 户`];
+        const earlier = new Set(g.earlier);
+        const fresh = listed(number, stratum).filter((t) => !earlier.has(t));
+        const step = await stratumRound(bundle.seed, bundle.draw_id, number, fresh, g.earlier, ks[stratum], p, tick);
+        const want = { N: sizes[stratum], ratio: ratioShown(p, stratum), k: ks[stratum], ...step };
+        for (const [key, value] of Object.entries(want))
+          if (!same(g[key] ?? null, value)) return [`${where} ${key} 不符：记录 ${shown(g[key])}，按令牌重算为 ${shown(value)}`];
+        taken[stratum] += Math.min(ks[stratum], sizes[stratum] - taken[stratum]);
+        reserveCount += step.reserve.length;
+      }
+      const wantedCounts = { selected: STRATA.reduce((a, s) => a + ks[s], 0), reserve: reserveCount };
+      for (const [key, label] of [["selected", "抽中"], ["reserve", "备选"]]) {
+        const list = got[key];
+        if (!sortedUnique(list) || !list.every((c) => known.has(c))) return [`第${number}轮${label}名单应为名单中的代码，排序且不重复`];
+        if (list.length !== wantedCounts[key]) return [`第${number}轮${label}名单有 ${list.length} 户，按各层应为 ${wantedCounts[key]} 户`];
+      }
+      if (got.selected.some((c) => got.reserve.includes(c))) return [`第${number}轮有主体同时在抽中和备选名单中`];
+    }
+    return checkPublicSubstitutions(bundle.substitutions, rounds);
+  }
+
+  function checkPublicSubstitutions(substitutions, rounds) {
+    const current = new Map(rounds.map((r) => [r.round, [...r.selected]]));
+    const used = new Set();
+    const replaced = new Set();
+    for (let i = 0; i < substitutions.length; i += 1) {
+      const sub = substitutions[i];
+      const number = i + 1;
+      if (!current.has(sub.round) || "stratum" in sub) return [`第${number}次替换的轮次无效，或公开记录写出了分层`];
+      if (replaced.has(`${sub.round}/${sub.replaced}`)) return [`第${number}次替换：${sub.replaced} 已被替换过，同一主体只能被替换一次`];
+      const listed = current.get(sub.round);
+      if (!listed.includes(sub.replaced)) return [`第${number}次替换：被替换的 ${sub.replaced} 不在抽中名单中`];
+      const reserve = rounds.find((r) => r.round === sub.round).reserve;
+      if (!reserve.includes(sub.replacement) || used.has(`${sub.round}/${sub.replacement}`))
+        return [`第${number}次替换：${sub.replacement} 不是第${sub.round}轮尚未用过的备选`];
+      if (!String(sub.reason ?? "").trim()) return [`第${number}次替换没有记录原因`];
+      listed[listed.indexOf(sub.replaced)] = sub.replacement;
+      used.add(`${sub.round}/${sub.replacement}`);
+      replaced.add(`${sub.round}/${sub.replaced}`);
+    }
+    return [];
+  }
+
+  // One company's own case (audience b; V11): the public record, then the company's token,
+  // rank key and status in every round. Returns { problems, findings }.
+  async function verifyCompany(bundle, codesCsv, tokensCsv, proof, progress = () => {}) {
+    const problems = await verifyPublic(bundle, codesCsv, tokensCsv, progress);
+    if (problems.length) return { problems, findings: [] };
+    const fail = (message) => ({ problems: [message], findings: [] });
+    if (!proof || typeof proof !== "object" || !same(Object.keys(proof).sort(), [...PROOF_KEYS].sort()))
+      return fail(`核验凭证的字段应为 ${PROOF_KEYS.join(", ")}`);
+    if (proof.spec !== SPEC_V2 || proof.proof !== "company") return fail("不是本规范的企业核验凭证");
+    if (proof.draw_id !== bundle.draw_id || proof.record_digest !== bundle.record_digest)
+      return fail("核验凭证不属于这次抽取（抽取编号或记录摘要不符）");
+    const { uscc: code, risk_class: klass, salt } = proof;
+    if (!readCodesCsv(codesCsv).includes(code)) return fail(`${code} 不在冻结的名单中`);
+    if (!STRATA.includes(klass) || typeof salt !== "string" || !(salt === "" || SALT.test(salt)))
+      return fail("核验凭证的风险分类或核验码格式无效");
+    const tokens = readTokensCsv(tokensCsv);
+    const findings = [];
+    let selectedBefore = false;
+    for (const got of bundle.rounds) {
+      const number = got.round;
+      const data = got.strata[klass];
+      const mine = await token(number, code, klass, salt);
+      if (!(tokens.get(`${number}/${klass}`) || []).includes(mine))
+        return fail(`第${number}轮 ${klass} 层的令牌中没有本企业的令牌（分类或核验码不符，或名单被改动）`);
+      if (data.earlier.includes(mine) !== selectedBefore) return fail(`第${number}轮：本企业是否在往轮抽中，公开记录标注有误`);
+      const key = `${selectedBefore ? 1 : 0}:${await priorityV2(bundle.seed, bundle.draw_id, number, mine)}`;
+      let status = "none";
+      if (data.cutoff !== null && key <= data.cutoff) status = "selected";
+      else if (data.reserve_cutoff !== null && key <= data.reserve_cutoff) status = "reserve";
+      for (const [list, wanted, label, item] of [
+        [data.selected, status === "selected", "本层抽中令牌", mine],
+        [data.reserve, status === "reserve", "本层备选令牌", mine],
+        [got.selected, status === "selected", "本轮抽中名单", code],
+        [got.reserve, status === "reserve", "本轮备选名单", code],
+      ]) {
+        const present = list.includes(item);
+        if (present !== wanted)
+          return fail(`第${number}轮：按截止值本企业应为“${STATUS_LABELS[status]}”，${label}却${present ? "列出" : "没有列出"}本企业`);
+      }
+      findings.push({ round: number, risk_class: klass, key, cutoff: data.cutoff, reserve_cutoff: data.reserve_cutoff, status });
+      selectedBefore = selectedBefore || status === "selected";
+    }
+    return { problems: [], findings };
+  }
+
+  // A company that has its code and 核验码 (its salt) but no proof file: its class is the one
+  // whose round-1 token is listed (there is exactly one, or none when code or salt is wrong).
+  async function proofFromSalt(bundle, tokensCsv, code, salt) {
+    const tokens = readTokensCsv(tokensCsv);
+    for (const klass of STRATA) {
+      const mine = await token(1, code, klass, salt);
+      if ((tokens.get(`1/${klass}`) || []).includes(mine))
+        return { spec: SPEC_V2, proof: "company", draw_id: bundle.draw_id, record_digest: bundle.record_digest, uscc: code, risk_class: klass, salt };
+    }
+    return null;
   }
 
   // The discrepancies, first one first; an empty list is a PASS. `progress(done, total)` is
   // told how many priorities have been hashed.
-  async function verify(bundle, populationCsv, progress = () => {}) {
+  async function verify(bundle, populationCsv, progress = () => {}, tokensCsv = null) {
+    if (bundle.classes === WITHHELD) return verifyPublic(bundle, populationCsv, tokensCsv ?? "", progress);
     if (bundle.spec === SPEC_V2) return verifyV2(bundle, populationCsv, progress);
     if (bundle.spec !== SPEC) return [`规范版本“${bundle.spec}”不是 ${SPECS.join(" 或 ")}`];
     let population;
@@ -601,7 +897,7 @@ const DrawVerifier = (() => {
     return problems.length ? problems : checkSubstitutions(bundle.substitutions || [], expected);
   }
 
-  return { verify, canonicalJson, canonicalPublicValue };
+  return { verify, verifyPublic, verifyCompany, proofFromSalt, canonicalJson, canonicalPublicValue, STATUS_LABELS };
 })();
 
 // Node (the test suite runs the vectors of docs/draw-vectors/ with it): the verifier alone.
@@ -613,6 +909,7 @@ if (typeof document !== "undefined") document.querySelectorAll("[data-verify-dra
   const output = section.querySelector("output");
   const bundleInput = section.querySelector("input[name=bundle]");
   const populationInput = section.querySelector("input[name=population]");
+  const tokensInput = section.querySelector("input[name=tokens]");
   button.hidden = false;
   button.addEventListener("click", async () => {
     button.disabled = true;
@@ -624,15 +921,80 @@ if (typeof document !== "undefined") document.querySelectorAll("[data-verify-dra
       const populationText = populationInput?.files.length
         ? await populationInput.files[0].text()
         : await (await fetch(section.dataset.population)).text();
+      let tokensText = null;
+      if (tokensInput?.files.length) tokensText = await tokensInput.files[0].text();
+      else if (section.dataset.tokens) tokensText = await (await fetch(section.dataset.tokens)).text();
       const started = performance.now();
       const problems = await DrawVerifier.verify(JSON.parse(bundleText), populationText, (done, total) => {
         output.textContent = `正在重算优先级：${done} / ${total}`;
-      });
+      }, tokensText);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       output.textContent = problems.length ? `FAIL ${problems[0]}` : `PASS：在本机重算一致（${seconds} 秒）`;
       output.dataset.result = problems.length ? "fail" : "pass";
     } catch (error) {
       output.textContent = `FAIL 无法验证：${error.message}`;
+      output.dataset.result = "fail";
+    } finally {
+      button.disabled = false;
+    }
+  });
+});
+
+// 为什么是我: a company's own case, from its code and 核验码 (or its proof file), in the browser.
+// A capability link may carry both after "#" (#<code>.<核验码>), which never reaches the server.
+if (typeof document !== "undefined") document.querySelectorAll("[data-verify-company]").forEach((section) => {
+  const button = section.querySelector("button");
+  const output = section.querySelector("output");
+  const code = section.querySelector("input[name=uscc]");
+  const salt = section.querySelector("input[name=salt]");
+  const proofInput = section.querySelector("input[name=proof]");
+  const region = section.querySelector("[role=region]");
+  const body = section.querySelector("tbody");
+  const [fromCode, fromSalt] = decodeURIComponent(location.hash.slice(1)).split(".");
+  if (fromCode && fromSalt) { code.value = fromCode; salt.value = fromSalt; }
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    region.hidden = true;
+    body.replaceChildren();
+    output.dataset.result = "";
+    output.textContent = "正在下载公开记录、名单和令牌…";
+    try {
+      const [bundle, codes, tokens] = await Promise.all(
+        [section.dataset.bundle, section.dataset.population, section.dataset.tokens].map(async (url) => (await fetch(url)).text()),
+      );
+      const record = JSON.parse(bundle);
+      let proof;
+      if (proofInput.files.length) proof = JSON.parse(await proofInput.files[0].text());
+      else {
+        const uscc = code.value.trim().toUpperCase();
+        const key = salt.value.trim().toLowerCase();
+        proof = await DrawVerifier.proofFromSalt(record, tokens, uscc, key);
+        if (!proof) throw new Error("名单的令牌中找不到这个代码和核验码：请核对后重试");
+      }
+      output.textContent = "正在核验…";
+      const { problems, findings } = await DrawVerifier.verifyCompany(record, codes, tokens, proof);
+      if (problems.length) {
+        output.textContent = `FAIL ${problems[0]}`;
+        output.dataset.result = "fail";
+        return;
+      }
+      for (const found of findings) {
+        const row = document.createElement("tr");
+        for (const text of [found.round, found.risk_class, found.key, found.cutoff ?? "—", found.reserve_cutoff ?? "—", DrawVerifier.STATUS_LABELS[found.status]]) {
+          const cell = document.createElement("td");
+          cell.textContent = String(text);
+          row.append(cell);
+        }
+        body.append(row);
+      }
+      region.hidden = false;
+      const first = findings[0];
+      const why = first.status === "selected" ? "排序键不大于本层抽中截止值" : first.status === "reserve" ? "排序键大于抽中截止值、不大于备选截止值" : "排序键大于本层截止值";
+      output.textContent = `PASS：${proof.uscc} 在冻结的名单中，属 ${first.risk_class} 层；第 1 轮${DrawVerifier.STATUS_LABELS[first.status]}（${why}）。公开记录在本机重算一致。`;
+      output.dataset.result = "pass";
+    } catch (error) {
+      output.textContent = `FAIL 无法核验：${error.message}`;
       output.dataset.result = "fail";
     } finally {
       button.disabled = false;
