@@ -24,7 +24,7 @@ install-test: $(VENV)/.test-deps
 # Browser tests drive Debian's Chromium (screenshots and report charts need a CJK font; the annual
 # report test opens the report in LibreOffice); install what is missing
 # when we may (root with apt), else say what to install.
-BROWSER_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui
+BROWSER_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
 browser:
 	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

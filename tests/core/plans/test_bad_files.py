@@ -5,11 +5,13 @@ import random
 import zipfile
 
 import pytest
+from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
 
 from shuangsuiji.core.errors import PlanFileError
 from shuangsuiji.core.plans.model import Plan, PlanTask, RiskRule, RiskRuleKind, Window
 from shuangsuiji.core.plans.parse import parse_plan
-from shuangsuiji.core.plans.readers import MAX_FILE_BYTES
+from shuangsuiji.core.plans.readers import MAX_FILE_BYTES, MAX_PDF_PAGES, MAX_XLS_BYTES
 from shuangsuiji.core.plans.render import render_docx, render_xlsx
 
 NO_HEADER = "未找到计划表格的表头：应有“序号”“抽查任务名称”“抽查事项”“抽查对象范围”等列名"
@@ -187,11 +189,76 @@ def test_undecodable_bytes_are_refused(data: bytes, suffix: str) -> None:
 
 @pytest.mark.parametrize(
     ("filename", "shown"),
-    [("计划.pdf", ".pdf"), ("计划.doc", ".doc"), ("计划.XLS", ".xls"), ("计划", "计划")],
+    [("计划.odt", ".odt"), ("计划.PNG", ".png"), ("计划", "计划")],
 )
 def test_unsupported_file_type_is_refused_with_the_types_that_work(
     filename: str, shown: str
 ) -> None:
     message = error_for("\t序号\n".encode(), filename)
 
-    assert message == f"不支持的文件类型“{shown}”：请使用 .txt、.docx、.xlsx、.csv、.html、.htm"
+    assert message == (
+        f"不支持的文件类型“{shown}”：请使用 .txt、.docx、.doc、.wps、.xlsx、.xls、.et、.csv、"
+        ".html、.htm、.pdf"
+    )
+
+
+# --- the legacy formats and PDF ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".et", ".doc", ".wps"])
+def test_legacy_office_file_that_is_no_office_file_is_refused(suffix: str) -> None:
+    message = error_for(random.Random(3).randbytes(4096), f"计划{suffix}")
+
+    assert message == f"文件不是有效的 {suffix}（可能已损坏或实为其他格式）"
+
+
+def test_xls_over_its_own_size_limit_is_refused_unread() -> None:
+    data = OLE_SIGNATURE + bytes(MAX_XLS_BYTES)
+
+    message = error_for(data, "计划.xls")
+
+    assert message == ".xls 文件过大（超过 5 MB）：请另存为 .xlsx 后再上传"
+
+
+@pytest.mark.parametrize("data", [random.Random(4).randbytes(4096), b"%PDF-1.7\n" + bytes(64)])
+def test_pdf_that_is_damaged_or_no_pdf_is_refused(data: bytes) -> None:
+    message = error_for(data, "计划.pdf")
+
+    assert message == "无法读取 .pdf 文件：文件已损坏，或不是 PDF 文件"
+
+
+def test_pdf_without_text_is_named_a_scan() -> None:
+    document = FPDF()
+    document.add_page()
+
+    message = error_for(bytes(document.output()), "计划.pdf")
+
+    assert message == "PDF 文件中没有文字（可能是扫描件）：请上传计划的 Word、Excel 或文字版 PDF"
+
+
+def test_pdf_over_the_page_limit_is_refused() -> None:
+    document = FPDF()
+    for _ in range(MAX_PDF_PAGES + 1):
+        document.add_page()
+
+    message = error_for(bytes(document.output()), "计划.pdf")
+
+    assert (
+        message
+        == f".pdf 文件页数过多（{MAX_PDF_PAGES + 1} 页）：计划文件不应超过 {MAX_PDF_PAGES} 页"
+    )
+
+
+def test_pdf_with_an_open_password_says_so() -> None:
+    document = FPDF()
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(text="plan")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(document.output()))))
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    message = error_for(buffer.getvalue(), "计划.pdf")
+
+    assert message == "PDF 文件设有打开密码：请取消密码后再上传"

@@ -32,7 +32,7 @@ class Table:
 
 
 def assemble(grid: Grid) -> Table:
-    findings: list[Finding] = []
+    findings: list[Finding] = [Finding("table", Severity.INFO, note) for note in grid.notes]
     header_at, keys = _find_header(grid.rows)
     if keys is None:
         raise PlanFileError(

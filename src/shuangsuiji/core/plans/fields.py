@@ -222,8 +222,21 @@ def _format(point: tuple[int | None, int] | None) -> str | None:
     return f"{point[0]:04d}-{point[1]:02d}"
 
 
-def split_departments(text: str) -> tuple[tuple[str, ...], bool]:
-    """Names split on 、，; spaces and line breaks; a trailing 等 is removed and reported."""
+DEPARTMENT_END = "局委办队院所站厅处科室馆社司署台团校会心部行组"
+SHARED_SUFFIXES = ("部门", "局", "委员会", "单位")
+# Two names written without a separator: 县应急管理局县消防救援大队 (a PDF's or a web page's
+# wrapped line lost the space). A name ends in a department word and the next one starts with
+# the level the first one started with.
+JOINED_AT = re.compile(rf"(?<=[{DEPARTMENT_END}])(?=[省市县区旗州](?![场直属级]))")
+
+
+def split_departments(
+    text: str, parsed: Parsed | None = None, field_name: str = "partner_departments"
+) -> tuple[tuple[str, ...], bool]:
+    """Names split on 、，; spaces and line breaks; a trailing 等 is removed and reported.
+    A list sharing one suffix (人力资源和社会保障、商务、税务部门) is three departments, each
+    given the suffix; names run together (县应急管理局县消防救援大队) are cut where the next
+    starts with the first one's level. Both are said in a finding."""
     names = [name for name in SEPARATORS.split(text.strip()) if name]
     open_ended = False
     if names and names[-1].endswith("等") and len(names[-1]) > 1:
@@ -232,7 +245,44 @@ def split_departments(text: str) -> tuple[tuple[str, ...], bool]:
     if names and names[-1] == "等":
         names.pop()
         open_ended = True
+    names = _unjoin(names, parsed, field_name)
+    names = _share_suffix(names, parsed, field_name)
     return tuple(names), open_ended
+
+
+def _unjoin(names: list[str], parsed: Parsed | None, field_name: str) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        level = name[:1]
+        pieces = [piece for piece in JOINED_AT.split(name) if piece]
+        if len(pieces) > 1 and all(piece.startswith(level) and len(piece) > 2 for piece in pieces):
+            out.extend(pieces)
+            if parsed is not None:
+                shown = "、".join(pieces)
+                message = f"“{name}”中的部门名称连在一起，已拆为：{shown}"
+                parsed.note(field_name, Severity.INFO, message)
+        else:
+            out.append(name)
+    return out
+
+
+def _share_suffix(names: list[str], parsed: Parsed | None, field_name: str) -> list[str]:
+    if len(names) < 2:
+        return names
+    suffix = next((s for s in SHARED_SUFFIXES if names[-1].endswith(s)), None)
+    if suffix is None or len(names[-1]) <= len(suffix):
+        return names
+    bare = names[:-1]
+    if any(name[-1] in DEPARTMENT_END or name.endswith(SHARED_SUFFIXES) for name in bare):
+        return names
+    if suffix not in ("部门", "单位") and any(name[0] in "省市县区旗州" for name in bare):
+        return names  # 区市场监管、区税务局: a name of its own, written short
+    shared = [f"{name}{suffix}" for name in bare] + [names[-1]]
+    if parsed is not None:
+        written = "、".join(names)
+        message = f"“{written}”共用“{suffix}”，按 {len(shared)} 个部门读取：{'、'.join(shared)}"
+        parsed.note(field_name, Severity.INFO, message)
+    return shared
 
 
 MODE_PAIR = re.compile(r"([省市县区州盟旗](?:（[^）]*）)?)抽([省市县区州盟旗](?:（[^）]*）)?)查")

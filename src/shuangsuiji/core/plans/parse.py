@@ -121,7 +121,7 @@ def _task(raw: RawTask, year: int | None) -> PlanTask:
         parsed.note("lead_department", Severity.ERROR, "缺少发起部门")
     elif len(split_departments(lead)[0]) > 1:
         parsed.note("lead_department", Severity.WARNING, f"发起部门“{lead}”含多个部门")
-    partners, open_ended = split_departments(cell("partners"))
+    partners, open_ended = split_departments(cell("partners"), parsed)
     if open_ended:
         message = "配合部门以“等”结尾，名单可能不全"
         parsed.note("partner_departments", Severity.INFO, message)

@@ -12,19 +12,26 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import PurePath
+from typing import Any
 
 from shuangsuiji.core.celltext import read_csv_text
 from shuangsuiji.core.errors import PlanFileError
-from shuangsuiji.core.ooxml import package_problem
+from shuangsuiji.core.ooxml import OLE_SIGNATURE, package_problem
+from shuangsuiji.core.plans.convert import convert_with_office
+from shuangsuiji.core.plans.text import read_any_text, unwrap
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-FORMATS = (".txt", ".docx", ".xlsx", ".csv", ".html", ".htm")
+FORMATS = (
+    *(".txt", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et"),
+    *(".csv", ".html", ".htm", ".pdf"),
+)
 
 
 @dataclass
 class Grid:
     rows: list[list[str]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # paragraphs outside the table (the title)
+    notes: list[str] = field(default_factory=list)  # how the reader mended the table (info)
 
 
 def read_grid(data: bytes, filename: str) -> Grid:
@@ -42,9 +49,17 @@ def read_grid(data: bytes, filename: str) -> Grid:
     if suffix in (".html", ".htm"):
         return read_html(decode_html(data))
     if suffix == ".xlsx":
+        if data.startswith(OLE_SIGNATURE) and xls_or_none(data) is not None:
+            return read_xls(data, ".xlsx")  # an old .xls renamed .xlsx, as WPS often saves
         return read_xlsx(data)
     if suffix == ".docx":
         return read_docx(data)
+    if suffix in (".xls", ".et"):
+        return read_xls(data, suffix)
+    if suffix in (".doc", ".wps"):
+        return read_legacy_document(data, suffix)
+    if suffix == ".pdf":
+        return read_pdf(data)
     raise PlanFileError(f"不支持的文件类型“{suffix or filename}”：请使用 {'、'.join(FORMATS)}")
 
 
@@ -71,25 +86,10 @@ def decode_html(data: bytes) -> str:
 
 
 def read_text(text: str) -> Grid:
-    """Text copied out of a Word table: a cell starts with a tab at the start of a line (after
-    any spaces), runs on over lines that do not, and a blank line ends a row."""
-    grid = Grid()
-    row: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = raw.lstrip(" \u3000")
-        if stripped.startswith("\t"):
-            row.append(read_csv_text(stripped[1:]))
-        elif not raw.strip():
-            if row:
-                grid.rows.append(row)
-                row = []
-        elif row:
-            row[-1] = f"{row[-1]}\n{read_csv_text(raw)}"
-        else:
-            grid.texts.append(read_csv_text(raw.strip()))
-    if row:
-        grid.rows.append(row)
-    return grid
+    """A table as text in any of the forms `core.plans.text` knows (Word's, tab-separated,
+    ` | ` rows, one cell per paragraph, runs of spaces)."""
+    found = read_any_text(text)
+    return Grid(rows=found.rows, texts=found.texts, notes=found.notes)
 
 
 def read_csv(text: str) -> Grid:
@@ -203,6 +203,7 @@ class _TableParser(HTMLParser):
         elif tag == "table":
             self._stack.append(([], {}))
         elif tag == "tr" and self._stack:
+            self._finish_row()
             self._stack[-1][0].append([])
         elif tag in ("td", "th") and self._stack:
             values = dict(attrs)
@@ -219,7 +220,10 @@ class _TableParser(HTMLParser):
         elif tag in ("td", "th") and self._cell is not None and self._stack:
             self._place(_cell_text("".join(self._cell)))
             self._cell = None
+        elif tag == "tr" and self._stack:
+            self._finish_row()
         elif tag == "table" and self._stack:
+            self._finish_row()
             rows, _ = self._stack.pop()
             self.tables.append(rows)
         elif tag in ("h1", "h2", "h3", "title") and self._heading is not None:
@@ -252,6 +256,17 @@ class _TableParser(HTMLParser):
             for dr in range(1, rowspan):
                 occupied[(r + dr, c + dc)] = text
 
+    def _finish_row(self) -> None:
+        """Cells merged down from above that end the row: no later <td> places them (the
+        last columns, 发起部门 and 配合部门 merged over several tasks)."""
+        rows, occupied = self._stack[-1]
+        if not rows:
+            return
+        r = len(rows) - 1
+        row = rows[r]
+        while (r, len(row)) in occupied:
+            row.append(occupied.pop((r, len(row))))
+
     def close(self) -> None:
         super().close()
         for rows, occupied in self._stack:  # unclosed tables in a damaged page
@@ -275,4 +290,185 @@ def read_html(text: str) -> Grid:
     for table in parser.tables:
         grid.rows.extend(table)
         grid.rows.append([])  # keep tables apart
+    return grid
+
+
+MAX_XLS_BYTES = 5 * 1024 * 1024  # xlrd holds a whole sheet as Python objects; plans are ~100 KB
+MAX_SHEET_CELLS = 500_000
+MAX_PDF_PAGES = 200
+
+
+def xls_or_none(data: bytes) -> Any:
+    """The xlrd workbook, or None where xlrd cannot read it (encrypted, damaged, not BIFF)."""
+    import xlrd
+
+    if len(data) > MAX_XLS_BYTES or not data.startswith(OLE_SIGNATURE):
+        return None
+    try:
+        return xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
+    except Exception:  # xlrd raises XLRDError, CompDocError, struct.error, AssertionError …
+        return None
+
+
+def read_xls(data: bytes, suffix: str = ".xls") -> Grid:
+    """A BIFF workbook (.xls, and WPS's .et, which is the same format) by xlrd, merged cells
+    expanded. A file xlrd cannot read (a newer .et, an .xlsx or a web page saved as .xls) goes
+    to the reader its first bytes name, else to LibreOffice."""
+    if data.startswith(b"PK"):
+        return read_xlsx(data)
+    if data.lstrip()[:1] == b"<":
+        return read_html(decode_html(data))  # "Excel" files some systems export are HTML
+    if len(data) > MAX_XLS_BYTES:
+        raise PlanFileError(
+            f"{suffix} 文件过大（超过 {MAX_XLS_BYTES // (1024 * 1024)} MB）："
+            "请另存为 .xlsx 后再上传"
+        )
+    if not data.startswith(OLE_SIGNATURE):
+        raise PlanFileError(f"文件不是有效的 {suffix}（可能已损坏或实为其他格式）")
+    book = xls_or_none(data)
+    if book is None:  # encrypted, or a BIFF variant xlrd does not know: LibreOffice may
+        return read_xlsx(convert_with_office(data, suffix, "xlsx"))
+    import xlrd
+
+    sheet = book.sheet_by_index(0)
+    if sheet.nrows * sheet.ncols > MAX_SHEET_CELLS:
+        raise PlanFileError(f"{suffix} 工作表过大（{sheet.nrows} 行 × {sheet.ncols} 列）")
+    values = [
+        [_xls_text(book, sheet.cell(r, c), xlrd) for c in range(sheet.ncols)]
+        for r in range(sheet.nrows)
+    ]
+    for top, bottom, left, right in sheet.merged_cells:
+        if top >= len(values):
+            continue
+        text = values[top][left]
+        for r in range(top, min(bottom, len(values))):
+            for c in range(left, min(right, sheet.ncols)):
+                values[r][c] = text
+    return Grid(rows=values)
+
+
+def _xls_text(book: Any, cell: Any, xlrd: Any) -> str:
+    kind = cell.ctype
+    value = cell.value
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            moment = xlrd.xldate_as_datetime(value, book.datemode)
+        except Exception:  # a date before 1900 or out of range: keep the number
+            return _text(value)
+        return f"{moment.year}年{moment.month}月{moment.day}日"
+    if kind == xlrd.XL_CELL_NUMBER:
+        xf = book.xf_list[cell.xf_index]
+        shown = book.format_map.get(xf.format_key)
+        return _text(value, shown.format_str if shown else "General")
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    return str(value)
+
+
+def read_legacy_document(data: bytes, suffix: str) -> Grid:
+    """.doc and .wps through LibreOffice to .docx; a .docx or a web page renamed .doc is read
+    as what it is."""
+    if data.startswith(b"PK"):
+        return read_docx(data)
+    if data.lstrip()[:1] == b"<":
+        return read_html(decode_html(data))  # Word's "web page" saved as .doc
+    if not data.startswith((OLE_SIGNATURE, b"{\\rtf")):
+        raise PlanFileError(f"文件不是有效的 {suffix}（可能已损坏或实为其他格式）")
+    return read_docx(convert_with_office(data, suffix, "docx"))
+
+
+def read_pdf(data: bytes) -> Grid:
+    """A PDF's tables by pdfplumber: ruled tables from the page's lines, cells a merge covers
+    filled with the merged cell's text; a page with text but no ruled table is read as text
+    laid out in columns. A scanned PDF has no text to read, and says so."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    if not data.startswith(b"%PDF"):
+        raise PlanFileError("无法读取 .pdf 文件：文件已损坏，或不是 PDF 文件")
+    grid = Grid()
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise PlanFileError(
+                    f".pdf 文件页数过多（{len(pdf.pages)} 页）：计划文件不应超过 {MAX_PDF_PAGES} 页"
+                )
+            loose: list[str] = []
+            any_text = False
+            for page in pdf.pages:
+                tables = page.find_tables()
+                text = page.extract_text() or ""
+                any_text = any_text or bool(text.strip())
+                if not tables:
+                    loose.append(page.extract_text(layout=True) or "")
+                    continue
+                outside = page
+                for table in tables:
+                    outside = outside.outside_bbox(table.bbox)
+                    grid.rows.extend(_pdf_rows(table))
+                grid.texts.extend(
+                    line.strip()
+                    for line in (outside.extract_text() or "").split("\n")
+                    if line.strip()
+                )
+                page.close()
+    except PlanFileError:
+        raise
+    except Exception as error:  # pdfminer raises many types for a bad file, some wrapped
+        cause = error.args[0] if error.args else None
+        if isinstance(error, PDFPasswordIncorrect) or isinstance(cause, PDFPasswordIncorrect):
+            raise PlanFileError("PDF 文件设有打开密码：请取消密码后再上传") from error
+        raise PlanFileError("无法读取 .pdf 文件：文件已损坏，或不是 PDF 文件") from error
+    if not any_text:
+        raise PlanFileError(
+            "PDF 文件中没有文字（可能是扫描件）：请上传计划的 Word、Excel 或文字版 PDF"
+        )
+    if not grid.rows and any(text.strip() for text in loose):
+        found = read_any_text("\n".join(loose))
+        grid.notes.extend(found.notes)
+        grid.texts.extend(found.texts)
+        grid.rows.extend(found.rows)
+        grid.notes.append("PDF 中的表格没有框线，已按文字的排列位置拆分单元格，请核对")
+    return grid
+
+
+def _pdf_rows(table: Any) -> list[list[str]]:
+    """pdfplumber gives None for a grid position a merged cell covers; it takes the text of the
+    cell whose box contains that position's centre (a merge down or across)."""
+    texts = table.extract()
+    rows = table.rows
+    width = max((len(row.cells) for row in rows), default=0)
+    columns: list[tuple[float, float] | None] = [None] * width
+    for row in rows:
+        for c, box in enumerate(row.cells):
+            if box is not None and columns[c] is None:
+                columns[c] = (box[0], box[2])
+    boxes = [
+        (box, texts[r][c] or "")
+        for r, row in enumerate(rows)
+        for c, box in enumerate(row.cells)
+        if box is not None
+    ]
+    grid = []
+    for r, row in enumerate(rows):
+        out = []
+        for c in range(width):
+            text = texts[r][c] if c < len(texts[r]) else None
+            text = unwrap(text) if text is not None else None
+            if text is None:
+                span = columns[c]
+                x = (span[0] + span[1]) / 2 if span else None
+                y = (row.bbox[1] + row.bbox[3]) / 2
+                text = next(
+                    (
+                        found
+                        for box, found in boxes
+                        if x is not None and box[0] <= x <= box[2] and box[1] <= y <= box[3]
+                    ),
+                    "",
+                )
+            out.append(text)
+        grid.append(out)
     return grid

@@ -1,0 +1,316 @@
+"""Plan tables as text: the forms a table takes when it is copied out of Word, a browser,
+Excel, WPS or a PDF viewer and pasted or saved as .txt.
+
+Each form has its own splitter; `read_text` tries every one and keeps the form whose header
+row names the most known columns. Rows are then rebuilt from the header's column count and
+the 序号 sequence, since in every form but the tab-separated one a line is not a row: cells
+wrap, and one cell's paragraphs arrive as lines of their own.
+
+Forms:
+- Word (the seeds): a cell starts with a tab at the start of a line, a blank line ends a row.
+- tab-separated (Excel, a browser): cells separated by tabs; a cell with a line break in it
+  continues on the next line, so the line has too few cells.
+- ` | ` rows (the text of a web page, Markdown): cells separated by vertical bars.
+- one cell per paragraph (a web page's text, a PDF copied as text): the header is a run of
+  lines that each name a column; every row starts at a line holding the next 序号.
+- runs of spaces (a PDF saved as text with its layout kept): cells separated by two or more
+  spaces, a wrapped cell continuing on the next lines at its column's position.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from shuangsuiji.core.celltext import read_csv_text
+from shuangsuiji.core.plans.columns import column_key, header_keys
+
+SEQ = re.compile(r"\d{1,4}")
+# A numbered item a cell's later paragraph starts with: "2.", "（2）", "2、", "二、".
+ITEM_START = re.compile(r"[（(]?\d{1,2}[)）.．、]|[一二三四五六七八九十]{1,3}、")
+SPACES = re.compile(r"(?: {2,}|\u3000+|\t+)")
+PIPE_RULE = re.compile(r"[|:\-\s]+")
+
+
+@dataclass
+class TextGrid:
+    """Rows found in text, the lines outside them, and what was mended on the way."""
+
+    rows: list[list[str]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # become info findings
+    form: str = ""
+
+
+def unwrap(text: str) -> str:
+    """A cell's lines as a PDF or a laid-out text wraps them, joined again: a line break stays
+    only before the next numbered item (1、… 2、…), where the cell's own paragraphs begin; a
+    line starting 二、三类 in the middle of item 1 is a wrap."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    joined = lines[0]
+    first = _item_number(lines[0])
+    expected = (first[0], first[1] + 1) if first else None
+    for line in lines[1:]:
+        number = _item_number(line)
+        if number is not None and ((expected is None and number[1] == 1) or number == expected):
+            joined += f"\n{line}"
+            expected = (number[0], number[1] + 1)
+        else:
+            joined += line
+    return joined
+
+
+def _item_number(line: str) -> tuple[str, int] | None:
+    """("arabic" or "chinese", the number) of the item a line starts, if it starts one."""
+    match = ITEM_START.match(line)
+    if not match:
+        return None
+    digits = re.sub(r"[（()）.．、]", "", match[0])
+    if digits.isdigit():
+        return ("arabic", int(digits))
+    position = "一二三四五六七八九十".find(digits)
+    return ("chinese", position + 1) if len(digits) == 1 and position >= 0 else None
+
+
+def lines_of(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def read_word_text(text: str) -> TextGrid:
+    """Text copied out of a Word table: a cell starts with a tab at the start of a line (after
+    any spaces), runs on over lines that do not, and a blank line ends a row."""
+    grid = TextGrid(form="word")
+    row: list[str] = []
+    for raw in lines_of(text):
+        stripped = raw.lstrip(" \u3000")
+        if stripped.startswith("\t"):
+            row.append(read_csv_text(stripped[1:]))
+        elif not raw.strip():
+            if row:
+                grid.rows.append(row)
+                row = []
+        elif row:
+            row[-1] = f"{row[-1]}\n{read_csv_text(raw)}"
+        else:
+            grid.texts.append(read_csv_text(raw.strip()))
+    if row:
+        grid.rows.append(row)
+    return grid
+
+
+def _split_tabs(line: str) -> list[str]:
+    return [read_csv_text(cell) for cell in line.strip("\n").split("\t")]
+
+
+def _split_pipes(line: str) -> list[str]:
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        stripped = stripped[1:]
+    if stripped.endswith("|"):
+        stripped = stripped[:-1]
+    return [read_csv_text(cell.strip()) for cell in stripped.split("|")]
+
+
+def _find_header_line(
+    lines: list[str], split: Callable[[str], list[str]]
+) -> tuple[int, list[str]] | None:
+    for index, line in enumerate(lines):
+        cells = split(line)
+        if len(cells) >= 3 and header_keys(cells) is not None:
+            return index, cells
+    return None
+
+
+def read_separated(text: str, separator: str) -> TextGrid:
+    """Rows whose cells are separated by tabs or vertical bars. A line with fewer cells than
+    the header continues the row above when that row is not yet full (a cell with a line
+    break): its first cell joins the row's last cell."""
+    split = _split_tabs if separator == "\t" else _split_pipes
+    grid = TextGrid(form="tab" if separator == "\t" else "pipe")
+    lines = lines_of(text)
+    found = _find_header_line(lines, split)
+    if found is None:
+        return grid
+    at, header = found
+    width = len(header)
+    grid.texts = [line.strip() for line in lines[:at] if line.strip()]
+    grid.rows.append(header)
+    pending: list[str] | None = None
+    after: list[str] = []
+    expected = 1
+    for line in lines[at + 1 :]:
+        if not line.strip() or (separator == "|" and PIPE_RULE.fullmatch(line)):
+            continue
+        if separator not in line:
+            if pending is not None and len(pending) < width:
+                pending[-1] = f"{pending[-1]}\n{line.strip()}"
+            else:
+                after.append(line.strip())
+            continue
+        cells = split(line)
+        first = cells[0].strip()
+        starts = SEQ.fullmatch(first) is not None and int(first) == expected
+        if pending is not None and not starts and len(pending) < width:
+            pending[-1] = f"{pending[-1]}\n{cells[0]}" if cells[0].strip() else pending[-1]
+            pending.extend(cells[1:])
+            continue
+        if pending is not None:
+            grid.rows.append(pending)
+        pending = cells
+        if starts:
+            expected += 1
+    if pending is not None:
+        grid.rows.append(pending)
+    grid.texts.extend(after)
+    return grid
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """A line's cells as (display column where it starts, text)."""
+    segments = []
+    position = 0
+    for piece in re.split(f"({SPACES.pattern})", line):
+        if piece and not SPACES.fullmatch(piece) and piece.strip():
+            segments.append(
+                (position + display_width(piece) - display_width(piece.lstrip()), piece.strip())
+            )
+        position += display_width(piece)
+    return segments
+
+
+def read_spaced(text: str) -> TextGrid:
+    """Cells separated by runs of spaces, as a PDF's text keeps its layout. A row starts at a
+    line whose first cell is the next 序号; the lines below it until the next such line are
+    wrapped parts of its cells, each fragment joined to the cell whose start is nearest."""
+    grid = TextGrid(form="spaced")
+    lines = lines_of(text)
+    header_at = None
+    for index, line in enumerate(lines):
+        cells = [cell for _, cell in _segments(line)]
+        if len(cells) >= 3 and header_keys(cells) is not None:
+            header_at = index
+            break
+    if header_at is None:
+        return grid
+    header = _segments(lines[header_at])
+    width = len(header)
+    grid.texts = [line.strip() for line in lines[:header_at] if line.strip()]
+    grid.rows.append([cell for _, cell in header])
+    anchors = [start for start, _ in header]
+    row: list[str] | None = None
+    expected = 1
+    for line in lines[header_at + 1 :]:
+        segments = _segments(line)
+        if not segments:
+            continue
+        first = segments[0][1]
+        if SEQ.fullmatch(first) and int(first) == expected:
+            if row is not None:
+                grid.rows.append(row)
+            if len(segments) == width:
+                anchors = [start for start, _ in segments]
+            row = [""] * width
+            expected += 1
+        elif row is None:
+            grid.texts.append(line.strip())
+            continue
+        for start, cell in segments:
+            column = min(range(width), key=lambda c: abs(anchors[c] - start))
+            row[column] = f"{row[column]}\n{cell}" if row[column] else cell
+    if row is not None:
+        grid.rows.append(row)
+    grid.rows[1:] = [[unwrap(cell) for cell in cells] for cells in grid.rows[1:]]
+    if len(grid.rows) > 1:
+        grid.notes.append("文本按空格对齐的列拆分单元格，折行的内容已按所在列位置接回")
+    return grid
+
+
+def read_paragraphs(text: str) -> TextGrid:
+    """One cell per line: the header is the longest run of lines that each name a column; a
+    row starts at the line holding the next 序号. A row with lines left over joins a line that
+    starts a numbered item to the cell above (one cell's paragraphs); one with too few cells is
+    filled with empty cells at its end, and both are said."""
+    grid = TextGrid(form="paragraphs")
+    lines = [line.strip() for line in lines_of(text) if line.strip()]
+    start = end = -1
+    index = 0
+    while index < len(lines):
+        run = index
+        while run < len(lines) and column_key(lines[run]) is not None:
+            run += 1
+        if run - index >= 3 and header_keys(lines[index:run]) is not None:
+            start, end = index, run
+            break
+        index = run + 1
+    if start < 0:
+        return grid
+    header = lines[start:end]
+    width = len(header)
+    grid.texts = lines[:start]
+    grid.rows.append(header)
+    groups: list[list[str]] = []
+    expected = 1
+    for line in lines[end:]:
+        if line == str(expected) and (not groups or len(groups[-1]) >= 2):
+            groups.append([line])
+            expected += 1
+        elif groups:
+            groups[-1].append(line)
+        else:
+            grid.texts.append(line)
+    for number, group in enumerate(groups, start=1):
+        cells = list(group)
+        last = number == len(groups)
+        while len(cells) > width:
+            joined = next(
+                (i for i in range(len(cells) - 1, 1, -1) if _continues(cells[i - 1], cells[i])),
+                None,
+            )
+            if joined is None:
+                break
+            cells[joined - 1] = f"{cells[joined - 1]}\n{cells.pop(joined)}"
+        if len(cells) > width and last:
+            grid.texts.extend(cells[width:])  # the text after the table
+            cells = cells[:width]
+        if len(cells) < width:
+            grid.notes.append(
+                f"序号 {group[0]} 的一行只有 {len(cells)} 个单元格，表头有 {width} 列："
+                "末尾按空白补齐，请核对"
+            )
+            cells += [""] * (width - len(cells))
+        grid.rows.append(cells)
+    return grid
+
+
+def _continues(above: str, line: str) -> bool:
+    """`line` is the next numbered item after the last line of `above` (2、 after 1、…)."""
+    before = _item_number(above.split("\n")[-1])
+    after = _item_number(line)
+    return before is not None and after is not None and after == (before[0], before[1] + 1)
+
+
+def _score(grid: TextGrid) -> tuple[int, int]:
+    for row in grid.rows:
+        keys = header_keys(row)
+        if keys is not None:
+            return len({key for key in keys if key}), len(grid.rows)
+    return 0, 0
+
+
+def read_any_text(text: str) -> TextGrid:
+    """The form whose header names the most known columns (then the one with most rows);
+    the Word form first, so the seeds read as they always have."""
+    candidates = [
+        read_word_text(text),
+        read_separated(text, "\t"),
+        read_separated(text, "|"),
+        read_spaced(text),
+        read_paragraphs(text),
+    ]
+    return max(candidates, key=_score)  # max keeps the first of equals
