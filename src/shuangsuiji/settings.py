@@ -253,4 +253,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # fpdf2 subsets the CJK font of every PDF through fontTools, which says so at INFO, dozens
+    # of lines a document: the server's log drowned in them.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

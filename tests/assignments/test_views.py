@@ -1,6 +1,7 @@
 """The assignment pages: the coordinator runs it; inspectors see their own visits only."""
 
 import json
+import logging
 from io import BytesIO
 from pathlib import Path
 
@@ -206,3 +207,14 @@ def test_an_inspectors_visit_list_takes_as_many_queries_for_500_visits_as_for_5(
     assert '"bundle"' not in read
     assert '"freeze"' not in read
     assert "population_csv" not in read
+
+
+def test_a_pdf_leaves_no_font_subsetting_lines_in_the_server_log(
+    demo: DemoSummary, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    visit = Visit.objects.filter(assignment__plan__region__code="140406").first()
+
+    sheet_text(visit, "pdf")
+
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("fontTools")] == []
