@@ -37,7 +37,7 @@ from shuangsuiji.draws.substitutions import (
     published_bundle,
     substitute,
 )
-from shuangsuiji.inspections.models import ResultCategory
+from shuangsuiji.inspections.models import Inspection, ResultCategory
 from shuangsuiji.inspections.services import inspections_of, record, review, submit
 from shuangsuiji.inspections.uninspectable import awaiting_substitution, unvisited_replacements
 from shuangsuiji.plans.models import PlanTask
@@ -468,3 +468,33 @@ def test_the_command_refuses_whom_the_rule_refuses(world: World) -> None:
         world.inspector_user.username: unseen.format(draw.pk, world.inspector_user),
         world.auditor.username: f"用户“{world.auditor.username}”无权操作：{refused}",
     }
+
+
+def test_approving_such_a_result_on_the_visit_page_tells_the_reviewer_it_awaits_a_substitute() -> (
+    None
+):
+    build_demo(entities_per_district=300)
+    coordinator = User.objects.get(username="lucheng-coordinator")
+    unrecorded = Visit.objects.filter(
+        assignment__plan__region__code="140406", inspections__isnull=True
+    ).select_related("entity")
+    visit = min(unrecorded, key=lambda v: v.code)
+    inspection = inspections_of(visit)[0]
+    moved = [ResultCategory.objects.get(code="10")]
+    record(inspection, actor=coordinator, results=moved, inspected_on=_a_day_in(visit))
+    submit(inspection, actor=coordinator)
+    # as if the team had recorded it: the coordinator reviews, never its own record
+    Inspection.objects.filter(pk=inspection.pk).update(recorded_by=None)
+    draw = Draw.objects.get(task=inspection.task, superseded_by__isnull=True)
+    client = Client()
+    client.force_login(coordinator)
+
+    page = client.post(
+        reverse("inspections:step", args=[inspection.pk]), {"step": "approve"}, follow=True
+    )
+
+    assert [str(m) for m in page.context["messages"]] == [
+        f"{inspection.task.name}：已保存",
+        f"{visit.entity.name}的检查结果为“迁出”，待替补：请到抽取 {draw.draw_id}"
+        " 的页面由备选名单中的下一位替补",
+    ]

@@ -78,3 +78,18 @@ def unvisited_replacements(draw: Draw) -> list[str]:
         )
     )
     return [code for code in replacements if code not in visited]
+
+
+def offered_by(inspection: Inspection) -> tuple[Draw, Awaiting] | None:
+    """The draw whose 待替补 list this result has just put its entity on, if it has: what the
+    reviewer is told on approving it."""
+    draw = (
+        Draw.objects.filter(task_id=inspection.task_id, state="drawn", superseded_by__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+    if draw is None:
+        return None
+    uscc = inspection.visit.entity.uscc
+    found = next((a for a in awaiting_substitution(draw) if a.uscc == uscc), None)
+    return (draw, found) if found else None

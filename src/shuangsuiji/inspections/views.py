@@ -31,6 +31,7 @@ from shuangsuiji.inspections.services import (
     review_many,
     submit,
 )
+from shuangsuiji.inspections.uninspectable import offered_by
 
 
 @login_required
@@ -96,6 +97,14 @@ def inspection_step(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "未知的操作")
             return redirect("inspections:visit", visit_id=inspection.visit_id)
         messages.success(request, f"{inspection.task.name}：已保存")
+        offer = offered_by(inspection) if step == "approve" else None
+        if offer is not None:
+            draw, waiting = offer
+            messages.info(
+                request,
+                f"{waiting.name}的检查结果为“{waiting.result}”，待替补：请到抽取 {draw.draw_id}"
+                " 的页面由备选名单中的下一位替补",
+            )
     except (InspectionStepError, ValueError) as error:
         messages.error(request, f"{inspection.task.name}：{error}")
     return redirect("inspections:visit", visit_id=inspection.visit_id)
