@@ -11,6 +11,7 @@ from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.draw import (
     WITHHELD,
     commitment,
+    main,
     read_codes_csv,
     read_population_csv,
     read_tokens_csv,
@@ -155,3 +156,34 @@ def test_a_superseded_draw_stays_public_with_the_reason_of_its_correction(world:
     assert f'已被 <a href="/public/draws/{second.draw_id}/">{second.draw_id}</a> 更正' in old
     assert f"更正 {first.draw_id}，原因：名录中两户已注销未更新" in new
     assert f'<a href="/public/draws/{first.draw_id}/">{first.draw_id}</a>' in new
+
+
+def test_a_department_hands_a_company_its_proof_which_verifies_against_the_public_files(
+    world: World, tmp_path: Any
+) -> None:
+    draw = published(world)
+    stratum, data = next((s, d) for s, d in draw.bundle["rounds"][0]["strata"].items() if d["k"])
+    code = data["selected"][0]
+    url = reverse("disclosure:company_proof", args=[draw.draw_id, code])
+    for name, content in zip(
+        ("bundle.json", "population.csv", "tokens.csv"),
+        files(draw, "bundle.json", "population.csv", "tokens.csv"),
+        strict=True,
+    ):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+
+    anonymous = Client().get(url)
+    proof = logged_in(world.auditor).get(url)
+    (tmp_path / "proof.json").write_bytes(proof.content)
+    exit_code = main([str(tmp_path / n) for n in ("bundle.json", "population.csv", "tokens.csv")])
+    with_proof = main(
+        [str(tmp_path / n) for n in ("bundle.json", "population.csv", "tokens.csv", "proof.json")]
+    )
+
+    assert (anonymous.status_code, proof.status_code) == (302, 200)
+    assert "no-store" in proof["Cache-Control"]
+    assert (json.loads(proof.content)["uscc"], json.loads(proof.content)["risk_class"]) == (
+        code,
+        stratum,
+    )
+    assert (exit_code, with_proof) == (0, 0)
