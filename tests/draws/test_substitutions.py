@@ -498,3 +498,18 @@ def test_approving_such_a_result_on_the_visit_page_tells_the_reviewer_it_awaits_
         f"{visit.entity.name}的检查结果为“迁出”，待替补：请到抽取 {draw.draw_id}"
         " 的页面由备选名单中的下一位替补",
     ]
+
+
+@pytest.mark.parametrize(("published", "class_cell"), [(False, ""), (True, "<td>A</td>")])
+def test_the_public_page_names_the_substitutions_class_only_where_classes_are_published(
+    world: World, settings: Any, published: bool, class_cell: str
+) -> None:
+    settings.PUBLISH_RISK_CLASSES = published
+    draw = drawn(world)
+    selected, reserve = lists(draw, "A")
+    substitute(draw, replaced=selected[0], reason="迁出", actor=world.coordinator)
+
+    page = Client().get(reverse("disclosure:draw", args=[draw.draw_id])).content.decode()
+
+    row = f'<td class="num">1</td><td class="num">1</td>{class_cell}<td>{selected[0]}</td>'
+    assert f"{row}<td>{reserve[0]}</td><td>迁出</td>" in page
