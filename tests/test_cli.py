@@ -1,5 +1,6 @@
 """Command 1 end to end: `shuangsuiji demo` builds a database and `serve` serves it."""
 
+import json
 import os
 import re
 import signal
@@ -211,6 +212,7 @@ def test_a_killed_worker_is_started_again_and_the_site_stays_up(demo_dir: Path) 
             status = shell(demo_dir, f"{task}; print(t.get_result('{queued}').status)")
         second = worker_of(process.pid)
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10)
+        health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/health/").read())
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -219,4 +221,5 @@ def test_a_killed_worker_is_started_again_and_the_site_stays_up(demo_dir: Path) 
     assert status == "SUCCESSFUL"
     assert second != first
     assert page.status == 200
+    assert health["status"] == "ok", health  # the database, migrations, a beating worker, the chain
     assert "后台任务进程已退出（代码 -9），1 秒后重新启动" in said

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "template_partials",
     "django_tasks",
-    "shuangsuiji.worker",  # before django_tasks_db: its db_worker survives database faults
+    "shuangsuiji.operations",  # before django_tasks_db: its db_worker survives database faults
     "django_tasks_db",
     "axes",
     "csp",

@@ -5,6 +5,7 @@ from django.urls import include, path
 from shuangsuiji.accounts.login import LoginView
 from shuangsuiji.audit import views as audit_views
 from shuangsuiji.disclosure import views as disclosure_views
+from shuangsuiji.operations.views import health_view
 
 handler400 = "shuangsuiji.errors.bad_request"
 handler403 = "shuangsuiji.errors.permission_denied"
@@ -27,4 +28,5 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("health/", health_view, name="health"),
 ]

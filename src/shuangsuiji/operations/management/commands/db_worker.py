@@ -10,19 +10,31 @@ this command is the one `db_worker` runs.
 """
 
 import sys
+import threading
 import time
 from typing import Any
 
 from django.db import DatabaseError, connections
 from django_tasks_db.management.commands import db_worker
 
+from shuangsuiji.operations import heartbeat
+
 FIRST_PAUSE, LAST_PAUSE = 1.0, 60.0
 
 
 class ResilientWorker(db_worker.Worker):
-    """The library's worker, whose loop survives database errors."""
+    """The library's worker, whose loop survives database errors and whose heartbeat
+    (`operations.heartbeat`) tells `/health/` it lives."""
 
     def run(self) -> None:
+        stop = threading.Event()
+        try:
+            heartbeat.start(self.worker_id, stop)
+            self._run()
+        finally:
+            stop.set()
+
+    def _run(self) -> None:
         pause = FIRST_PAUSE
         while self.running:
             started = time.monotonic()

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from shuangsuiji.operations.heartbeat import live_workers
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
@@ -55,6 +57,7 @@ def test_the_worker_reconnects_after_a_restart_and_runs_the_next_task(tmp_path: 
     try:
         first = rebuild_tally_task.enqueue()
         _wait_for(lambda: rebuild_tally_task.get_result(first.id).status == "SUCCESSFUL")
+        beating = live_workers()
         restart_as_seen_by_clients(database, down_for=3)
         second = rebuild_tally_task.enqueue()
         _wait_for(lambda: rebuild_tally_task.get_result(second.id).status == "SUCCESSFUL")
@@ -65,6 +68,7 @@ def test_the_worker_reconnects_after_a_restart_and_runs_the_next_task(tmp_path: 
     said = worker.stderr.read() if worker.stderr else ""
 
     assert alive, said
+    assert beating == 1  # its heartbeat row, which /health/ reads
     assert "后台任务进程：数据库出错" in said
     assert "秒后重新连接" in said
 
