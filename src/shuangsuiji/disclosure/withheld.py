@@ -45,8 +45,9 @@ def public_files(draw: Draw) -> PublicFiles | None:
 
 # A drawn draw never changes (database triggers), so its public files are computed once per
 # process; keyed by the seed too, so a test database reusing a primary key is not confused.
-# Few are kept: a large draw's token list is tens of megabytes.
-@lru_cache(maxsize=4)
+# Two are kept: a million entities' token list is about 69 MB (a draw's newest is what is
+# asked for; storing these files at the draw, beside the bundle, would end the recomputing).
+@lru_cache(maxsize=2)
 def _files(pk: int, seed: str) -> PublicFiles:
     draw = Draw.objects.only("population_csv", "freeze", "bundle").get(
         pk=pk, seed=seed, state=DrawState.DRAWN
