@@ -36,27 +36,27 @@ SEED_PLANS = {
 # Silent misses are printed by the command but not held here: a file the parser refused (every
 # field flagged) that it starts to read can show new silent misses on the way to none.
 RATCHET: dict[str, tuple[int, int]] = {
-    "title": (0, 16),
-    "locality": (0, 16),
-    "year": (0, 16),
-    "seq": (0, 63),
-    "name": (0, 63),
-    "items": (0, 63),
-    "scope": (0, 63),
-    "ratio_min": (0, 63),
-    "sample_count": (0, 63),
-    "frequency_per_year": (0, 63),
-    "sampling_type": (0, 63),
-    "risk_kind": (0, 63),
-    "risk_class": (0, 63),
-    "window": (0, 63),
-    "lead": (0, 63),
-    "partners": (0, 63),
-    "partners_open_ended": (0, 63),
-    "mode": (0, 63),
+    "title": (7, 31),
+    "locality": (8, 31),
+    "year": (14, 31),
+    "seq": (33, 129),
+    "name": (9, 129),
+    "items": (32, 129),
+    "scope": (28, 129),
+    "ratio_min": (24, 129),
+    "sample_count": (40, 129),
+    "frequency_per_year": (20, 129),
+    "sampling_type": (43, 129),
+    "risk_kind": (49, 129),
+    "risk_class": (51, 129),
+    "window": (17, 129),
+    "lead": (10, 129),
+    "partners": (40, 129),
+    "partners_open_ended": (51, 129),
+    "mode": (51, 129),
     "class_ratios": (0, 1),
 }
-RATCHET_TASKS_RIGHT = 0
+RATCHET_TASKS_RIGHT = 14
 
 
 def seed_expected(key: str) -> dict[str, Any]:
