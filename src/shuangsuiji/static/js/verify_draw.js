@@ -285,13 +285,25 @@ const DrawVerifier = (() => {
   const token = (round, code, stratum, salt) =>
     sha256Text([SPEC_V2, "token", String(round), code, stratum, salt].join(SEP));
 
+  // Every entity's token of a round, a batch at a time (a million pending digests at once
+  // would hold a million promises); [code, stratum] pairs in, tokens out in the same order.
+  async function tokensOf(round, entries, salts) {
+    const made = new Array(entries.length);
+    for (let start = 0; start < entries.length; start += 4096) {
+      const part = entries.slice(start, start + 4096);
+      const digests = await Promise.all(part.map(([c, s]) => token(round, c, s, salts.get(c))));
+      digests.forEach((digest, i) => { made[start + i] = digest; });
+    }
+    return made;
+  }
+
   // (round, stratum) → that round's tokens of the stratum, sorted, as "round/stratum" keys.
   async function populationTokens(population, salts, rounds) {
     const tokens = new Map();
     for (let r = 1; r <= rounds; r += 1) for (const s of STRATA) tokens.set(`${r}/${s}`, []);
     for (let r = 1; r <= rounds; r += 1) {
       const entries = [...population];
-      const made = await Promise.all(entries.map(([c, s]) => token(r, c, s, salts.get(c))));
+      const made = await tokensOf(r, entries, salts);
       entries.forEach(([, s], i) => tokens.get(`${r}/${s}`).push(made[i]));
     }
     for (const list of tokens.values()) list.sort(byCodePoint);
@@ -536,7 +548,7 @@ const DrawVerifier = (() => {
       const picked = [];
       for (const stratum of STRATA) {
         const codes = byStratum[stratum];
-        const made = await Promise.all(codes.map((c) => token(number, c, stratum, salts.get(c))));
+        const made = await tokensOf(number, codes.map((c) => [c, stratum]), salts);
         const named = new Map(made.map((t, i) => [t, codes[i]]));
         const fresh = made.filter((t) => !drawnBefore.has(named.get(t)));
         const earlier = made.filter((t) => drawnBefore.has(named.get(t))).sort(byCodePoint);
