@@ -6,6 +6,7 @@ more, raise them to the new measurement; never lower them to let a change throug
 """
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 import shuangsuiji.demo
 from shuangsuiji.core.errors import PlanFileError
+from shuangsuiji.core.plans.model import Finding, Severity
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.core.plans.score import (
     TASK_FIELDS,
@@ -102,6 +104,18 @@ def test_a_wrong_field_the_parser_reported_is_counted_flagged() -> None:
     assert [(m.task, m.kind, m.parsed, m.flagged) for m in score.misses] == [
         (8, "ratio_min", None, True)
     ]
+
+
+def test_a_plan_finding_about_a_field_flags_that_field_in_every_task() -> None:
+    expected = seed_expected("lucheng")
+    expected["tasks"][0]["seq"] = 2  # pretend the document numbered its first task 2
+    warned = replace(
+        parsed_seed("lucheng"), findings=(Finding("seq", Severity.WARNING, "序号不连续，缺少 1"),)
+    )
+
+    score = score_plan("lucheng", warned, expected)
+
+    assert [(m.task, m.kind, m.parsed, m.flagged) for m in score.misses] == [(1, "seq", 1, True)]
 
 
 def test_a_missing_task_counts_its_fields_wrong_and_the_task_count_wrong() -> None:

@@ -191,9 +191,13 @@ def task_value(task: PlanTask, kind: str) -> Any:
     return getattr(task, kind, _MISSING)  # a field the model may gain (class_ratios)
 
 
-def _flagged(kind: str, findings: Iterable[Finding]) -> bool:
-    speaking = _FINDING_FIELDS.get(kind, frozenset({kind})) | {_ROW_WIDE}
-    return any(f.severity in _FLAGGING and f.field in speaking for f in findings)
+def _flagged(kind: str, findings: Iterable[Finding], plan_findings: Iterable[Finding] = ()) -> bool:
+    """Whether a warning or error speaks for this field: the task's own (its row's included) or
+    the plan's about the same field (序号不连续 speaks for every task's 序号)."""
+    speaking = _FINDING_FIELDS.get(kind, frozenset({kind}))
+    if any(f.severity in _FLAGGING and f.field in speaking | {_ROW_WIDE} for f in findings):
+        return True
+    return any(f.severity in _FLAGGING and f.field in speaking for f in plan_findings)
 
 
 def score_plan(name: str, parsed: Plan | PlanFileError, expected: Mapping[str, Any]) -> PlanScore:
@@ -221,7 +225,8 @@ def score_plan(name: str, parsed: Plan | PlanFileError, expected: Mapping[str, A
                 _count(score, position, kind, value, _MISSING, flagged=False)
             else:
                 got = task_value(task, kind)
-                _count(score, position, kind, value, got, flagged=_flagged(kind, task.findings))
+                flagged = _flagged(kind, task.findings, parsed.findings)
+                _count(score, position, kind, value, got, flagged=flagged)
     return score
 
 
