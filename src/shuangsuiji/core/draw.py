@@ -56,6 +56,7 @@ DICE_SEPARATORS = frozenset(" \t\r\n,，、\u3000")  # what may stand between ty
 FULL_WIDTH_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}  # ０–９ as typed by an IME
 ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 SALT = re.compile(r"[0-9a-f]{32}")  # an entity's salt (version 2): 16 random bytes, hex
+SALTS = re.compile(r"(?:[0-9a-f]{32}\n)+")
 WITHHELD = "withheld"  # `classes` of a public bundle that names no entity's class
 POSITION = struct.Struct(">I")  # an entity's place in its stratum (< 2**32), ending a sort key
 
@@ -143,6 +144,9 @@ def check_salts(population: Mapping[str, str], salts: Mapping[str, str] | None) 
         return dict.fromkeys(population, "")
     if set(salts) != set(population):
         raise DrawError("盐值（salt）应与名单一一对应")
+    values = list(salts.values())
+    if all(isinstance(v, str) for v in values) and SALTS.fullmatch("\n".join(values) + "\n"):
+        return dict(salts)  # all well formed, checked at once; else name the first bad one
     for code, salt in salts.items():
         if not isinstance(salt, str) or not SALT.fullmatch(salt):
             raise DrawError(f"“{code}”的盐值（salt）应为32位小写十六进制")
@@ -154,6 +158,18 @@ def token(round_number: int, code: str, stratum: str, salt: str) -> str:
     each round, so a token of round 1 cannot be followed to round 2."""
     text = SEP.join((SPEC_V2, "token", str(round_number), code, stratum, salt))
     return sha256_hex(text.encode("ascii"))
+
+
+def round_tokens(round_number: int, entities: Iterable[tuple[str, str, str]]) -> list[str]:
+    """token(round_number, code, stratum, salt) of each (code, stratum, salt), in order. The
+    shared beginning is hashed once and each entity's hash continues a copy of that state."""
+    copy = hashlib.sha256(SEP.join((SPEC_V2, "token", str(round_number), "")).encode()).copy
+    made = []
+    for code, stratum, salt in entities:
+        hasher = copy()
+        hasher.update(f"{code}{SEP}{stratum}{SEP}{salt}".encode("ascii"))
+        made.append(hasher.hexdigest())
+    return made
 
 
 def codes_listing(codes: Iterable[str]) -> bytes:
@@ -169,9 +185,11 @@ def population_tokens(
 ) -> Tokens:
     """Every round's tokens per stratum, sorted (empty strata have an empty list)."""
     tokens: Tokens = {(r, s): [] for r in range(1, rounds + 1) for s in STRATA}
+    entities = [(code, stratum, salts[code]) for code, stratum in population.items()]
     for number in range(1, rounds + 1):
-        for code, stratum in population.items():
-            tokens[(number, stratum)].append(token(number, code, stratum, salts[code]))
+        made = round_tokens(number, entities)
+        for (_, stratum, _), entity_token in zip(entities, made, strict=True):
+            tokens[(number, stratum)].append(entity_token)
     for listed in tokens.values():
         listed.sort()
     return tokens
@@ -807,7 +825,9 @@ def _rounds_v2(
         picked: list[str] = []
         kept: list[str] = []
         for stratum in STRATA:
-            named = {token(number, c, stratum, salts[c]): c for c in by_stratum[stratum]}
+            codes = by_stratum[stratum]
+            made = round_tokens(number, ((c, stratum, salts[c]) for c in codes))
+            named = dict(zip(made, codes, strict=True))
             earlier = sorted(t for t, c in named.items() if c in drawn_before)
             fresh = [t for t, c in named.items() if c not in drawn_before]
             step = _stratum_round(
