@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
@@ -30,6 +31,7 @@ from shuangsuiji.directory.models import Entity, EntityImport, Inspector
 from shuangsuiji.draws.models import Draw, DrawJob, JobStep, Substitution
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState
 from shuangsuiji.inspections.services import inspections_of
+from shuangsuiji.operations import heartbeat
 from shuangsuiji.plans.models import Plan, PlanTask
 from tests.factories import demo_inspector_with_open_results
 
@@ -116,6 +118,7 @@ MATRIX: dict[str, list[int]] = {
     # a company's proof names its class: for those who may see the draw, to hand it over
     "disclosure:company_proof": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
     "audit:head": [OK] * 7,  # the audit chain's head, published for anyone to keep
+    "health": [OK] * 7,  # operations' health check: statuses and counts only
     "audit:heads": [OK] * 7,
 }
 
@@ -151,6 +154,7 @@ class Scene:
 
 
 def scene() -> Scene:
+    heartbeat.beat("matrix-worker", timezone.now())  # a worker is running, as in production
     plan = Plan.objects.get(region__code="140406")
     inspector = demo_inspector_with_open_results().inspector
     task = (
@@ -291,6 +295,7 @@ def urls(at: Scene) -> dict[str, str]:
         ),
         "audit:head": reverse("audit:head"),
         "audit:heads": reverse("audit:heads"),
+        "health": reverse("health"),
     }
 
 
