@@ -4,6 +4,7 @@ and one chained run of audit entries, on SQLite and PostgreSQL alike."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.audit.chain import first_break
@@ -12,7 +13,7 @@ from shuangsuiji.audit.recorder import acting_as
 from shuangsuiji.demo.build import DemoSummary
 from shuangsuiji.disclosure.services import publish
 from shuangsuiji.inspections.models import Inspection, InspectionState
-from tests.assignments.conftest import demo  # noqa: F401 (fixture)
+from tests.assignments.conftest import client_for, demo  # noqa: F401 (fixture)
 from tests.factories import approved_results
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,33 @@ def test_one_unapproved_result_among_thousands_publishes_none(
 
     assert not Inspection.objects.filter(pk__in=chosen, state=InspectionState.PUBLISHED).exists()
     assert AuditHead.objects.get(pk=1).sequence == head_before
+
+
+def test_the_page_publishes_more_due_results_than_a_form_may_name(
+    demo: DemoSummary,  # noqa: F811
+    settings: object,
+) -> None:
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS  # type: ignore[attr-defined]
+    chosen = approved_results(limit + 200)
+    client = client_for("lucheng-coordinator")
+
+    page = client.get(reverse("publication"))
+    response = client.post(reverse("publication"), {"scope": "all"}, follow=True)
+
+    assert f"全部公示（{len(page.context['due'])} 项）" in page.content.decode()
+    published = Inspection.objects.filter(pk__in=chosen, state=InspectionState.PUBLISHED)
+    assert published.count() == len(chosen)
+    assert not Inspection.objects.filter(
+        visit__assignment__plan__region__code="140406", state=InspectionState.APPROVED
+    ).exists()
+    assert "已公示" in response.content.decode()
+
+
+def test_an_auditor_cannot_publish_everything_either(
+    demo: DemoSummary,  # noqa: F811
+) -> None:
+    chosen = approved_results(5)
+
+    client_for("lucheng-auditor").post(reverse("publication"), {"scope": "all"})
+
+    assert not Inspection.objects.filter(pk__in=chosen, state=InspectionState.PUBLISHED).exists()

@@ -400,7 +400,12 @@ def publication(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有协调员可以公示检查结果")
     scoped = Inspection.objects.visible_to(request.user).select_related("visit__entity", "task")
     if request.method == "POST":
-        chosen = scoped.filter(pk__in=request.POST.getlist("publish"))
+        # 全部公示 names no result: a county's thousands of due results would be more form
+        # fields than a request may carry (DATA_UPLOAD_MAX_NUMBER_FIELDS).
+        if request.POST.get("scope") == "all":
+            chosen = scoped.filter(state=InspectionState.APPROVED)
+        else:
+            chosen = scoped.filter(pk__in=request.POST.getlist("publish"))
         try:
             count = publish(chosen, actor=request.user)
             messages.success(request, f"已公示 {count} 项检查结果")
