@@ -27,6 +27,7 @@ from shuangsuiji.assignments.services import (
 from shuangsuiji.assignments.sheet import sheet_content, sheet_response
 from shuangsuiji.assignments.spread import spread_reasons
 from shuangsuiji.core import assign as rule
+from shuangsuiji.plans.capacity import plan_capacity
 from shuangsuiji.plans.models import Plan
 
 VISITS_PER_PAGE = 50
@@ -49,6 +50,7 @@ def plan_assignment(request: HttpRequest, plan_id: int) -> HttpResponse:
     context = {
         "plan": plan,
         "preview": preview(plan),
+        "capacity": plan_capacity(plan),
         "can_assign": may_assign(request.user, plan),
     }
     return render(request, "assignments/preview.html", context)
