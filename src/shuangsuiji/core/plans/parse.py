@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from shuangsuiji.core.plans.assemble import RawTask, Table, assemble
 from shuangsuiji.core.plans.columns import COLUMN_LABELS
 from shuangsuiji.core.plans.fields import (
+    COUNT,
     Parsed,
     looks_like_frequency,
     parse_count,
@@ -101,9 +102,18 @@ def _task(raw: RawTask, year: int | None) -> PlanTask:
         parsed.note("scope", Severity.WARNING, "缺少抽查对象范围")
 
     ratio_text = " ".join(cell(key) for key in ("ratio", "ratio_count"))
+    local = cell("local_ratio")
+    if parse_ratio(local) is not None or COUNT.search(local):
+        if squeeze(ratio_text):
+            label = COLUMN_LABELS["ratio"]
+            message = f"抽查比例按本地计划列“{squeeze(local)}”，{label}列为“{squeeze(ratio_text)}”"
+            parsed.note("ratio_min", Severity.INFO, message)
+        ratio_text = local
     risk_text = cell("risk")
     ratio_min = parse_ratio(ratio_text)
-    frequency = parse_frequency(ratio_text)
+    frequency = parse_frequency(cell("frequency")) if "frequency" in cells else None
+    if frequency is None:
+        frequency = parse_frequency(" ".join((ratio_text, cell("frequency"))))
     if frequency is None and looks_like_frequency(squeeze(risk_text)):
         frequency = parse_frequency(squeeze(risk_text))
         message = "抽查频次写在了“智慧监管（信用风险分类）要求”列，已按频次识别"
@@ -117,11 +127,18 @@ def _task(raw: RawTask, year: int | None) -> PlanTask:
     risk_rule = parse_risk_rule(risk_text)
     window = parse_window(cell("window"), year, parsed)
     lead = squeeze(cell("lead"))
+    joint, _ = split_departments(cell("joint").replace("\n", "、"))
+    if not lead and joint:
+        lead = joint[0]
+        message = f"表格没有发起部门列：以联查部门的第一个“{lead}”为发起部门"
+        parsed.note("lead_department", Severity.INFO, message)
     if not lead:
         parsed.note("lead_department", Severity.ERROR, "缺少发起部门")
     elif len(split_departments(lead)[0]) > 1:
         parsed.note("lead_department", Severity.WARNING, f"发起部门“{lead}”含多个部门")
     partners, open_ended = split_departments(cell("partners"), parsed)
+    if joint:  # the joint departments but the lead are partners (the lead is not its own)
+        partners += tuple(name for name in joint if name != lead and name not in partners)
     if open_ended:
         message = "配合部门以“等”结尾，名单可能不全"
         parsed.note("partner_departments", Severity.INFO, message)

@@ -113,6 +113,18 @@ def _split_pipes(line: str) -> list[str]:
     return [read_csv_text(cell.strip()) for cell in stripped.split("|")]
 
 
+def _split_spaces(line: str) -> list[str]:
+    return [read_csv_text(cell) for cell in re.split(r"[ \u3000\xa0]+", line.strip())]
+
+
+SPLITTERS: dict[str, Callable[[str], list[str]]] = {
+    "\t": _split_tabs,
+    "|": _split_pipes,
+    " ": _split_spaces,
+}
+FORM_NAMES = {"\t": "tab", "|": "pipe", " ": "space"}
+
+
 def _find_header_line(
     lines: list[str], split: Callable[[str], list[str]]
 ) -> tuple[int, list[str]] | None:
@@ -123,12 +135,42 @@ def _find_header_line(
     return None
 
 
+SUB_ROW_KEYS = ("joint", "partners", "lead")
+
+
+def sub_row_columns(header: list[str]) -> list[int]:
+    """Where a sub-row's cells go: one sub-row per partner department under one task has
+    the department and its own items, so the columns from the first department column on
+    (联查部门, 抽查事项), as many as the sub-row has cells."""
+    keys = [column_key(cell) for cell in header]
+    for key in SUB_ROW_KEYS:
+        if key in keys:
+            return list(range(keys.index(key), len(keys)))
+    if "items" in keys:
+        return list(range(keys.index("items"), len(keys)))
+    return []
+
+
+def place_sub_row(cells: list[str], header: list[str]) -> list[str] | None:
+    """A full-width row with the sub-row's cells in their columns and no 序号, so the
+    assembler joins it to the task above; None if the header has no place for it."""
+    columns = sub_row_columns(header)
+    if len(cells) > len(columns) or not columns:
+        return None
+    row = [""] * len(header)
+    for column, cell in zip(columns, cells, strict=False):
+        row[column] = cell
+    return row
+
+
 def read_separated(text: str, separator: str) -> TextGrid:
-    """Rows whose cells are separated by tabs or vertical bars. A line with fewer cells than
-    the header continues the row above when that row is not yet full (a cell with a line
-    break): its first cell joins the row's last cell."""
-    split = _split_tabs if separator == "\t" else _split_pipes
-    grid = TextGrid(form="tab" if separator == "\t" else "pipe")
+    """Rows whose cells are separated by tabs, vertical bars or spaces. A line with fewer
+    cells than the header continues the row above when that row is not yet full (a cell with
+    a line break): its first cell joins the row's last cell. Once the row is full, a line
+    with several cells that does not start the next 序号 is a sub-row (one partner
+    department and its items), and a line without a separator continues the last cell."""
+    split = SPLITTERS[separator]
+    grid = TextGrid(form=FORM_NAMES[separator])
     lines = lines_of(text)
     found = _find_header_line(lines, split)
     if found is None:
@@ -140,22 +182,30 @@ def read_separated(text: str, separator: str) -> TextGrid:
     pending: list[str] | None = None
     after: list[str] = []
     expected = 1
+    sub_rows = 0
     for line in lines[at + 1 :]:
         if not line.strip() or (separator == "|" and PIPE_RULE.fullmatch(line)):
             continue
-        if separator not in line:
-            if pending is not None and len(pending) < width:
+        cells = split(line)
+        if len(cells) == 1:
+            if pending is not None and (len(pending) < width or not after):
                 pending[-1] = f"{pending[-1]}\n{line.strip()}"
             else:
                 after.append(line.strip())
             continue
-        cells = split(line)
         first = cells[0].strip()
         starts = SEQ.fullmatch(first) is not None and int(first) == expected
         if pending is not None and not starts and len(pending) < width:
             pending[-1] = f"{pending[-1]}\n{cells[0]}" if cells[0].strip() else pending[-1]
             pending.extend(cells[1:])
             continue
+        if pending is not None and not starts and len(cells) < width - 1:
+            placed = place_sub_row(cells, header)
+            if placed is not None:
+                grid.rows.append(pending)
+                pending = placed
+                sub_rows += 1
+                continue
         if pending is not None:
             grid.rows.append(pending)
         pending = cells
@@ -164,6 +214,11 @@ def read_separated(text: str, separator: str) -> TextGrid:
     if pending is not None:
         grid.rows.append(pending)
     grid.texts.extend(after)
+    if sub_rows:
+        column = header[sub_row_columns(header)[0]]
+        grid.notes.append(
+            f"表格中有 {sub_rows} 个子行（每个配合部门一行）：已按“{column}”等列并入上一任务"
+        )
     return grid
 
 
@@ -231,28 +286,58 @@ def read_spaced(text: str) -> TextGrid:
     return grid
 
 
-def read_paragraphs(text: str) -> TextGrid:
-    """One cell per line: the header is the longest run of lines that each name a column; a
-    row starts at the line holding the next 序号. A row with lines left over joins a line that
-    starts a numbered item to the cell above (one cell's paragraphs); one with too few cells is
-    filled with empty cells at its end, and both are said."""
-    grid = TextGrid(form="paragraphs")
-    lines = [line.strip() for line in lines_of(text) if line.strip()]
-    start = end = -1
+def _paragraph_lines(text: str) -> list[str]:
+    """Lines holding a cell each: a line of only non-breaking or ideographic spaces is an empty
+    cell (&nbsp; on the page), a blank line separates paragraphs; the ` |` a page's text puts
+    after each cell is taken off."""
+    out = []
+    for line in lines_of(text):
+        if not line.strip(" \t"):
+            continue
+        cell = line.strip(" \t")
+        if cell.endswith("|") and not cell.startswith("|"):
+            cell = cell.rstrip("|").rstrip()
+        out.append(cell.strip())
+    return out
+
+
+def _header_run(lines: list[str]) -> tuple[int, int]:
+    """The header: a run of short lines naming at least three known columns, with at most
+    two unknown names in a row among them (行业, 责任分工)."""
     index = 0
     while index < len(lines):
         run = index
-        while run < len(lines) and column_key(lines[run]) is not None:
+        unknown = 0
+        while run < len(lines) and unknown <= 2:
+            line = lines[run]
+            if column_key(line) is not None:
+                unknown = 0
+            elif len(line) <= 8 and not re.search(r"\d", line) and line:
+                unknown += 1
+            else:
+                break
             run += 1
-        if run - index >= 3 and header_keys(lines[index:run]) is not None:
-            start, end = index, run
-            break
-        index = run + 1
+        end = run - unknown
+        if end - index >= 3 and header_keys(lines[index:end]) is not None:
+            return index, end
+        index += 1
+    return -1, -1
+
+
+def read_paragraphs(text: str) -> TextGrid:
+    """One cell per line: the header is a run of lines that name columns; a row starts at the
+    line holding the next 序号. A row with lines left over joins a line that starts a numbered
+    item to the cell above (one cell's paragraphs); what is still left over, in whole sub-rows
+    of (department, items), becomes one sub-row per partner department; a row with too few
+    cells is filled with empty cells at its end. Each is said."""
+    grid = TextGrid(form="paragraphs")
+    lines = _paragraph_lines(text)
+    start, end = _header_run(lines)
     if start < 0:
         return grid
     header = lines[start:end]
     width = len(header)
-    grid.texts = lines[:start]
+    grid.texts = [line for line in lines[:start] if line]
     grid.rows.append(header)
     groups: list[list[str]] = []
     expected = 1
@@ -262,8 +347,9 @@ def read_paragraphs(text: str) -> TextGrid:
             expected += 1
         elif groups:
             groups[-1].append(line)
-        else:
+        elif line:
             grid.texts.append(line)
+    sub_columns = sub_row_columns(header)
     for number, group in enumerate(groups, start=1):
         cells = list(group)
         last = number == len(groups)
@@ -275,9 +361,23 @@ def read_paragraphs(text: str) -> TextGrid:
             if joined is None:
                 break
             cells[joined - 1] = f"{cells[joined - 1]}\n{cells.pop(joined)}"
-        if len(cells) > width and last:
-            grid.texts.extend(cells[width:])  # the text after the table
-            cells = cells[:width]
+        extra = cells[width:]
+        cells = cells[:width]
+        subs: list[list[str]] = []
+        size = _sub_row_size(header)
+        if extra and size and len(extra) % size == 0:
+            for offset in range(0, len(extra), size):
+                placed = place_sub_row(extra[offset : offset + size], header)
+                if placed is not None:
+                    subs.append(placed)
+            grid.notes.append(
+                f"序号 {group[0]} 下有 {len(subs)} 个子行（每个配合部门一行）："
+                f"已按“{header[sub_columns[0]]}”等列并入该任务"
+            )
+        elif extra and last:
+            grid.texts.extend(line for line in extra if line)  # the text after the table
+        elif extra:
+            cells += extra  # the assembler reports the cells past the header's width
         if len(cells) < width:
             grid.notes.append(
                 f"序号 {group[0]} 的一行只有 {len(cells)} 个单元格，表头有 {width} 列："
@@ -285,7 +385,19 @@ def read_paragraphs(text: str) -> TextGrid:
             )
             cells += [""] * (width - len(cells))
         grid.rows.append(cells)
+        grid.rows.extend(subs)
     return grid
+
+
+def _sub_row_size(header: list[str]) -> int:
+    """Cells in one sub-row: the department column and the items column after it."""
+    keys = [column_key(cell) for cell in header]
+    columns = sub_row_columns(header)
+    if not columns:
+        return 0
+    if "items" in keys and keys.index("items") in columns[1:]:
+        return keys.index("items") - columns[0] + 1
+    return 0  # no items beside the department: a line left over is not a sub-row
 
 
 def _continues(above: str, line: str) -> bool:
@@ -295,22 +407,26 @@ def _continues(above: str, line: str) -> bool:
     return before is not None and after is not None and after == (before[0], before[1] + 1)
 
 
-def _score(grid: TextGrid) -> tuple[int, int]:
+def _score(grid: TextGrid) -> int:
     for row in grid.rows:
         keys = header_keys(row)
         if keys is not None:
-            return len({key for key in keys if key}), len(grid.rows)
-    return 0, 0
+            return len({key for key in keys if key})
+    return 0
 
 
 def read_any_text(text: str) -> TextGrid:
-    """The form whose header names the most known columns (then the one with most rows);
-    the Word form first, so the seeds read as they always have."""
+    """Word's form wherever its header is found (cells marked by a leading tab are
+    unambiguous); else the form whose header names the most known columns, the first of
+    equals in the order below."""
+    word = read_word_text(text)
+    if _score(word):
+        return word
     candidates = [
-        read_word_text(text),
         read_separated(text, "\t"),
         read_separated(text, "|"),
         read_spaced(text),
+        read_separated(text, " "),
         read_paragraphs(text),
     ]
     return max(candidates, key=_score)  # max keeps the first of equals
