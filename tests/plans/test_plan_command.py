@@ -46,6 +46,8 @@ def test_plan_parse_json_has_the_documented_shape() -> None:
             "items",
             "scope",
             "ratio_min",
+            "class_ratios",
+            "ratio_tiers",
             "sample_count",
             "frequency_per_year",
             "sampling_type",

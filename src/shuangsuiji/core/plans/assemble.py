@@ -83,6 +83,12 @@ def assemble(grid: Grid) -> Table:
             findings.append(Finding("table", Severity.INFO, message))
             continue
         tasks.append(raw)
+    if not tasks:
+        named = "、".join(text.strip() for text in grid.rows[header_at] if text.strip())
+        raise PlanFileError(
+            f"找到了计划表格的表头（{named[:80]}），但其下没有读出任务行："
+            "请确认表格完整，或将计划另存为 .docx 或 .xlsx 后再上传"
+        )
     if repeated_headers:
         findings.append(Finding("table", Severity.INFO, f"已去除重复的表头 {repeated_headers} 处"))
     if dropped_titles:

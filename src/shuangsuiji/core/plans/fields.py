@@ -183,16 +183,54 @@ def parse_risk_rule(text: str) -> RiskRule:
     return RiskRule(RiskRuleKind.OTHER, text.strip())
 
 
+GLUED_DATE = re.compile(r"(20\d{2})(1[0-2]|0?[1-9])([0-3]\d)日")
+DEADLINE = re.compile(r"前完成|之前|前$|截止|截至|为止")
+SEASONS = re.compile(r"^[春夏秋冬、，和及]+季?$|^[春夏秋冬]季")
+EVENT = re.compile(r"根据.*(确定|安排)|视.*情况|另行|统一安排|待定")
+WHOLE_YEAR = re.compile(r"^(?:(\d{4})年)?(?:度)?全年")
+
+
 def parse_window(text: str, year: int | None, parsed: Parsed) -> Window:
+    """Start and end months. Days are dropped here (the cell's text, days and all, stays in
+    the task's source); a deadline alone gives only an end (the last deadline); a season or
+    a window tied to an event gives none, with a finding saying why."""
     value = text.strip()
     if not value:
         parsed.note("window", Severity.ERROR, "缺少抽查检查起止时间")
         return Window(None, None)
+    glued = GLUED_DATE.search(value)
+    if glued:
+        fixed = GLUED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", value)
+        parsed.note("window", Severity.INFO, f"日期“{glued[0]}”缺少年、月字样，按“{fixed}”读取")
+        value = fixed
+    squeezed = squeeze(value)
+    whole = WHOLE_YEAR.match(squeezed)
+    if whole:
+        found = int(whole[1]) if whole[1] else year
+        if found is not None:
+            return Window(f"{found:04d}-01", f"{found:04d}-12")
+    if SEASONS.search(squeezed) and not ENDPOINT.search(squeezed):
+        parsed.note("window", Severity.WARNING, f"起止时间“{squeezed}”只写了季节，未写月份")
+        return Window(None, None)
+    if EVENT.search(squeezed) and not ENDPOINT.search(squeezed):
+        message = f"起止时间“{squeezed}”取决于其他安排，未写月份"
+        parsed.note("window", Severity.WARNING, message)
+        return Window(None, None)
+    if DEADLINE.search(squeezed) and not RANGE.search(squeezed):
+        points = [_endpoint(m[0], year) for m in ENDPOINT.finditer(squeezed)]
+        ends = [point for point in points if point is not None]
+        if ends:
+            last = max(ends, key=lambda p: (p[0] or 0, p[1]))
+            message = f"“{squeezed}”只写了完成期限：结束取最后的期限，开始未写"
+            parsed.note("window", Severity.INFO, message)
+            return Window(None, _format(last))
     parts = RANGE.split(value, maxsplit=1)
     if len(parts) == 1:
-        parts = re.split(r"(?<=[月\d])\s*-\s*(?=(?:次年)?\d)", value, maxsplit=1)
+        parts = re.split(r"(?<=[月日\d])\s*-\s*(?=(?:次年)?\d)", value, maxsplit=1)
     start = _endpoint(parts[0], year)
     end = _endpoint(parts[1], start[0] if start else year) if len(parts) > 1 else None
+    if len(parts) == 1 and start is not None and not re.search(r"起|开始|以后|之后", value):
+        end = start  # one month: the window is that month
     if start is None or (len(parts) > 1 and end is None):
         parsed.note("window", Severity.ERROR, f"无法识别起止时间“{value}”")
         return Window(_format(start), _format(end))
@@ -293,3 +331,162 @@ def parse_mode(text: str) -> Mode | None:
     if not value:
         return None
     return Mode(value, tuple((m[1], m[2]) for m in MODE_PAIR.finditer(value)))
+
+
+# --- ratios as plans write them ------------------------------------------------------------
+
+NUM = r"\d+(?:\.\d+)?"
+PERCENT_RANGE = re.compile(rf"({NUM})\s*[%％]?\s*(?:-|－|—|–|~|～|至|到)\s*({NUM})\s*[%％]")
+CEILING_BEFORE = re.compile(
+    r"(不高于|不超过|最高|上限为?|最多|≤|<=|＜=|(?<!不)低于|(?<!不)小于)\s*$"
+)
+CLASS_RATIO = re.compile(rf"([ABCD])\s*类?\s*(?:企业)?\s*[:：]?\s*({NUM})\s*[%％]")
+TIER = re.compile(
+    r"(省级|市级|地市级|县级|区级|县\s*[（(]\s*[市区]+\s*[）)]\s*级|乡镇级|三级|二级|一级)"
+)
+COUNT_UNITS = "户家所个批辆台条艘项"
+COUNT_RANGE = re.compile(rf"(\d+)\s*(?:-|－|—|–|~|～|至|到)\s*(\d+)\s*([{COUNT_UNITS}])")
+COUNT_ANY = re.compile(rf"(?<![\d.:：])(\d+|[{CHINESE_DIGITS}]+)\s*([户家所])(?!\d)")
+POPULATION_BEFORE = re.compile(r"(基数|总数|共有|现有|名录库|数在)\s*[:：]?\s*$")
+LEVEL_OF = {"省": "省级", "市": "市级", "县": "县级", "区": "县级", "旗": "县级"}
+
+
+@dataclass(frozen=True)
+class RatioReading:
+    ratio_min: float | None
+    class_ratios: dict[str, float] | None = None
+    tiers: tuple[tuple[str, float], ...] = ()
+
+
+def _percent_value(text: str) -> float:
+    return round(float(text) / 100, 6)
+
+
+def read_ratio(text: str, parsed: Parsed, level: str | None = None) -> RatioReading:
+    """The plan's minimum ratio, with its findings: a range gives its bottom (the floor), a
+    ceiling is no minimum, a per-class table becomes class ratios, tiers keep every tier and
+    give the plan's own level's figure where it is known (else the lowest)."""
+    value = squeeze(text)
+    if not value:
+        return RatioReading(None)
+    classes = {m[1]: _percent_value(m[2]) for m in CLASS_RATIO.finditer(value)}
+    if classes:
+        shown = "、".join(f"{k}类{v:.4g}" for k, v in sorted(classes.items()))
+        lowest = min(classes.values())
+        message = f"抽查比例按信用风险分类列出（{shown}），作为分类比例；最低比例取 {lowest:.4%}"
+        parsed.note("class_ratios", Severity.INFO, message.replace(".0000%", "%"))
+        return RatioReading(lowest, dict(sorted(classes.items())))
+    span = PERCENT_RANGE.search(value)
+    if span:
+        low = min(float(span[1]), float(span[2]))
+        message = f"抽查比例为区间“{span[0]}”：按其下限 {low:g}% 作为最低比例"
+        parsed.note("ratio_min", Severity.INFO, message)
+        return RatioReading(round(low / 100, 6))
+    percents = [
+        (m, CEILING_BEFORE.search(value[: m.start()]) is not None) for m in PERCENT.finditer(value)
+    ]
+    if not percents:
+        return RatioReading(parse_ratio(value))
+    floors = [m for m, ceiling in percents if not ceiling]
+    if not floors:
+        message = f"“{value}”写的是上限，不是最低比例：请填写本计划的最低抽查比例"
+        parsed.note("ratio_min", Severity.WARNING, message)
+        return RatioReading(None)
+    tiers = _tiers(value, floors)
+    if tiers:
+        return _tiered(tiers, parsed, level)
+    return RatioReading(parse_ratio(floors[0][0]))
+
+
+def _tiers(value: str, floors: list[re.Match[str]]) -> tuple[tuple[str, float], ...]:
+    found: list[tuple[str, float]] = []
+    start = 0
+    for match in floors:
+        names = TIER.findall(value[start : match.start()])
+        ratio = parse_ratio(match[0])
+        if names and ratio is not None:
+            found.append((squeeze(names[0]), ratio))
+        start = match.end()
+    return tuple(found) if len({name for name, _ in found}) >= 2 else ()
+
+
+def _tiered(
+    tiers: tuple[tuple[str, float], ...], parsed: Parsed, level: str | None
+) -> RatioReading:
+    shown = "、".join(f"{name}{ratio:.4g}" for name, ratio in tiers)
+    own = None
+    if level:
+        own = next((r for name, r in tiers if name.startswith(level[0])), None)
+        if own is None and level == "县级":
+            own = next((r for name, r in tiers if name.startswith("区")), None)
+    if own is not None:
+        message = f"抽查比例分级（{shown}）：按本计划的{level}取 {own:.4g}"
+        parsed.note("ratio_min", Severity.INFO, message)
+        return RatioReading(own, tiers=tiers)
+    lowest = min(ratio for _, ratio in tiers)
+    message = f"抽查比例分级（{shown}）：计划未写明本级，暂取最低的 {lowest:.4g}，请核对"
+    parsed.note("ratio_min", Severity.WARNING, message)
+    return RatioReading(lowest, tiers=tiers)
+
+
+def plan_level(locality: str, level_text: str = "") -> str | None:
+    """The plan's own level: its 实施层级 cell (区级发起，区级检查), else its locality's suffix."""
+    named = TIER.search(squeeze(level_text))
+    if named:
+        return LEVEL_OF.get(named[1][0], named[1])
+    return LEVEL_OF.get(locality[-1:]) if locality else None
+
+
+def read_count(text: str, parsed: Parsed) -> int | None:
+    """Entities to draw: 1户, 60-70家 (the bottom, said); a population (基数:7, 名录库) is not."""
+    value = squeeze(text)
+    span = COUNT_RANGE.search(value)
+    if span:
+        low = min(int(span[1]), int(span[2]))
+        message = f"抽查数量为区间“{span[0]}”：按其下限 {low} 读取"
+        parsed.note("sample_count", Severity.INFO, message)
+        return low
+    for match in COUNT_ANY.finditer(value):
+        if POPULATION_BEFORE.search(value[: match.start()]):
+            continue
+        return to_int(match[1])
+    return int(value) if value.isdigit() else None
+
+
+# --- frequencies ----------------------------------------------------------------------------
+
+FREQUENCY_ONLY = re.compile(r"(?:=|＝|>=|≥|＞=|>|不少于|至少)?\s*(\d+)\s*(?:次)?(?:/年)?")
+AT_LEAST = re.compile(rf"(?:至少|不少于|不低于)\s*{NUMBER}\s*次")
+BATCHES = re.compile(rf"分\s*{NUMBER}\s*(?:个)?批次?")
+TIMES_RANGE = re.compile(r"(\d+)\s*(?:-|－|—|–|~|～|至|到)\s*(\d+)\s*次")
+
+
+def read_frequency(text: str, parsed: Parsed, *, column: bool = False) -> int | None:
+    """Times a year as plans write them: =1, >=1 (a 抽查频次 cell), 至少2次, 分两批次, 1-2次
+    (the bottom, said), and every form parse_frequency knows."""
+    value = squeeze(text)
+    if not value:
+        return None
+    if column:
+        bare = FREQUENCY_ONLY.fullmatch(value)
+        if bare:
+            return int(bare[1])
+    span = TIMES_RANGE.search(value)
+    if span:
+        low = min(int(span[1]), int(span[2]))
+        message = f"抽查频次为区间“{span[0]}”：按其下限每年 {low} 次读取"
+        parsed.note("frequency_per_year", Severity.INFO, message)
+        return low
+    found = parse_frequency(value.replace("各", ""))
+    candidates = [found] if found else []
+    for pattern in (AT_LEAST, BATCHES):
+        for match in pattern.finditer(value):
+            times = to_int(match[1])
+            if times:
+                candidates.append(times)
+    if candidates:
+        return max(candidates)
+    if "频次" in value and ("确定" in value or "需要" in value):
+        message = f"抽查频次“{value}”未写次数"
+        parsed.note("frequency_per_year", Severity.WARNING, message)
+    return None

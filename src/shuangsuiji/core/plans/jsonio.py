@@ -23,6 +23,8 @@ def task_to_dict(task: PlanTask) -> dict[str, Any]:
         "items": list(task.items),
         "scope": task.scope,
         "ratio_min": task.ratio_min,
+        "class_ratios": dict(task.class_ratios) if task.class_ratios else None,
+        "ratio_tiers": [[name, ratio] for name, ratio in task.ratio_tiers],
         "sample_count": task.sample_count,
         "frequency_per_year": task.frequency_per_year,
         "sampling_type": task.sampling_type,

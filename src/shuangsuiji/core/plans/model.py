@@ -66,6 +66,11 @@ class PlanTask:
     note: str
     source: dict[str, str]  # column key → original cell text
     findings: tuple[Finding, ...] = ()
+    # A per-class table (A3% B4% C5% D6%): class letter → ratio, for the draw's class ratios.
+    class_ratios: dict[str, float] | None = None
+    # Every tier a ratio cell names (三级≥50%，二级≥30%; 市级…30%，县（区）级…50%), as
+    # written; ratio_min is the plan's own level's where it says which, else the lowest.
+    ratio_tiers: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from shuangsuiji.core.plans.fields import (
     COUNT,
     Parsed,
     looks_like_frequency,
-    parse_count,
     parse_frequency,
     parse_mode,
     parse_ratio,
@@ -17,11 +16,22 @@ from shuangsuiji.core.plans.fields import (
     parse_sampling_type,
     parse_seq,
     parse_window,
+    plan_level,
+    read_count,
+    read_frequency,
+    read_ratio,
     split_departments,
     split_items,
     squeeze,
 )
-from shuangsuiji.core.plans.model import Finding, Plan, PlanTask, RiskRuleKind, Severity
+from shuangsuiji.core.plans.model import (
+    Finding,
+    Plan,
+    PlanTask,
+    RiskRule,
+    RiskRuleKind,
+    Severity,
+)
 from shuangsuiji.core.plans.readers import read_grid
 
 YEAR = re.compile(r"(20\d{2})\s*年")
@@ -71,11 +81,12 @@ def build_plan(table: Table, *, year: int | None = None) -> Plan:
     if plan_year is None:
         findings.append(Finding("year", Severity.WARNING, "标题中未找到计划年度，请指定年度"))
     locality_match = LOCALITY.match(title)
-    tasks = tuple(_task(raw, plan_year) for raw in table.tasks)
+    locality = locality_match[1] if locality_match else ""
+    tasks = tuple(_task(raw, plan_year, locality) for raw in table.tasks)
     findings += _sequence_findings(tasks)
     return Plan(
         title=title,
-        locality=locality_match[1] if locality_match else "",
+        locality=locality,
         year=plan_year,
         columns=tuple(table.columns),
         tasks=tasks,
@@ -83,7 +94,7 @@ def build_plan(table: Table, *, year: int | None = None) -> Plan:
     )
 
 
-def _task(raw: RawTask, year: int | None) -> PlanTask:
+def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
     cells = raw.cells
     parsed = Parsed(findings=list(raw.findings))
 
@@ -110,21 +121,28 @@ def _task(raw: RawTask, year: int | None) -> PlanTask:
             parsed.note("ratio_min", Severity.INFO, message)
         ratio_text = local
     risk_text = cell("risk")
-    ratio_min = parse_ratio(ratio_text)
-    frequency = parse_frequency(cell("frequency")) if "frequency" in cells else None
+    ratio = read_ratio(ratio_text, parsed, plan_level(locality, cell("level")))
+    ratio_min = ratio.ratio_min
+    frequency = read_frequency(cell("frequency"), parsed, column=True)
     if frequency is None:
-        frequency = parse_frequency(" ".join((ratio_text, cell("frequency"))))
+        frequency = read_frequency(ratio_text, parsed)
+    if frequency is None and squeeze(cell("window")):
+        frequency = read_frequency(cell("window"), parsed)  # 每季度各抽查1次 under 时间
     if frequency is None and looks_like_frequency(squeeze(risk_text)):
         frequency = parse_frequency(squeeze(risk_text))
         message = "抽查频次写在了“智慧监管（信用风险分类）要求”列，已按频次识别"
         parsed.note("frequency_per_year", Severity.INFO, message)
     if ratio_min is None:
         parsed.note("ratio_min", Severity.ERROR, "未写明抽查比例")
-    sample_count = parse_count(cell("sample_count")) if cell("sample_count").strip() else None
+    sample_count = (
+        read_count(cell("sample_count"), parsed) if squeeze(cell("sample_count")) else None
+    )
     if sample_count is None:
-        sample_count = parse_count(ratio_text) if "户" in ratio_text else None
+        sample_count = read_count(ratio_text, parsed)
 
     risk_rule = parse_risk_rule(risk_text)
+    if ratio.class_ratios and risk_rule.kind is RiskRuleKind.NONE:
+        risk_rule = RiskRule(RiskRuleKind.ESCALATE, squeeze(ratio_text))
     window = parse_window(cell("window"), year, parsed)
     lead = squeeze(cell("lead"))
     joint, _ = split_departments(cell("joint").replace("\n", "、"))
@@ -162,6 +180,8 @@ def _task(raw: RawTask, year: int | None) -> PlanTask:
         note=cell("note").strip(),
         source=dict(cells),
         findings=tuple(parsed.findings),
+        class_ratios=ratio.class_ratios,
+        ratio_tiers=ratio.tiers,
     )
 
 

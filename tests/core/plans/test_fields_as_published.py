@@ -1,0 +1,255 @@
+"""Cells as real plans write them (issue #18): each read into structure, or kept with a
+finding that says what was read and why it is uncertain. Expected values are the plan's
+meaning, worked out by hand from the issue's rules (the minimum is the floor, a ceiling is no
+minimum, tiers keep every tier, deadlines give only an end)."""
+
+import pytest
+
+from shuangsuiji.core.plans.fields import (
+    Parsed,
+    parse_window,
+    plan_level,
+    read_count,
+    read_frequency,
+    read_ratio,
+    split_departments,
+)
+from shuangsuiji.core.plans.model import Finding, Severity, Window
+from shuangsuiji.core.plans.parse import parse_plan
+
+# --- ratios ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ratio", "finding"),
+    [
+        (
+            "10-20%",
+            0.1,
+            ("ratio_min", Severity.INFO, "抽查比例为区间“10-20%”：按其下限 10% 作为最低比例"),
+        ),
+        (
+            "2%-5%",
+            0.02,
+            ("ratio_min", Severity.INFO, "抽查比例为区间“2%-5%”：按其下限 2% 作为最低比例"),
+        ),
+        (
+            "5%～3%",
+            0.03,
+            ("ratio_min", Severity.INFO, "抽查比例为区间“5%～3%”：按其下限 3% 作为最低比例"),
+        ),
+        (
+            "原则上一般检查事项抽查比例不高于10%",
+            None,
+            (
+                "ratio_min",
+                Severity.WARNING,
+                "“原则上一般检查事项抽查比例不高于10%”写的是上限，不是最低比例："
+                "请填写本计划的最低抽查比例",
+            ),
+        ),
+        ("不低于20%", 0.2, None),
+        ("不低于0.5%", 0.005, None),
+    ],
+    ids=["range", "range-with-both-signs", "range-reversed", "ceiling", "floor", "half-percent"],
+)
+def test_ratio_range_and_ceiling(
+    text: str, ratio: float | None, finding: tuple[str, Severity, str] | None
+) -> None:
+    parsed = Parsed()
+
+    reading = read_ratio(text, parsed)
+
+    assert reading.ratio_min == ratio
+    assert parsed.findings == ([Finding(*finding)] if finding else [])
+
+
+def test_per_class_table_becomes_class_ratios() -> None:
+    parsed = Parsed()
+
+    reading = read_ratio("A3% B4% C5% D6%", parsed)
+
+    assert (reading.class_ratios, reading.ratio_min) == (
+        {"A": 0.03, "B": 0.04, "C": 0.05, "D": 0.06},
+        0.03,
+    )
+    assert [f.field for f in parsed.findings] == ["class_ratios"]
+
+
+def test_hospital_grade_tiers_keep_every_tier_and_warn_when_the_level_is_unknown() -> None:
+    parsed = Parsed()
+
+    reading = read_ratio("三级≥50%，二级≥30%", parsed)
+
+    assert (reading.tiers, reading.ratio_min) == ((("三级", 0.5), ("二级", 0.3)), 0.3)
+    assert parsed.findings == [
+        Finding(
+            "ratio_min",
+            Severity.WARNING,
+            "抽查比例分级（三级0.5、二级0.3）：计划未写明本级，暂取最低的 0.3，请核对",
+        )
+    ]
+
+
+def test_city_and_county_tiers_take_the_county_plans_own_level() -> None:
+    parsed = Parsed()
+    text = (
+        "市级抽查市级储备粮比例不低于备查库点的30%，县（区）级抽查县级储备粮比例不低于备查库点的50%"
+    )
+
+    reading = read_ratio(text, parsed, plan_level("某某县"))
+
+    assert (reading.tiers, reading.ratio_min) == ((("市级", 0.3), ("县（区）级", 0.5)), 0.5)
+    assert parsed.findings == [
+        Finding(
+            "ratio_min",
+            Severity.INFO,
+            "抽查比例分级（市级0.3、县（区）级0.5）：按本计划的县级取 0.5",
+        )
+    ]
+
+
+def test_the_plans_level_column_wins_over_its_locality() -> None:
+    assert (plan_level("某某市", "区级发起，区级检查"), plan_level("某某市"), plan_level("")) == (
+        "县级",
+        "市级",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "info"),
+    [
+        ("60-70家", 60, True),
+        ("1户（实际以联合双随机牵头单位抽查数为准。）", 1, False),
+        ("1家", 1, False),
+        ("基数:7", None, False),
+        ("抽查比例:10%", None, False),
+    ],
+    ids=["range", "with-a-note", "jia", "population-base", "no-count"],
+)
+def test_counts_and_population_bases(text: str, count: int | None, info: bool) -> None:
+    parsed = Parsed()
+
+    assert read_count(text, parsed) == count
+    assert [f.severity for f in parsed.findings] == ([Severity.INFO] if info else [])
+
+
+# --- frequencies ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "times"),
+    [
+        ("=1", True, 1),
+        (">=1", True, 1),
+        ("至少1次", False, 1),
+        ("至少2次", False, 2),
+        ("分两批次;第一批7月20日前完成", False, 2),
+        ("每季度各抽查1次", False, 4),
+        ("每月一次", False, 12),
+    ],
+)
+def test_frequency_forms(text: str, column: bool, times: int) -> None:
+    assert read_frequency(text, Parsed(), column=column) == times
+
+
+def test_frequency_left_open_is_said() -> None:
+    parsed = Parsed()
+
+    assert read_frequency("全年抽查比例不低于5%,抽查频次根据监管需要确定", parsed) is None
+    assert parsed.findings == [
+        Finding(
+            "frequency_per_year",
+            Severity.WARNING,
+            "抽查频次“全年抽查比例不低于5%,抽查频次根据监管需要确定”未写次数",
+        )
+    ]
+
+
+def test_separate_frequency_column_is_not_joined_into_the_ratio() -> None:
+    text = "序号\t抽查任务名称\t抽查事项\t抽查对象\t抽查比例\t抽查频次\t发起部门\t起止时间\n" + (
+        "1\t校外培训机构检查\t办学许可\t全区校外培训机构\t5%\t>=1\t区教育局\t2024年3月至11月\n"
+    )
+
+    task = parse_plan(text.encode(), "计划.txt").tasks[0]
+
+    assert (task.ratio_min, task.frequency_per_year) == (0.05, 1)
+
+
+# --- windows --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "window", "severity"),
+    [
+        ("2026年1月1日-2026年12月31日", Window("2026-01", "2026-12"), None),
+        ("第二批2023年10月15日前完成", Window(None, "2023-10"), Severity.INFO),
+        (
+            "分两批次;第一批2023年7月20日前完成,第二批2023年10月15日前完成",
+            Window(None, "2023-10"),
+            Severity.INFO,
+        ),
+        ("春、秋季", Window(None, None), Severity.WARNING),
+        ("根据上级部署确定", Window(None, None), Severity.WARNING),
+        ("2025年9月", Window("2025-09", "2025-09"), None),
+        ("2024年5月起", Window("2024-05", None), None),
+        ("全年", Window("2024-01", "2024-12"), None),
+    ],
+    ids=["days", "deadline", "two-deadlines", "season", "event", "one-month", "from", "whole-year"],
+)
+def test_window_forms(text: str, window: Window, severity: Severity | None) -> None:
+    parsed = Parsed()
+
+    assert parse_window(text, 2024, parsed) == window
+    assert [f.severity for f in parsed.findings] == ([severity] if severity else [])
+
+
+def test_window_with_days_keeps_its_days_in_the_source() -> None:
+    text = "序号\t抽查任务名称\t抽查事项\t抽查对象\t抽查比例\t发起部门\t起止时间\n" + (
+        "1\t校外培训机构检查\t办学许可\t全区校外培训机构\t5%\t区教育局\t2026年1月1日-2026年12月31日\n"
+    )
+
+    task = parse_plan(text.encode(), "2026年计划.txt").tasks[0]
+
+    assert (task.window, task.source["window"]) == (
+        Window("2026-01", "2026-12"),
+        "2026年1月1日-2026年12月31日",
+    )
+
+
+def test_dates_that_lost_their_year_and_month_words_are_read_and_said() -> None:
+    parsed = Parsed()
+
+    assert parse_window("第一批2023720日前完成", 2023, parsed) == Window(None, "2023-07")
+    assert [f.message for f in parsed.findings] == [
+        "日期“2023720日”缺少年、月字样，按“第一批2023年7月20日前完成”读取",
+        "“第一批2023年7月20日前完成”只写了完成期限：结束取最后的期限，开始未写",
+    ]
+
+
+# --- departments ----------------------------------------------------------------------------
+
+
+def test_departments_sharing_a_suffix_are_each_named() -> None:
+    parsed = Parsed()
+
+    names = split_departments("人力资源和社会保障、商务、税务部门", parsed)
+
+    assert names == (("人力资源和社会保障部门", "商务部门", "税务部门"), False)
+    assert [f.severity for f in parsed.findings] == [Severity.INFO]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("县应急管理局县消防救援大队", ("县应急管理局", "县消防救援大队")),
+        ("区市场监管、区税务局", ("区市场监管", "区税务局")),
+        ("市市场监管局", ("市市场监管局",)),
+    ],
+    ids=["run-together", "short-name-kept", "one"],
+)
+def test_departments_run_together_are_cut_where_the_next_begins(
+    text: str, names: tuple[str, ...]
+) -> None:
+    assert split_departments(text)[0] == names
