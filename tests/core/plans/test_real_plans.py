@@ -38,27 +38,27 @@ SEED_PLANS = {
 # Silent misses are printed by the command but not held here: a file the parser refused (every
 # field flagged) that it starts to read can show new silent misses on the way to none.
 RATCHET: dict[str, tuple[int, int]] = {
-    "title": (7, 31),
-    "locality": (8, 31),
-    "year": (14, 31),
-    "seq": (33, 129),
-    "name": (9, 129),
-    "items": (32, 129),
-    "scope": (28, 129),
-    "ratio_min": (24, 129),
-    "sample_count": (40, 129),
-    "frequency_per_year": (20, 129),
-    "sampling_type": (43, 129),
-    "risk_kind": (49, 129),
-    "risk_class": (51, 129),
-    "window": (17, 129),
-    "lead": (10, 129),
-    "partners": (40, 129),
-    "partners_open_ended": (51, 129),
-    "mode": (51, 129),
-    "class_ratios": (0, 1),
+    "title": (11, 31),
+    "locality": (15, 31),
+    "year": (24, 31),
+    "seq": (55, 129),
+    "name": (23, 129),
+    "items": (44, 129),
+    "scope": (52, 129),
+    "ratio_min": (46, 129),
+    "sample_count": (88, 129),
+    "frequency_per_year": (67, 129),
+    "sampling_type": (85, 129),
+    "risk_kind": (86, 129),
+    "risk_class": (88, 129),
+    "window": (55, 129),
+    "lead": (51, 129),
+    "partners": (72, 129),
+    "partners_open_ended": (93, 129),
+    "mode": (81, 129),
+    "class_ratios": (1, 1),
 }
-RATCHET_TASKS_RIGHT = 14
+RATCHET_TASKS_RIGHT = 21
 
 
 def seed_expected(key: str) -> dict[str, Any]:
