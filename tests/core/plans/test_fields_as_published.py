@@ -253,3 +253,46 @@ def test_departments_run_together_are_cut_where_the_next_begins(
     text: str, names: tuple[str, ...]
 ) -> None:
     assert split_departments(text)[0] == names
+
+
+# --- row structure --------------------------------------------------------------------------
+
+
+def test_a_table_without_a_task_name_column_names_each_task_by_its_item_and_says_so() -> None:
+    text = "某某区2024年度抽查计划\n序号\t检查事项\t检查对象\t抽查比例\t发起部门\t检查时间\n" + (
+        "1\t建筑市场检查\t建筑施工企业\t5%\t区住建局\t3月-7月\n"
+    )
+
+    task = parse_plan(text.encode(), "2024年计划.txt").tasks[0]
+
+    assert (task.name, task.items) == ("建筑市场检查", ("建筑市场检查",))
+    assert [(f.field, f.severity) for f in task.findings] == [("name", Severity.WARNING)]
+
+
+def test_sub_rows_per_partner_department_make_one_task() -> None:
+    text = "\n".join(
+        [
+            "序号 行业 任务名称 联查部门 抽查事项 联查对象 抽查比例 时间安排",
+            "1 粮食收储 2023年度粮食收储企业部门联合抽查 粮食行政管理部门 粮食收购活动监督检查;"
+            "地方储备粮监督检查 粮食收储企业 30% 2023年7月至10月",
+            "市场监管部门 在用计量器具监督检查",
+            "2 粮食加工 2023年度粮食加工企业部门联合抽查 粮食行政管理部门 社会粮食流通监督检查"
+            " 粮食加工企业 10% 2023年7月至10月",
+            "市场监管部门 食品生产监督检查",
+        ]
+    )
+
+    plan = parse_plan(text.encode(), "计划.txt")
+
+    assert [
+        (task.seq, task.lead_department, task.partner_departments, task.items)
+        for task in plan.tasks
+    ] == [
+        (
+            1,
+            "粮食行政管理部门",
+            ("市场监管部门",),
+            ("粮食收购活动监督检查", "地方储备粮监督检查", "在用计量器具监督检查"),
+        ),
+        (2, "粮食行政管理部门", ("市场监管部门",), ("社会粮食流通监督检查", "食品生产监督检查")),
+    ]

@@ -7,6 +7,7 @@ from shuangsuiji.core.plans.assemble import RawTask, Table, assemble
 from shuangsuiji.core.plans.columns import COLUMN_LABELS
 from shuangsuiji.core.plans.fields import (
     COUNT,
+    EDGE_PUNCTUATION,
     Parsed,
     looks_like_frequency,
     parse_frequency,
@@ -103,6 +104,11 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
 
     seq = parse_seq(cell("seq"), parsed) if "seq" in cells else None
     name = squeeze(cell("name"))
+    if "name" not in cells and squeeze(cell("items")):
+        # No task-name column: the 抽查事项 names the task (建筑市场检查).
+        name = squeeze(cell("items")).strip(EDGE_PUNCTUATION)
+        message = f"表格没有任务名称列：以抽查事项“{name}”为任务名称，请核对"
+        parsed.note("name", Severity.WARNING, message)
     if not name:
         parsed.note("name", Severity.ERROR, "缺少抽查任务名称")
     items = split_items(cell("items"))
