@@ -41,19 +41,19 @@ RATCHET: dict[str, tuple[int, int]] = {
     "title": (11, 31),
     "locality": (15, 31),
     "year": (24, 31),
-    "seq": (55, 129),
-    "name": (23, 129),
-    "items": (44, 129),
-    "scope": (52, 129),
-    "ratio_min": (46, 129),
-    "sample_count": (88, 129),
-    "frequency_per_year": (67, 129),
+    "seq": (64, 129),
+    "name": (26, 129),
+    "items": (49, 129),
+    "scope": (61, 129),
+    "ratio_min": (52, 129),
+    "sample_count": (89, 129),
+    "frequency_per_year": (69, 129),
     "sampling_type": (85, 129),
     "risk_kind": (86, 129),
     "risk_class": (88, 129),
     "window": (55, 129),
-    "lead": (51, 129),
-    "partners": (72, 129),
+    "lead": (54, 129),
+    "partners": (75, 129),
     "partners_open_ended": (93, 129),
     "mode": (81, 129),
     "class_ratios": (1, 1),
@@ -128,6 +128,19 @@ def test_a_missing_task_counts_its_fields_wrong_and_the_task_count_wrong() -> No
         False,
         3 + 38 * len(TASK_FIELDS),
         len(TASK_FIELDS),
+    )
+
+
+def test_a_task_too_many_does_not_shift_the_later_tasks_onto_wrong_partners() -> None:
+    expected = seed_expected("lucheng")
+    del expected["tasks"][1]  # the parser's 38 tasks against 37 expected: task 2 is one too many
+
+    score = score_plan("lucheng", parsed_seed("lucheng"), expected)
+
+    assert (score.tasks_right, score.misses, score.overall.total) == (
+        False,
+        [],
+        3 + 37 * len(TASK_FIELDS),
     )
 
 

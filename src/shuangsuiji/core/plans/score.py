@@ -7,13 +7,15 @@ text, fractions rounded to six places). A wrong field is *flagged* when the pars
 warning or error about it (or about the task's row, or refused the file with a reason) and
 *silent* otherwise: a silent error is the one a coordinator cannot see, so it is counted apart.
 
-Tasks are paired by position: a plan read into too many or too few tasks is "counted wrong",
-and the fields of an expected task with no parsed partner are all wrong.
+Each expected task is paired with the parsed task that agrees with it on most fields, keeping
+the order of both lists (so one task read as two does not shift every later task onto the wrong
+partner); a plan read into too many or too few tasks is "counted wrong", and the fields of an
+expected task with no parsed partner are all wrong and silent.
 """
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,8 +220,9 @@ def score_plan(name: str, parsed: Plan | PlanFileError, expected: Mapping[str, A
         if kind in expected:
             flagged = _flagged(kind, parsed.findings)
             _count(score, None, kind, expected[kind], plan_values[kind], flagged=flagged)
+    partners = pair_tasks(tasks, parsed.tasks)
     for position, wanted in enumerate(tasks, start=1):
-        task = parsed.tasks[position - 1] if position <= len(parsed.tasks) else None
+        task = partners.get(position - 1)
         for kind, value in wanted.items():
             if task is None:
                 _count(score, position, kind, value, _MISSING, flagged=False)
@@ -228,6 +231,37 @@ def score_plan(name: str, parsed: Plan | PlanFileError, expected: Mapping[str, A
                 flagged = _flagged(kind, task.findings, parsed.findings)
                 _count(score, position, kind, value, got, flagged=flagged)
     return score
+
+
+def _agreement(wanted: Mapping[str, Any], task: PlanTask) -> int:
+    return sum(
+        1 for kind, value in wanted.items() if normalise(task_value(task, kind)) == normalise(value)
+    )
+
+
+def pair_tasks(
+    tasks: Sequence[Mapping[str, Any]], parsed: Sequence[PlanTask]
+) -> dict[int, PlanTask]:
+    """Expected task index → its parsed partner: the order-keeping pairing with the most fields
+    in agreement (an alignment, as diff aligns lines); tasks that agree on nothing stay alone."""
+    rows, cols = len(tasks), len(parsed)
+    agree = [[_agreement(wanted, task) for task in parsed] for wanted in tasks]
+    best = [[0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            paired = agree[i][j] + best[i + 1][j + 1] if agree[i][j] else 0
+            best[i][j] = max(paired, best[i + 1][j], best[i][j + 1])
+    pairs: dict[int, PlanTask] = {}
+    i = j = 0
+    while i < rows and j < cols:
+        if agree[i][j] and best[i][j] == agree[i][j] + best[i + 1][j + 1]:
+            pairs[i] = parsed[j]
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
 
 
 def _count(
