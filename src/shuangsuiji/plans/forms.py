@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from shuangsuiji.accounts.permissions import in_region_subtree
+from shuangsuiji.core.plans.convert import office_program
 from shuangsuiji.core.plans.readers import FORMATS, MAX_FILE_BYTES
 from shuangsuiji.directory.enums import EntityStatus, RiskClassChoices
 from shuangsuiji.directory.models import Department, Region, ScopeCategory
@@ -23,7 +24,7 @@ LOCKED_AFTER_DRAW_FORM = tuple(
 class PlanUploadForm(forms.Form):
     file = forms.FileField(
         label="计划文件",
-        help_text=f"支持 {'、'.join(FORMATS)}，不超过 {MAX_FILE_BYTES // (1024 * 1024)} MB",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(FORMATS)}),
     )
     year = forms.IntegerField(
         label="计划年度",
@@ -32,6 +33,20 @@ class PlanUploadForm(forms.Form):
         max_value=2100,
         help_text="标题中没有年度时填写",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_help()
+
+
+def upload_help() -> str:
+    """The formats read here, and what this server cannot read without LibreOffice (asked
+    at each form, so installing it needs no restart)."""
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    text = f"支持 {'、'.join(FORMATS)}，不超过 {limit} MB"
+    if office_program() is None:
+        text += "；本服务器未安装 LibreOffice，暂不能读取 .doc、.wps（可另存为 .docx 后上传）"
+    return text
 
 
 def year_month_field(label: str, example: str) -> forms.RegexField:
