@@ -296,3 +296,31 @@ def test_sub_rows_per_partner_department_make_one_task() -> None:
         ),
         (2, "粮食行政管理部门", ("市场监管部门",), ("社会粮食流通监督检查", "食品生产监督检查")),
     ]
+
+
+TABLE = "序号\t抽查任务名称\t抽查事项\t抽查对象\t抽查比例\t发起部门\t起止时间\n" + (
+    "1\t校外培训机构检查\t办学许可\t全区校外培训机构\t5%\t区教育局\t3月至11月\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "title"),
+    [
+        (
+            "首页>政务公开>双随机、一公开\n"
+            "标题:某某市城市管理局2024年度抽查工作计划 成文日期:2024-03-01",
+            "某某市城市管理局2024年度抽查工作计划",
+        ),
+        ("某某市市场监督管理局关于印发《2024年度抽查工作计划》的通知", "2024年度抽查工作计划"),
+        (
+            "某某市2023年度部门联合抽查工作计划\n为贯彻落实抽查工作计划，现印发如下。\n附件1\n"
+            "某某市市场监管领域2023年度部门联合抽查工作计划",
+            "某某市市场监管领域2023年度部门联合抽查工作计划",
+        ),
+    ],
+    ids=["labelled-with-metadata", "notice", "annex"],
+)
+def test_title_as_a_page_gives_it(before: str, title: str) -> None:
+    plan = parse_plan(f"{before}\n{TABLE}".encode(), "计划.txt")
+
+    assert plan.title == title

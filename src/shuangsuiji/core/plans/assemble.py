@@ -113,16 +113,48 @@ def _find_header(rows: list[list[str]]) -> tuple[int, list[str | None] | None]:
     return -1, None
 
 
+TITLE_LABEL = re.compile(r"^(?:信息名称|文件名称|名称|标题|主题|公开目录)[:：]?")
+TITLE_TAIL = re.compile(r"(?:成文日期|发布日期|发文日期|生成日期|文号|索引号).*$")
+NOTICE = re.compile(r"关于印发(.+?)的通知")
+NOT_A_TITLE = re.compile(r"首页|当前位置|>|＞|^(?:为|根据|按照|依据)")
+ANNEX = re.compile(r"附件\s*\d*\s*[:：]?")
+
+
+def _clean_title(text: str) -> str:
+    """A title line as a page's text gives it: its label (名称：, 标题) and the metadata after
+    it (成文日期…) taken off, the bars a page's text puts around cells removed, and a notice
+    (关于印发…的通知) reduced to the plan it issues."""
+    value = _squeeze(text).strip("|｜")
+    value = TITLE_TAIL.sub("", TITLE_LABEL.sub("", value)).strip("|｜")
+    notice = NOTICE.search(value)
+    if notice:
+        value = notice[1]
+    return value.strip("《》|｜")
+
+
 def _title(grid: Grid, header_at: int) -> str:
+    """The plan's title: the first line naming a plan that reads as a title (not a sentence,
+    a breadcrumb or the site's path), preferring the one under an 附件 line (an annex's own
+    title is the plan's)."""
     candidates = [t for t in grid.texts if t.strip()]
     for row in grid.rows[:header_at]:
         filled = {cell.strip() for cell in row if cell.strip()}
         if len(filled) == 1:
             candidates.append(filled.pop())
-    for text in candidates:
-        if "计划" in text:
-            return _squeeze(text)
-    return _squeeze(candidates[0]) if candidates else ""
+    eligible = []
+    after_annex = None
+    for index, text in enumerate(candidates):
+        cleaned = _clean_title(text)
+        if "计划" in cleaned and len(cleaned) <= 80 and not NOT_A_TITLE.search(cleaned):
+            eligible.append(cleaned)
+            previous = _squeeze(candidates[index - 1]) if index else ""
+            if after_annex is None and ANNEX.fullmatch(previous):
+                after_annex = cleaned
+    if after_annex:
+        return after_annex
+    if eligible:
+        return eligible[0]
+    return _clean_title(candidates[0]) if candidates else ""
 
 
 def _squeeze(text: str) -> str:
