@@ -324,3 +324,34 @@ def test_title_as_a_page_gives_it(before: str, title: str) -> None:
     plan = parse_plan(f"{before}\n{TABLE}".encode(), "计划.txt")
 
     assert plan.title == title
+
+
+def test_cells_between_bar_lines_with_wrapped_header_and_no_seq_column() -> None:
+    cells = [
+        *("抽查任务\n名称", "抽查\n比例", "抽查事项", "抽查对象\n范围", "发起处室", "联合处室"),
+        "抽查时间",
+        *("2023年市文广旅局内部联合随机抽查", "2%-5%", "经营性互联网文化单位经营活动检查"),
+        *("市区已成立状态的相关市场主体", "市文化市场综合行政执法局", "市文广旅局传媒管理科"),
+        "2023年10月至11月",
+    ]
+    text = "某某市2023年度抽查计划\n" + "\n|\n".join(cells) + "\n|\n"
+
+    task = parse_plan(text.encode(), "计划.txt").tasks[0]
+
+    assert (
+        task.name,
+        task.ratio_min,
+        task.items,
+        task.scope,
+        task.lead_department,
+        task.partner_departments,
+        task.window,
+    ) == (
+        "2023年市文广旅局内部联合随机抽查",
+        0.02,
+        ("经营性互联网文化单位经营活动检查",),
+        "市区已成立状态的相关市场主体",
+        "市文化市场综合行政执法局",
+        ("市文广旅局传媒管理科",),
+        Window("2023-10", "2023-11"),
+    )

@@ -15,6 +15,7 @@ from shuangsuiji.core.plans.readers import Grid
 
 PAGE_NUMBER = re.compile(r"[-—–\s]*(第\s*)?\d{1,3}\s*(页|/\s*\d+)?[-—–\s]*")
 SEQ = re.compile(r"\d{1,4}")
+KEPT_APART = frozenset({"scope"})
 
 
 @dataclass
@@ -162,14 +163,21 @@ def _squeeze(text: str) -> str:
 
 
 def _cells(columns: list[str], row: list[str]) -> dict[str, str]:
-    """The row's cells by column key; two columns under one key (抽查比例, 抽查频次) are joined."""
+    """The row's cells by column key; two columns under one key (抽查比例, 抽查频次) are joined.
+    A second 抽查对象 column (a two-level header's 对象范围 under 检查对象) is kept apart,
+    under its own key, rather than run into the first."""
     cells: dict[str, str] = {}
-    for key, text in zip(columns, (row + [""] * len(columns))[: len(columns)], strict=True):
+    for index, (key, text) in enumerate(
+        zip(columns, (row + [""] * len(columns))[: len(columns)], strict=True)
+    ):
         current = cells.get(key)
         if current is None or not current.strip():
             cells[key] = text
         elif text.strip() and _squeeze(text) != _squeeze(current):
-            cells[key] = f"{current}\n{text}"
+            if key in KEPT_APART:
+                cells[f"column{index + 1}"] = text
+            else:
+                cells[key] = f"{current}\n{text}"
     return cells
 
 

@@ -7,7 +7,9 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("seq", r"序号|编号"),
     ("plan_no", r"(抽查)?计划编号"),
     ("domain", r"抽查领域|检查领域|监管领域|领域|行业|行业领域"),
-    ("name", r"(抽查|检查)?任务(名称)?|抽查任务名称|任务名|(年度)?(抽查)?计划名称|抽查项目"),
+    ("name", r"(抽查|检查)?任务(名称)?|抽查任务名称|任务名|抽查项目"),
+    # 计划名称 names the task where the table has no task-name column (parse.py).
+    ("plan_name", r"(年度)?(抽查)?计划名称"),
     ("items", r"(抽查|检查)(事项|内容)(清单)?|事项"),
     ("scope", r"(抽查|检查|联查|抽取)?对象(范围|类型)?|抽查范围"),
     ("ratio_count", r"抽查比例数量|抽查比例及数量|抽查比例[（(]?数量[）)]?"),
@@ -42,6 +44,7 @@ COLUMN_LABELS: dict[str, str] = {
     "seq": "序号",
     "plan_no": "抽查计划编号",
     "domain": "抽查领域",
+    "plan_name": "计划名称",
     "population": "抽查对象基数",
     "frequency": "抽查频次",
     "level": "实施层级",

@@ -103,8 +103,8 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
         return cells.get(key, "")
 
     seq = parse_seq(cell("seq"), parsed) if "seq" in cells else None
-    name = squeeze(cell("name"))
-    if "name" not in cells and squeeze(cell("items")):
+    name = squeeze(cell("name")) or squeeze(cell("plan_name"))
+    if "name" not in cells and not name and squeeze(cell("items")):
         # No task-name column: the 抽查事项 names the task (建筑市场检查).
         name = squeeze(cell("items")).strip(EDGE_PUNCTUATION)
         message = f"表格没有任务名称列：以抽查事项“{name}”为任务名称，请核对"

@@ -17,6 +17,7 @@ Forms:
   spaces, a wrapped cell continuing on the next lines at its column's position.
 """
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -301,6 +302,55 @@ def _paragraph_lines(text: str) -> list[str]:
     return out
 
 
+def squeeze_line(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _bar_cells(lines: list[str]) -> list[str]:
+    """Cells a page's text puts between lines holding only a bar: the lines between two
+    bars are one cell (a wrapped 抽查\n类型), joined again."""
+    bars = sum(1 for line in lines if _is_bar(line))
+    closed = sum(1 for a, b in itertools.pairwise(lines) if not _is_bar(a) and _is_bar(b))
+    if bars < 3 or closed * 5 < (len(lines) - bars) * 3:  # most cells end at a bar line
+        return lines
+    first = next(index for index, line in enumerate(lines) if _is_bar(line))
+    cells: list[str] = list(lines[:first])  # the title and the like, and a wrapped first
+    current: list[str] = []  # header cell, which _join_header_fragments joins again
+    for line in lines[first:]:
+        if _is_bar(line):
+            if current:
+                cells.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    if current:
+        cells.append("\n".join(current))
+    return cells
+
+
+def _is_bar(line: str) -> bool:
+    return bool(line) and set(line) == {"|"}
+
+
+def _join_header_fragments(lines: list[str]) -> list[str]:
+    """A header cell wrapped over two lines (任务 / 名称, 抽查 / 比例) joined again where the
+    two together name a column and one alone does not, or names a shorter one."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        both = squeeze_line(line + following)
+        short = len(line) <= 6 and 0 < len(following) <= 6
+        if short and column_key(both) is not None and column_key(following) is None:
+            out.append(both)
+            index += 2
+            continue
+        out.append(line)
+        index += 1
+    return out
+
+
 def _header_run(lines: list[str]) -> tuple[int, int]:
     """The header: a run of short lines naming at least three known columns, with at most
     two unknown names in a row among them (行业, 责任分工)."""
@@ -308,6 +358,9 @@ def _header_run(lines: list[str]) -> tuple[int, int]:
     while index < len(lines):
         run = index
         unknown = 0
+        if column_key(lines[index]) is None:
+            index += 1  # the header starts at a column name, not at a line above it
+            continue
         while run < len(lines) and unknown <= 2:
             line = lines[run]
             if column_key(line) is not None:
@@ -331,24 +384,30 @@ def read_paragraphs(text: str) -> TextGrid:
     of (department, items), becomes one sub-row per partner department; a row with too few
     cells is filled with empty cells at its end. Each is said."""
     grid = TextGrid(form="paragraphs")
-    lines = _paragraph_lines(text)
+    lines = _bar_cells(_paragraph_lines(text))
+    lines = _join_header_fragments(lines)
     start, end = _header_run(lines)
     if start < 0:
         return grid
-    header = lines[start:end]
+    header = [squeeze_line(line) for line in lines[start:end]]
     width = len(header)
     grid.texts = [line for line in lines[:start] if line]
     grid.rows.append(header)
     groups: list[list[str]] = []
     expected = 1
-    for line in lines[end:]:
-        if line == str(expected) and (not groups or len(groups[-1]) >= 2):
+    numbered = column_key(header[0]) == "seq"
+    for index, line in enumerate(lines[end:]):
+        if numbered and line == str(expected) and (not groups or len(groups[-1]) >= 2):
             groups.append([line])
             expected += 1
+        elif not numbered and index % width == 0 and index + width <= len(lines) - end:
+            groups.append([line])  # no 序号: rows by the header's width
         elif groups:
             groups[-1].append(line)
         elif line:
             grid.texts.append(line)
+    if not numbered and groups:
+        grid.notes.append(f"表格没有序号列：按表头的 {width} 列逐行拆分，请核对")
     sub_columns = sub_row_columns(header)
     for number, group in enumerate(groups, start=1):
         cells = list(group)
