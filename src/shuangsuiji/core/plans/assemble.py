@@ -76,6 +76,12 @@ def assemble(grid: Grid) -> Table:
         if extra:
             message = f"本行比表头多出{len(extra)}个单元格：{'；'.join(extra)}"
             raw.findings.append(Finding("table", Severity.WARNING, message))
+        elif len(row) < width and not _continues_above(cells, tasks):
+            message = (
+                f"本行只有{len(row)}个单元格，表头有{width}列：缺少的单元格按空白读取，"
+                "其余各列可能错位，请核对"
+            )
+            raw.findings.append(Finding("table", Severity.WARNING, message))
         if "seq" in cells and not cells["seq"].strip() and tasks:
             _merge_continuation(tasks[-1], raw, number)
             continue
@@ -179,6 +185,10 @@ def _cells(columns: list[str], row: list[str]) -> dict[str, str]:
             else:
                 cells[key] = f"{current}\n{text}"
     return cells
+
+
+def _continues_above(cells: dict[str, str], tasks: list[RawTask]) -> bool:
+    return "seq" in cells and not cells["seq"].strip() and bool(tasks)
 
 
 def _is_note(cells: dict[str, str]) -> bool:
