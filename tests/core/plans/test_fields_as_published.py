@@ -355,3 +355,22 @@ def test_cells_between_bar_lines_with_wrapped_header_and_no_seq_column() -> None
         ("市文广旅局传媒管理科",),
         Window("2023-10", "2023-11"),
     )
+
+
+def test_a_row_that_slid_into_the_wrong_columns_is_flagged_not_read_silently() -> None:
+    lines = [
+        "某某区2024年度抽查计划",
+        *("序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查检查起止时间"),
+        *("1", "学校食堂检查", "食品安全情况检查", "全区学校食堂", "5%", "3月至11月"),
+        *("2", "民办学校检查", "全区民办学校", "10%", "4-11月"),
+    ]
+
+    tasks = parse_plan("\n".join(lines).encode(), "计划.txt").tasks
+
+    assert [[f.message for f in task.findings if f.field == "table"] for task in tasks] == [
+        [],
+        [
+            "本行只有5个单元格，表头有6列：缺少的单元格按空白读取，其余各列可能错位，请核对",
+            "“抽查对象范围”列的内容“10%”不像抽查对象范围：本行各列可能错位，请核对",
+        ],
+    ]

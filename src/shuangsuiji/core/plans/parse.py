@@ -168,6 +168,7 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
         parsed.note("partner_departments", Severity.INFO, message)
     if risk_rule.kind is RiskRuleKind.OTHER:
         parsed.note("risk_rule", Severity.INFO, f"信用风险要求“{squeeze(risk_text)}”按原文保留")
+    _misplaced_cells(cells, parsed)
     return PlanTask(
         seq=seq,
         name=name,
@@ -189,6 +190,24 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
         class_ratios=ratio.class_ratios,
         ratio_tiers=ratio.tiers,
     )
+
+
+# What a name, item or scope cell never is: a month range, a ratio, a count or a bare number.
+# Found there, the row's cells have slid into the wrong columns (a cell missing upstream).
+NOT_TEXT = re.compile(
+    r"(?:\d{4}年)?\d{1,2}(?:-|—|－|至|~|～)?\d{0,2}月?(?:份)?|\d+(?:\.\d+)?[%％]|\d+[户家个]?|"
+    r"(?:不低于|不少于)\d+(?:\.\d+)?[%％]"
+)
+
+
+def _misplaced_cells(cells: dict[str, str], parsed: Parsed) -> None:
+    for key in ("name", "items", "scope"):
+        text = squeeze(cells.get(key, ""))
+        if text and NOT_TEXT.fullmatch(text.strip(EDGE_PUNCTUATION)):
+            label = COLUMN_LABELS[key]
+            message = f"“{label}”列的内容“{text}”不像{label}：本行各列可能错位，请核对"
+            parsed.note("table", Severity.WARNING, message)
+            return
 
 
 def _sequence_findings(tasks: tuple[PlanTask, ...]) -> list[Finding]:
