@@ -29,7 +29,9 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|计划(任务)?(实施|开展)(时间|时段)",
     ),
     ("level", r"(实施|组织)层级.*|层级|组织层级/?实施层级"),
-    ("lead", r"(发起|牵头|实施)(部门|单位|处室|主体)|检查主体|实施主体|抽查主体"),
+    ("lead", r"(发起|牵头|实施)(部门|单位|处室)"),
+    # 检查主体 is the lead where nothing else names one; beside 联查部门 it lists the bodies.
+    ("body", r"检查主体|实施主体|抽查主体"),
     ("joint", r"联查(部门|单位)"),
     ("partners", r"(配合|参与|联合|协同)(部门|单位|处室)"),
     ("office", r"承办(处室|科室|单位)|(责任)?股室|(责任)?科室|承办处室[（(]?单位[）)]?"),
@@ -49,6 +51,7 @@ COLUMN_LABELS: dict[str, str] = {
     "frequency": "抽查频次",
     "level": "实施层级",
     "joint": "联查部门",
+    "body": "检查主体",
     "office": "承办处室",
     "duties": "责任分工",
     "local_ratio": "本地计划",

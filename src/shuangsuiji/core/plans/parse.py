@@ -156,6 +156,8 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
         lead = joint[0]
         message = f"表格没有发起部门列：以联查部门的第一个“{lead}”为发起部门"
         parsed.note("lead_department", Severity.INFO, message)
+    if not lead and squeeze(cell("body")):
+        lead = squeeze(cell("body"))  # 检查主体 where nothing else names the lead
     if not lead:
         parsed.note("lead_department", Severity.ERROR, "缺少发起部门")
     elif len(split_departments(lead)[0]) > 1:
