@@ -148,6 +148,7 @@ def test_counts_and_population_bases(text: str, count: int | None, info: bool) -
         ("分两批次;第一批7月20日前完成", False, 2),
         ("每季度各抽查1次", False, 4),
         ("每月一次", False, 12),
+        ("同一年度对同一单位(人)的抽查次数为1次。", False, 1),
     ],
 )
 def test_frequency_forms(text: str, column: bool, times: int) -> None:

@@ -456,7 +456,7 @@ def read_count(text: str, parsed: Parsed) -> int | None:
 # --- frequencies ----------------------------------------------------------------------------
 
 FREQUENCY_ONLY = re.compile(r"(?:=|＝|>=|≥|＞=|>|不少于|至少)?\s*(\d+)\s*(?:次)?(?:/年)?")
-AT_LEAST = re.compile(rf"(?:至少|不少于|不低于)\s*{NUMBER}\s*次")
+AT_LEAST = re.compile(rf"(?:至少|不少于|不低于|次数为|次数是|次数)\s*{NUMBER}\s*次")
 BATCHES = re.compile(rf"分\s*{NUMBER}\s*(?:个)?批次?")
 TIMES_RANGE = re.compile(r"(\d+)\s*(?:-|－|—|–|~|～|至|到)\s*(\d+)\s*次")
 
