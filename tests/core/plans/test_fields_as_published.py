@@ -371,7 +371,34 @@ def test_a_row_that_slid_into_the_wrong_columns_is_flagged_not_read_silently() -
     assert [[f.message for f in task.findings if f.field == "table"] for task in tasks] == [
         [],
         [
-            "本行只有5个单元格，表头有6列：缺少的单元格按空白读取，其余各列可能错位，请核对",
+            "本行只有5个单元格，表头有6列：末尾的“抽查检查起止时间”按合并单元格沿用上一行，"
+            "其余各列可能错位，请核对",
             "“抽查对象范围”列的内容“10%”不像抽查对象范围：本行各列可能错位，请核对",
         ],
+    ]
+
+
+def test_cells_merged_down_the_last_columns_of_a_copied_table_reach_the_lower_rows() -> None:
+    # A browser copies a table whose 发起部门 and 配合部门 are merged down three tasks as
+    # rows without those cells.
+    text = "\n".join(
+        [
+            "某某区2024年度抽查计划",
+            "序号\t抽查任务名称\t抽查事项\t抽查对象\t抽查比例\t发起部门\t配合部门",
+            "1\t校外培训机构检查\t办学许可\t全区校外培训机构\t20%\t区教育局\t区市场监管局",
+            "2\t民办幼儿园检查\t收费行为\t全区民办幼儿园\t10%",
+            "3\t学校食堂检查\t食品安全\t全区学校食堂\t5%",
+        ]
+    )
+
+    tasks = parse_plan(text.encode(), "计划.txt").tasks
+
+    assert [(t.lead_department, t.partner_departments) for t in tasks] == [
+        ("区教育局", ("区市场监管局",)),
+        ("区教育局", ("区市场监管局",)),
+        ("区教育局", ("区市场监管局",)),
+    ]
+    assert [f.message for f in tasks[1].findings if f.field == "table"] == [
+        "本行只有5个单元格，表头有7列：末尾的“发起部门、配合部门”按合并单元格沿用上一行，"
+        "其余各列可能错位，请核对"
     ]

@@ -77,10 +77,13 @@ def assemble(grid: Grid) -> Table:
             message = f"本行比表头多出{len(extra)}个单元格：{'；'.join(extra)}"
             raw.findings.append(Finding("table", Severity.WARNING, message))
         elif len(row) < width and not _continues_above(cells, tasks):
-            message = (
-                f"本行只有{len(row)}个单元格，表头有{width}列：缺少的单元格按空白读取，"
-                "其余各列可能错位，请核对"
-            )
+            missing = columns[len(row) :]
+            filled = [k for k in missing if tasks and tasks[-1].cells.get(k, "").strip()]
+            for key in filled:  # a cell merged down from the row above (发起部门, 配合部门)
+                cells[key] = tasks[-1].cells[key]
+            named = "、".join(COLUMN_LABELS.get(k, k) for k in filled)
+            kept = f"末尾的“{named}”按合并单元格沿用上一行，" if filled else ""
+            message = f"本行只有{len(row)}个单元格，表头有{width}列：{kept}其余各列可能错位，请核对"
             raw.findings.append(Finding("table", Severity.WARNING, message))
         if "seq" in cells and not cells["seq"].strip() and tasks:
             _merge_continuation(tasks[-1], raw, number)
