@@ -38,27 +38,27 @@ SEED_PLANS = {
 # Silent misses are printed by the command but not held here: a file the parser refused (every
 # field flagged) that it starts to read can show new silent misses on the way to none.
 RATCHET: dict[str, tuple[int, int]] = {
-    "title": (11, 31),
-    "locality": (15, 31),
-    "year": (24, 31),
-    "seq": (64, 129),
-    "name": (26, 129),
-    "items": (49, 129),
-    "scope": (61, 129),
-    "ratio_min": (52, 129),
-    "sample_count": (89, 129),
-    "frequency_per_year": (69, 129),
-    "sampling_type": (85, 129),
-    "risk_kind": (86, 129),
-    "risk_class": (88, 129),
-    "window": (55, 129),
-    "lead": (54, 129),
-    "partners": (75, 129),
-    "partners_open_ended": (93, 129),
-    "mode": (81, 129),
+    "title": (25, 31),
+    "locality": (22, 31),
+    "year": (28, 31),
+    "seq": (99, 129),
+    "name": (65, 129),
+    "items": (63, 129),
+    "scope": (68, 129),
+    "ratio_min": (55, 129),
+    "sample_count": (94, 129),
+    "frequency_per_year": (83, 129),
+    "sampling_type": (98, 129),
+    "risk_kind": (102, 129),
+    "risk_class": (104, 129),
+    "window": (65, 129),
+    "lead": (65, 129),
+    "partners": (87, 129),
+    "partners_open_ended": (109, 129),
+    "mode": (97, 129),
     "class_ratios": (1, 1),
 }
-RATCHET_TASKS_RIGHT = 21
+RATCHET_TASKS_RIGHT = 22
 
 
 def seed_expected(key: str) -> dict[str, Any]:
