@@ -65,7 +65,7 @@ def test_xls_saved_by_an_office_program_is_previewed_task_by_task(
 def test_doc_upload_without_libreoffice_says_what_is_missing(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SHUANGSUIJI_SOFFICE", "no-such-office-program")
+    monkeypatch.setenv("SOFFICE_PROGRAM", "no-such-office-program")
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
     upload = SimpleUploadedFile("计划.doc", ole)
 
@@ -80,7 +80,7 @@ def test_doc_upload_without_libreoffice_says_what_is_missing(
 def test_upload_form_names_every_format_and_the_missing_office_program(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("SHUANGSUIJI_SOFFICE", "no-such-office-program")
+    monkeypatch.setenv("SOFFICE_PROGRAM", "no-such-office-program")
 
     form = PlanUploadForm()
 

@@ -144,7 +144,7 @@ def test_xls_renamed_xlsx_is_read_as_the_workbook_it_is(office_files: dict[str, 
 
 
 def test_doc_without_libreoffice_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SHUANGSUIJI_SOFFICE", "no-such-office-program")
+    monkeypatch.setenv("SOFFICE_PROGRAM", "no-such-office-program")
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
 
     with pytest.raises(PlanFileError) as raised:

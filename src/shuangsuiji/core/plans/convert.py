@@ -22,8 +22,8 @@ TARGET_NAMES = {"docx": "Word", "xlsx": "Excel"}
 
 
 def office_program() -> str | None:
-    """The LibreOffice program on PATH (SHUANGSUIJI_SOFFICE names another), or None."""
-    named = os.environ.get("SHUANGSUIJI_SOFFICE")
+    """The LibreOffice program on PATH (SOFFICE_PROGRAM names another), or None."""
+    named = os.environ.get("SOFFICE_PROGRAM")
     if named:
         return shutil.which(named)
     for name in OFFICE_PROGRAMS:
