@@ -37,7 +37,7 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("office", r"承办(处室|科室|单位)|(责任)?股室|(责任)?科室|承办处室[（(]?单位[）)]?"),
     ("duties", r"责任分工|职责分工"),
     ("mode", r"(抽查)?(检查)?模式|抽查检查方式"),
-    ("sampling_type", r"抽查类型|抽取类型|抽查方式|事项类别|抽查类别"),
+    ("sampling_type", r"抽查类型|抽取类型|抽查方式|事项类别|抽查类别|任务类型"),
     # A locality's own column beside the province's figure (无为计划): its ratio wins.
     ("local_ratio", r"(?!工作|抽查|年度|检查|实施|任务|监管)[\u4e00-\u9fff]{2,4}计划"),
     ("note", r"备注|说明"),
