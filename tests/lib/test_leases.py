@@ -165,7 +165,7 @@ def test_a_write_whose_worker_lives_is_left_writing(
         status=ImportStatus.IMPORTING,
         write_started_at=timezone.now(),
     )
-    process = holder_process(tmp_path, ("entityimport", job.pk))
+    process = holder_process(tmp_path, ("entityimport-write", job.pk))
     try:
         reap(job)
     finally:

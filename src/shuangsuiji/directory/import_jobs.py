@@ -84,7 +84,10 @@ def confirm_import(job: EntityImport, *, actor: User) -> bool:
     return bool(queued)
 
 
-LEASE = "entityimport"
+LEASE = "entityimport"  # held while a file is checked
+# Held while a confirmed file is written: a lease of its own, since a clean check confirms at
+# once and, with tasks run in-process, the write starts inside the check's lease.
+WRITE_LEASE = "entityimport-write"
 ABANDONED = "后台进程在检查文件时停止（被终止、重启或崩溃），未写入任何数据，请重新上传"
 ABANDONED_WRITE = (
     "后台进程在写入时停止（被终止、重启或崩溃），未写入任何数据（写入是一个整体），请重新上传"
@@ -95,15 +98,19 @@ def reap(job: EntityImport) -> EntityImport:
     """A check or a write left running by a worker that died is failed with the reason, so
     its page stops at "检查中" or "写入中" no longer (`lib.leases`: a live step holds its lease
     throughout). A confirmed file whose write has not started is queued work, not reaped."""
-    dead = Q(status=ImportStatus.CHECKING) | Q(
-        status=ImportStatus.IMPORTING, write_started_at__isnull=False
+    steps = (
+        (Q(status=ImportStatus.CHECKING), LEASE, ABANDONED),
+        (
+            Q(status=ImportStatus.IMPORTING, write_started_at__isnull=False),
+            WRITE_LEASE,
+            ABANDONED_WRITE,
+        ),
     )
-    if EntityImport.objects.filter(dead, pk=job.pk).exists() and not is_held(LEASE, job.pk):
-        reason = ABANDONED if job.status == ImportStatus.CHECKING else ABANDONED_WRITE
-        EntityImport.objects.filter(dead, pk=job.pk).update(
-            status=ImportStatus.FAILED, message=reason, finished_at=timezone.now()
-        )
-        job.refresh_from_db()
+    for running, lease, reason in steps:
+        rows = EntityImport.objects.filter(running, pk=job.pk)
+        if rows.exists() and not is_held(lease, job.pk):
+            rows.update(status=ImportStatus.FAILED, message=reason, finished_at=timezone.now())
+            job.refresh_from_db()
     return job
 
 
@@ -145,7 +152,7 @@ def _check_import(job_id: int) -> None:
 
 def commit_import(job_id: int) -> None:
     """Write a confirmed file, holding the step's lease (see `reap`)."""
-    with held(LEASE, job_id):
+    with held(WRITE_LEASE, job_id):
         started = EntityImport.objects.filter(
             pk=job_id, status=ImportStatus.IMPORTING, write_started_at__isnull=True
         ).update(write_started_at=timezone.now())
