@@ -15,6 +15,7 @@ from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import complete_draw, freeze_draw
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import World
+from tests.draws.steps import untimed
 from tests.draws.test_services import make_task
 
 pytestmark = [
@@ -51,6 +52,7 @@ def test_a_department_saves_its_secret_before_committing_and_the_reveal_is_check
     commit = page.get_by_role("form", name="登记承诺")
     register = commit.get_by_role("button", name="登记承诺")
 
+    expect(page.locator("form[data-commitment][data-ready]")).to_be_attached()  # script loaded
     commit.get_by_role("button", name="生成秘密").click()
     secret = commit.get_by_label(SECRET_LABEL).input_value()
     expected = commitment(draw.draw_id, "区教育局", secret)
@@ -87,7 +89,7 @@ def test_a_department_saves_its_secret_before_committing_and_the_reveal_is_check
 
     expect(page.get_by_role("form", name="揭示秘密")).to_be_visible()
     draw.refresh_from_db()
-    assert draw.commitments == [{"party": "区教育局", "commitment": expected}]
+    assert untimed(draw.commitments) == [{"party": "区教育局", "commitment": expected}]
 
     reveal = page.get_by_role("form", name="揭示秘密")
     reveal.get_by_label("秘密", exact=True).fill(secret.upper())
@@ -105,7 +107,7 @@ def test_a_department_saves_its_secret_before_committing_and_the_reveal_is_check
     reveal.get_by_role("button", name="揭示").click()
     expect(page.get_by_role("heading", name="揭示")).to_be_visible()
     draw.refresh_from_db()
-    assert draw.reveals == [{"party": "区教育局", "secret": secret}]
+    assert untimed(draw.reveals) == [{"party": "区教育局", "secret": secret}]
 
 
 def test_on_plain_http_the_secret_is_still_kept_and_the_server_checks_the_reveal(
@@ -118,6 +120,7 @@ def test_on_plain_http_the_secret_is_still_kept_and_the_server_checks_the_reveal
     page.goto(f"{live_server}/draws/{draw.pk}/")
     commit = page.get_by_role("form", name="登记承诺")
 
+    expect(page.locator("form[data-commitment][data-ready]")).to_be_attached()  # script loaded
     commit.get_by_role("button", name="生成秘密").click()
     secret = commit.get_by_label(SECRET_LABEL).input_value()
     expect(commit.locator("[data-command]")).to_contain_text(f"'区教育局','{secret}'")

@@ -14,6 +14,8 @@ from tests.core import draw_example as example
 FOLDER = Path(__file__).resolve().parents[2] / "docs" / "draw-vectors"
 FROZEN_AT = "2026-03-02T01:30:00Z"
 VALUE_AT = "2026-03-02T02:45:00Z"
+COMMITTED_AT = "2026-03-02T01:50:00Z"  # each party's commitment registered after the freeze,
+REVEALED_AT = "2026-03-02T02:30:00Z"  # the secrets once all had committed, then the dice
 DICE = example.DICE
 OTHER_DICE = "3 3 1 6 2 5 4 4 1 2 6 5 5 3 1 2 4 6 6 1"
 
@@ -52,13 +54,14 @@ def commit_reveal(draw_id: str, secrets: dict[str, str], revealed: list[str]) ->
         "kind": "commit-reveal",
         "commitments": sorted(
             (
-                {"party": p, "commitment": draw.commitment(draw_id, p, s)}
+                {"party": p, "commitment": draw.commitment(draw_id, p, s), "at": COMMITTED_AT}
                 for p, s in secrets.items()
             ),
             key=lambda c: c["party"],
         ),
         "reveals": sorted(
-            ({"party": p, "secret": secrets[p]} for p in revealed), key=lambda r: r["party"]
+            ({"party": p, "secret": secrets[p], "at": REVEALED_AT} for p in revealed),
+            key=lambda r: r["party"],
         ),
     }
 

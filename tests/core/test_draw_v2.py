@@ -122,6 +122,16 @@ def relabelled(change: str) -> list[str]:
         tampered["frozen_at"] = "2026-03-01T01:30:00Z"
     elif change == "supersedes":
         tampered["supersedes"], tampered["redraw_reason"] = "V2-S", "结果不理想"
+    elif change == "commitment time":  # re-dated within the ceremony's order
+        ceremony["commitments"][0]["at"] = "2026-03-02T01:55:00Z"
+    elif change == "commitment after the reveals":
+        ceremony["commitments"][0]["at"] = "2026-03-02T02:40:00Z"
+    elif change == "reveal after the value":
+        ceremony["reveals"][0]["at"] = "2026-03-02T02:50:00Z"
+    elif change == "commitment before the freeze":
+        ceremony["commitments"][0]["at"] = "2026-03-02T01:00:00Z"
+    elif change == "time dropped":
+        del ceremony["reveals"][0]["at"]
     assert verify(bundle, example.POPULATION) == []
     return verify(tampered, example.POPULATION)
 
@@ -135,6 +145,11 @@ def relabelled(change: str) -> list[str]:
         ("value time", "record_digest 不符"),
         ("freeze time", "freeze_digest 不符"),
         ("supersedes", "freeze_digest 不符"),
+        ("commitment time", "record_digest 不符"),
+        ("commitment after the reveals", "种子仪式无效：揭示登记时间早于最后一个承诺"),
+        ("reveal after the value", "种子仪式无效：承诺或揭示登记时间晚于公开随机值的录入时间"),
+        ("commitment before the freeze", "种子仪式无效：承诺登记时间早于冻结时间"),
+        ("time dropped", "种子仪式无效：承诺或揭示记录的字段不符"),
     ],
 )
 def test_relabelling_what_version_2_binds_fails_verify(change: str, first_words: str) -> None:

@@ -68,6 +68,16 @@ def node_verify(pairs: list[tuple[Any, ...]]) -> list[Any]:
 OTHER_KIND = {"system": "public", "public": "system", "commit-reveal": "public"}
 
 
+def redate_a_step(bundle: dict[str, Any]) -> None:
+    """A commitment dated after the public value (or, where nobody committed, the value dated
+    before the freeze): the ceremony's order broken."""
+    ceremony = bundle["ceremony"]
+    if ceremony["commitments"]:
+        ceremony["commitments"][0]["at"] = "2026-03-02T03:00:00Z"
+    else:
+        ceremony["public_value_at"] = "2026-03-01T00:00:00Z"
+
+
 def tamperings(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     """Relabellings of what version 2 binds: kind, parties, source, format, times, redraw."""
     changes = {
@@ -82,6 +92,7 @@ def tamperings(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         "value rendering": lambda b: b["ceremony"].update(
             public_value=b["ceremony"]["public_value"].replace(" ", "，").upper()
         ),
+        "step time": redate_a_step,
     }
     variants = []
     for change in changes.values():

@@ -601,13 +601,16 @@ def ceremony_v2(ceremony: Mapping[str, Any], public_value_at: str | None = None)
         "kind": kind,
         "commitments": sorted(
             (
-                {"party": c["party"], "commitment": c["commitment"]}
+                {"party": c["party"], "commitment": c["commitment"], "at": c.get("at") or at}
                 for c in ceremony.get("commitments", [])
             ),
             key=itemgetter("party"),
         ),
         "reveals": sorted(
-            ({"party": r["party"], "secret": r["secret"]} for r in ceremony.get("reveals", [])),
+            (
+                {"party": r["party"], "secret": r["secret"], "at": r.get("at") or at}
+                for r in ceremony.get("reveals", [])
+            ),
             key=itemgetter("party"),
         ),
         "public_format": public_format,
@@ -646,7 +649,32 @@ def check_ceremony_v2(ceremony: Mapping[str, Any], draw_id: str, frozen_at: str)
     at = ceremony["public_value_at"]
     if not isinstance(at, str) or not ISO_UTC.fullmatch(at) or at < frozen_at:
         raise DrawError(f"公开值录入时间“{at}”无效：应为冻结（{frozen_at}）之后的 UTC 时间")
+    _check_step_times(ceremony, frozen_at)
     return reveals
+
+
+def _check_step_times(ceremony: Mapping[str, Any], frozen_at: str) -> None:
+    """Every commitment and reveal records when it was registered, and the times keep the
+    ceremony's order: commitments after the freeze, every reveal after the last commitment
+    (registering closes once a reveal is in), the public value after the last reveal. So a
+    commitment cannot be dated after the dice were known, nor a reveal before the others
+    had committed."""
+    steps = [("commitment", c) for c in ceremony["commitments"]]
+    steps += [("secret", r) for r in ceremony["reveals"]]
+    for value, step in steps:
+        if not isinstance(step, Mapping) or set(step) != {"party", value, "at"}:
+            raise DrawError(f"承诺或揭示记录的字段不符：应为 party、{value}、at")
+        when = step["at"]
+        if not isinstance(when, str) or not ISO_UTC.fullmatch(when):
+            raise DrawError(f"“{step['party']}”的登记时间“{when}”无效：应为 UTC 时间")
+    committed = [c["at"] for c in ceremony["commitments"]]
+    revealed = [r["at"] for r in ceremony["reveals"]]
+    if committed and min(committed) < frozen_at:
+        raise DrawError(f"承诺登记时间早于冻结时间（{frozen_at}）")
+    if committed and revealed and min(revealed) < max(committed):
+        raise DrawError("揭示登记时间早于最后一个承诺：揭示应在所有承诺登记之后")
+    if max(committed + revealed, default="") > ceremony["public_value_at"]:
+        raise DrawError("承诺或揭示登记时间晚于公开随机值的录入时间")
 
 
 def seed_v2(freeze_digest: str, ceremony: Mapping[str, Any]) -> str:

@@ -243,7 +243,8 @@ def add_commitment(draw: Draw, *, actor: Any, party: str, commitment: str) -> Dr
         raise DrawStepError(f"“{party}”已提交过承诺")
     if any(c["commitment"] == value for c in locked.commitments):
         raise DrawStepError("承诺值与已提交的重复")
-    locked.commitments = [*locked.commitments, {"party": party, "commitment": value}]
+    step = {"party": party, "commitment": value, "at": rule.utc_now()}  # bound in version 2
+    locked.commitments = [*locked.commitments, step]
     locked.save(update_fields=["commitments"])
     return locked
 
@@ -259,7 +260,7 @@ def add_reveal(draw: Draw, *, actor: Any, party: str, secret: str) -> Draw:
         raise DrawStepError(f"“{party}”揭示的秘密与其承诺不符")
     if any(r["party"] == party for r in locked.reveals):
         raise DrawStepError(f"“{party}”已揭示")
-    locked.reveals = [*locked.reveals, {"party": party, "secret": secret}]
+    locked.reveals = [*locked.reveals, {"party": party, "secret": secret, "at": rule.utc_now()}]
     locked.save(update_fields=["reveals"])
     return locked
 
@@ -332,8 +333,15 @@ def _ceremony(
         "public_source": public_source.strip(),
     }
     if spec == rule.SPEC_V2:
-        ceremony = rule.ceremony_v2(ceremony, rule.utc_now())
+        return rule.ceremony_v2(ceremony, rule.utc_now())
+    # Version 1 records no step times: its bundle stays in version 1's layout.
+    ceremony["commitments"] = [_untimed(c) for c in draw.commitments]
+    ceremony["reveals"] = [_untimed(r) for r in draw.reveals]
     return ceremony
+
+
+def _untimed(step: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in step.items() if key != "at"}
 
 
 DRAW_REFUSED = "只有本辖区的协调员可以冻结名单、完成抽取或重新抽取"

@@ -185,6 +185,7 @@ document.querySelectorAll("form[data-commitment]").forEach((form) => {
   });
   if (!canHash()) note.hidden = false;
   refresh();
+  form.dataset.ready = "true"; // its buttons answer from now on (tests wait for this)
 });
 
 document.querySelectorAll("form[data-reveal]").forEach((form) => {

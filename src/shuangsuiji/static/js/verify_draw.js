@@ -464,7 +464,33 @@ const DrawVerifier = (() => {
     const at = ceremony.public_value_at;
     if (typeof at !== "string" || !ISO_UTC.test(at) || at < frozenAt)
       throw new DrawError(`公开值录入时间“${at}”无效：应为冻结（${frozenAt}）之后的 UTC 时间`);
+    checkStepTimes(ceremony, frozenAt);
     return reveals;
+  }
+
+  // Each commitment and reveal with its registration time, in the ceremony's order (draw-spec V4).
+  function checkStepTimes(ceremony, frozenAt) {
+    const steps = [
+      ...ceremony.commitments.map((c) => ["commitment", c]),
+      ...ceremony.reveals.map((r) => ["secret", r]),
+    ];
+    for (const [value, step] of steps) {
+      const keys = step && typeof step === "object" ? Object.keys(step).sort() : [];
+      if (keys.length !== 3 || !["at", "party", value].every((k) => keys.includes(k)))
+        throw new DrawError(`承诺或揭示记录的字段不符：应为 party、${value}、at`);
+      if (typeof step.at !== "string" || !ISO_UTC.test(step.at))
+        throw new DrawError(`“${step.party}”的登记时间“${step.at}”无效：应为 UTC 时间`);
+    }
+    const committed = ceremony.commitments.map((c) => c.at);
+    const revealed = ceremony.reveals.map((r) => r.at);
+    const latest = (times) => times.reduce((a, b) => (b > a ? b : a), "");
+    const earliest = (times) => times.reduce((a, b) => (b < a ? b : a));
+    if (committed.length && earliest(committed) < frozenAt)
+      throw new DrawError(`承诺登记时间早于冻结时间（${frozenAt}）`);
+    if (committed.length && revealed.length && earliest(revealed) < latest(committed))
+      throw new DrawError("揭示登记时间早于最后一个承诺：揭示应在所有承诺登记之后");
+    if (latest([...committed, ...revealed]) > ceremony.public_value_at)
+      throw new DrawError("承诺或揭示登记时间晚于公开随机值的录入时间");
   }
   // How Python prints a list of names in these messages: ['a', 'b'], or 无 when empty.
   const pyList = (names) => (names.length ? `[${names.map((n) => `'${n}'`).join(", ")}]` : "无");
