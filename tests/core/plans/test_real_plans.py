@@ -48,14 +48,14 @@ RATCHET: dict[str, tuple[int, int]] = {
     "ratio_min": (55, 129),
     "sample_count": (94, 129),
     "frequency_per_year": (83, 129),
-    "sampling_type": (98, 129),
+    "sampling_type": (104, 129),
     "risk_kind": (102, 129),
     "risk_class": (104, 129),
     "window": (65, 129),
     "lead": (65, 129),
     "partners": (87, 129),
     "partners_open_ended": (109, 129),
-    "mode": (97, 129),
+    "mode": (98, 129),
     "class_ratios": (1, 1),
 }
 RATCHET_TASKS_RIGHT = 22
