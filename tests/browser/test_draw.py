@@ -89,6 +89,8 @@ def test_a_partner_department_computes_its_commitment_in_the_browser(
     reveal = page.get_by_role("form", name="揭示秘密")
     reveal.get_by_label("秘密").fill(secret)
     reveal.get_by_role("button", name="揭示").click()
+    # Sent once the browser has checked it against the commitment: wait for the page to list it.
+    expect(page.locator("code", has_text=secret)).to_be_visible()
 
     draw.refresh_from_db()
     assert len(secret) == 32

@@ -62,6 +62,8 @@ def test_the_coordinator_substitutes_a_cancelled_company_in_one_click(
     waiting = panel.get_by_role("listitem").filter(has_text=code)
     expect(waiting).to_contain_text(f"检查结果：已注销（检查 {visit.code}）")
     waiting.get_by_role("button", name="由下一位备选替补").click()
+    # The page answers once the server has recorded it; only then is the row there to read.
+    expect(page.get_by_role("alert")).to_contain_text(f"已登记第 1 次替补：{code} 由 ")
 
     made = draw.substitutions.get()
     expect(page.get_by_role("alert")).to_have_text(
