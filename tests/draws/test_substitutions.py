@@ -367,6 +367,12 @@ def test_a_refused_substitution_through_the_page_says_why(world: World) -> None:
 # --- from an inspection's result (demo data) ----------------------------------------------
 
 
+def _has_a_reserve_for(draw: Draw, code: str) -> bool:
+    """Whether the stratum holding `code` in the draw's first round has a reserve."""
+    first = draw.bundle["rounds"][0]["strata"] if draw.bundle else {}
+    return any(code in data["selected"] and data["reserve"] for data in first.values())
+
+
 def test_an_approved_result_of_cancelled_registration_offers_the_one_click_substitution() -> None:
     """A visit's result says 已注销; once approved, the entity is 待替补 on the draw page, the
     coordinator's one click substitutes it, and it is no longer waiting. The assignment was
@@ -376,9 +382,15 @@ def test_an_approved_result_of_cancelled_registration_offers_the_one_click_subst
     unrecorded = Visit.objects.filter(
         assignment__plan__region__code="140406", inspections__isnull=True
     ).select_related("entity")
-    visit = min(unrecorded, key=lambda v: v.code)  # codes sorted in Python: any database
-    inspection = inspections_of(visit)[0]
-    draw = Draw.objects.get(task=inspection.task, superseded_by__isnull=True)
+    # codes sorted in Python: any database; the demo's draws are random, so take the first
+    # visit whose company's stratum has a reserve left to take its place
+    visit, inspection, draw = next(
+        (visit, inspection, draw)
+        for visit in sorted(unrecorded, key=lambda v: v.code)
+        for inspection in inspections_of(visit)[:1]
+        for draw in Draw.objects.filter(task=inspection.task, superseded_by__isnull=True)
+        if _has_a_reserve_for(draw, visit.entity.uscc)
+    )
     code = inspection.visit.entity.uscc
     before = {a.uscc for a in awaiting_substitution(draw)}
     reviewer = User.objects.get(username="lucheng-dept-admin")  # its department leads the task
@@ -395,8 +407,14 @@ def test_an_approved_result_of_cancelled_registration_offers_the_one_click_subst
     client.force_login(coordinator)
     page = client.get(reverse("draws:detail", args=[draw.pk])).content.decode()
     reason = f"检查结果：已注销（检查 {inspection.visit.code}）"
-    client.post(reverse("draws:substitute", args=[draw.pk]), {"replaced": code, "reason": reason})
-    made = draw.substitutions.get(replaced=code)
+    response = client.post(
+        reverse("draws:substitute", args=[draw.pk]),
+        {"replaced": code, "reason": reason},
+        follow=True,
+    )
+    said = [str(m) for m in response.context["messages"]]
+    made = draw.substitutions.filter(replaced=code).first()
+    assert made is not None, said
 
     assert code not in before
     assert submitted == before  # a result still under review offers nothing
