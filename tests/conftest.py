@@ -8,6 +8,7 @@ import pytest
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.directory.models import Department, Entity, Inspector
+from tests.demo_data import TEST_HASHERS
 from tests.factories import (
     DepartmentFactory,
     EntityFactory,
@@ -40,7 +41,7 @@ def _test_settings(settings: Any, tmp_path: Path) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = TEST_HASHERS
 
 
 @pytest.fixture

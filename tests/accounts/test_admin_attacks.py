@@ -1,6 +1,7 @@
 """The back-office attacks of issue 15, each replayed as the user who tried it on the demo
 data, forged POSTs included: each is refused and nothing changes."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.accounts.models import User
-from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import (
     Conflict,
     Department,
@@ -24,15 +24,17 @@ from shuangsuiji.draws.models import Draw
 from shuangsuiji.inspections.models import ResultCategory
 from shuangsuiji.plans.models import Plan, PlanTask
 from tests.admin_forms import error_fields, rendered_form
+from tests.demo_data import module_demo
 
 pytestmark = pytest.mark.django_db
 
 LUCHENG, CHENGQU = "140406", "140502"
 
 
-@pytest.fixture
-def demo(db: None) -> None:
-    build_demo(entities_per_district=300)
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with module_demo(django_db_blocker, entities_per_district=300):
+        yield
 
 
 def signed_in(username: str) -> Client:

@@ -5,12 +5,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.api.services import create_token
-from shuangsuiji.demo.build import build_demo
+from tests.demo_data import module_demo
 from tests.factories import demo_inspector_with_open_results
 from tests.test_permission_matrix import USERS as PAGE_MATRIX_USERS
 
@@ -21,15 +20,13 @@ DEMO_USERS: list[str] = [username for username in PAGE_MATRIX_USERS if username]
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, str]]:
     """Both seed districts (300 entities each); returns a raw token per demo username.
     Each test still runs in its own savepoint, so what one test writes the next does not see."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo(entities_per_district=300)
+    with module_demo(django_db_blocker, entities_per_district=300):
         demo_inspector_with_open_results()
         tokens = {
             username: create_token(User.objects.get(username=username), name="测试")[1]
             for username in DEMO_USERS
         }
         yield tokens
-        transaction.set_rollback(True)
 
 
 def bearer(token: str | None) -> dict[str, str]:

@@ -1,24 +1,29 @@
 """The demo data set: every task of both seed plans has a population, every role a user."""
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
-from shuangsuiji.demo.build import DEMO_PASSWORD, build_demo
+from shuangsuiji.demo.build import DEMO_PASSWORD
 from shuangsuiji.demo.catalog import DISTRICTS
 from shuangsuiji.directory.enums import EntityStatus
 from shuangsuiji.directory.models import Conflict, Department, Entity, Inspector
 from shuangsuiji.draws.models import Draw
+from tests.demo_data import module_demo
 
 pytestmark = pytest.mark.django_db
 
 PER_DISTRICT = 600
 
 
-@pytest.fixture
-def demo() -> object:
-    return build_demo(entities_per_district=PER_DISTRICT)
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[object]:
+    with module_demo(django_db_blocker, entities_per_district=PER_DISTRICT) as summary:
+        yield summary
 
 
 def test_demo_builds_the_requested_number_of_entities_per_district(demo: object) -> None:

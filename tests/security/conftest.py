@@ -5,21 +5,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from shuangsuiji.accounts.models import User
-from shuangsuiji.demo.build import build_demo
+from tests.demo_data import module_demo
 
 LUCHENG, CHENGQU = "140406", "140502"
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo(entities_per_district=300)
+    with module_demo(django_db_blocker, entities_per_district=300):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
