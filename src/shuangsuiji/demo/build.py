@@ -13,11 +13,13 @@ from random import Random
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from faker import Faker
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import STAFF_ROLES, SYSTEM, Role
+from shuangsuiji.assignments.models import TeamMember
 from shuangsuiji.assignments.services import complete_assignment, freeze_assignment
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
@@ -119,6 +121,7 @@ def build_demo(
             summary.plans[label] = plan.title
             if assign:
                 summary.visits[label] = _demo_assignment(plan, Random(seed + number))
+                _put_inspector_login_on_a_team(region)
                 summary.inspections[label] = _demo_inspections(plan, Random(seed + number))
             progress(f"{label}：完成")
         tally.rebuild()  # the population pages count from it from the first request
@@ -399,6 +402,26 @@ def _demo_inspections(plan: Plan, rng: Random) -> dict[str, int]:
                 inspection.results.set(results)
                 counts[state_now] = counts.get(state_now, 0) + 1
     return counts
+
+
+def _put_inspector_login_on_a_team(region: Region) -> None:
+    """The demo's inspector login belongs to the inspector of its department with the most
+    visits. The draws' salts are random, so which inspectors the second random puts on teams
+    changes from build to build; a login on no team would show an inspector an empty year."""
+    user = User.objects.get(groups__name=Role.INSPECTOR.value, department__region=region)
+    busiest = (
+        TeamMember.objects.filter(department=user.department)
+        .values("inspector")
+        .annotate(visits=Count("visit", distinct=True))
+        .order_by("-visits", "inspector")
+        .first()
+    )
+    if busiest is None or busiest["inspector"] == user.inspector_id:
+        return
+    inspector = Inspector.objects.get(pk=busiest["inspector"])
+    User.objects.filter(inspector=inspector).update(inspector=None)
+    user.inspector, user.last_name = inspector, inspector.name
+    user.save(update_fields=["inspector", "last_name"])
 
 
 def _demo_moment(day: date) -> datetime:
