@@ -371,9 +371,8 @@ def test_a_row_that_slid_into_the_wrong_columns_is_flagged_not_read_silently() -
     assert [[f.message for f in task.findings if f.field == "table"] for task in tasks] == [
         [],
         [
-            "本行只有5个单元格，表头有6列：末尾的“抽查检查起止时间”按合并单元格沿用上一行，"
-            "其余各列可能错位，请核对",
-            "“抽查对象范围”列的内容“10%”不像抽查对象范围：本行各列可能错位，请核对",
+            "表格第2行只有5个单元格，表头有6列：按内容归入“序号、抽查任务名称、抽查对象范围、"
+            "抽查比例及频次、抽查检查起止时间”列，“抽查事项”按合并单元格沿用上一行，请核对",
         ],
     ]
 
@@ -399,6 +398,6 @@ def test_cells_merged_down_the_last_columns_of_a_copied_table_reach_the_lower_ro
         ("区教育局", ("区市场监管局",)),
     ]
     assert [f.message for f in tasks[1].findings if f.field == "table"] == [
-        "本行只有5个单元格，表头有7列：末尾的“发起部门、配合部门”按合并单元格沿用上一行，"
-        "其余各列可能错位，请核对"
+        "表格第2行只有5个单元格，表头有7列：按内容归入“序号、抽查任务名称、抽查事项、"
+        "抽查对象范围、抽查比例及频次”列，“发起部门、配合部门”按合并单元格沿用上一行，请核对"
     ]

@@ -11,17 +11,22 @@ from dataclasses import dataclass, field
 from shuangsuiji.core.errors import PlanFileError
 from shuangsuiji.core.plans.columns import COLUMN_LABELS, CORE_COLUMNS, header_keys
 from shuangsuiji.core.plans.model import Finding, Severity
+from shuangsuiji.core.plans.placement import cell_kind, misfits, place_cells
 from shuangsuiji.core.plans.readers import Grid
 
 PAGE_NUMBER = re.compile(r"[-—–\s]*(第\s*)?\d{1,3}\s*(页|/\s*\d+)?[-—–\s]*")
 SEQ = re.compile(r"\d{1,4}")
 KEPT_APART = frozenset({"scope"})
+# A short row holding one of these is a task of its own under the 序号 above (an 抽查领域's
+# sub-row with its own object and ratio); without them it continues the task above.
+OWN_TASK_KEYS = frozenset({"scope", "ratio", "ratio_count", "sample_count", "window"})
 
 
 @dataclass
 class RawTask:
     cells: dict[str, str]
     findings: list[Finding] = field(default_factory=list)
+    sub_row: bool = False  # a row under the 序号 above it, with its own object or ratio
 
 
 @dataclass
@@ -49,13 +54,20 @@ def assemble(grid: Grid) -> Table:
     width = len(columns)
     tasks: list[RawTask] = []
     repeated_headers = dropped_titles = page_numbers = 0
-    for number, row in enumerate(_mend_splits(grid.rows[header_at + 1 :], width), start=1):
+    body = grid.rows[header_at + 1 :]
+    for number, row in enumerate(body if grid.delimited else _mend_splits(body, width), start=1):
         texts = [cell.strip() for cell in row]
         filled = [text for text in texts if text]
         if not filled:
             continue
         if header_keys(row) is not None:
             repeated_headers += 1
+            continue
+        lone_item = len(filled) == 1 and cell_kind(filled[0]) == "item"
+        if tasks and len(row) < width and (len(filled) > 1 or lone_item):
+            placed = _place_short_row(texts, columns, tasks, number)
+            if placed is not None:
+                tasks.append(placed)
             continue
         standalone = texts[0] if len(filled) == 1 else None  # a title, page number or note
         spanning = len(set(filled)) == 1 and len(filled) == len(texts) > 1  # merged across
@@ -76,14 +88,14 @@ def assemble(grid: Grid) -> Table:
         if extra:
             message = f"本行比表头多出{len(extra)}个单元格：{'；'.join(extra)}"
             raw.findings.append(Finding("table", Severity.WARNING, message))
-        elif len(row) < width and not _continues_above(cells, tasks):
-            missing = columns[len(row) :]
-            filled = [k for k in missing if tasks and tasks[-1].cells.get(k, "").strip()]
-            for key in filled:  # a cell merged down from the row above (发起部门, 配合部门)
-                cells[key] = tasks[-1].cells[key]
-            named = "、".join(COLUMN_LABELS.get(k, k) for k in filled)
-            kept = f"末尾的“{named}”按合并单元格沿用上一行，" if filled else ""
-            message = f"本行只有{len(row)}个单元格，表头有{width}列：{kept}其余各列可能错位，请核对"
+        elif len(row) < width:
+            message = f"本行只有{len(row)}个单元格，表头有{width}列：各列可能错位，请核对"
+            raw.findings.append(Finding("table", Severity.WARNING, message))
+        elif len(misfit := misfits(texts, columns)) >= 2:
+            named = "、".join(
+                f"“{COLUMN_LABELS.get(columns[i], columns[i])}”列为“{texts[i]}”" for i in misfit
+            )
+            message = f"本行的内容与表头不符（{named}）：各列可能错位，请核对"
             raw.findings.append(Finding("table", Severity.WARNING, message))
         if "seq" in cells and not cells["seq"].strip() and tasks:
             _merge_continuation(tasks[-1], raw, number)
@@ -190,8 +202,40 @@ def _cells(columns: list[str], row: list[str]) -> dict[str, str]:
     return cells
 
 
-def _continues_above(cells: dict[str, str], tasks: list[RawTask]) -> bool:
-    return "seq" in cells and not cells["seq"].strip() and bool(tasks)
+def _place_short_row(
+    texts: list[str], columns: list[str], tasks: list[RawTask], number: int
+) -> RawTask | None:
+    """A row shorter than the header, its merged cells left out: each cell goes to the column
+    its content fits (placement.py). Without its own 序号, a row that has its own object or
+    ratio is a task of its own under the number above (the merged cells carried down);
+    otherwise it continues the task above (more items, another partner department). Returns
+    the new task, or None when the row was merged into the one above."""
+    width = len(columns)
+    positions = place_cells(texts, columns)
+    row = [""] * width
+    for text, position in zip(texts, positions, strict=True):
+        row[position] = text
+    own = {columns[p] for text, p in zip(texts, positions, strict=True) if text}
+    cells = _cells(columns, row)
+    above = tasks[-1]
+    placed = "、".join(COLUMN_LABELS.get(columns[p], columns[p]) for p in positions)
+    if "seq" in columns and "seq" not in own and not own & OWN_TASK_KEYS:
+        _merge_continuation(above, RawTask(cells), number)
+        return None
+    carried = [
+        key
+        for key in dict.fromkeys(columns)
+        if key not in own and above.cells.get(key, "").strip() and key != "note"
+    ]
+    for key in carried:  # merged down from the row above (发起部门, 抽查领域, 序号)
+        cells[key] = above.cells[key]
+    kept = "、".join(COLUMN_LABELS.get(key, key) for key in carried)
+    message = (
+        f"表格第{number}行只有{len(texts)}个单元格，表头有{width}列：按内容归入“{placed}”列"
+        + (f"，“{kept}”按合并单元格沿用上一行" if kept else "")
+        + "，请核对"
+    )
+    return RawTask(cells, [Finding("table", Severity.WARNING, message)], sub_row="seq" not in own)
 
 
 def _is_note(cells: dict[str, str]) -> bool:

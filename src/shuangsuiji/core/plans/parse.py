@@ -36,6 +36,7 @@ from shuangsuiji.core.plans.model import (
 from shuangsuiji.core.plans.readers import read_grid
 
 YEAR = re.compile(r"(20\d{2})\s*年")
+CHECK_CLASS = re.compile(r"(?:重点|一般|日常|专项|特定)?(?:检查|抽查)?(?:事项|类)?")
 LOCALITY = re.compile(
     r"^((?:[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|地区|盟|州|县|区|旗))+)"
 )
@@ -84,7 +85,9 @@ def build_plan(table: Table, *, year: int | None = None) -> Plan:
     locality_match = LOCALITY.match(title)
     locality = locality_match[1] if locality_match else ""
     tasks = tuple(_task(raw, plan_year, locality) for raw in table.tasks)
-    findings += _sequence_findings(tasks)
+    findings += _sequence_findings(
+        tuple(task for task, raw in zip(tasks, table.tasks, strict=True) if not raw.sub_row)
+    )
     return Plan(
         title=title,
         locality=locality,
@@ -103,7 +106,13 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
         return cells.get(key, "")
 
     seq = parse_seq(cell("seq"), parsed) if "seq" in cells else None
-    name = squeeze(cell("name")) or squeeze(cell("plan_name"))
+    # 抽查领域/抽查类别 groups the rows and names the task where no column is called 任务名称;
+    # it comes before 计划名称, which several localities use for the whole group's plan.
+    # A 抽查类别 holding a class of check (重点检查事项, 一般抽查) is a type, not a name.
+    domain = squeeze(cell("domain"))
+    if CHECK_CLASS.fullmatch(domain):
+        domain = ""
+    name = squeeze(cell("name")) or domain or squeeze(cell("plan_name"))
     if "name" not in cells and not name and squeeze(cell("items")):
         # No task-name column: the 抽查事项 names the task (建筑市场检查).
         name = squeeze(cell("items")).strip(EDGE_PUNCTUATION)

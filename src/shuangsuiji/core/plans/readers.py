@@ -32,6 +32,9 @@ class Grid:
     rows: list[list[str]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # paragraphs outside the table (the title)
     notes: list[str] = field(default_factory=list)  # how the reader mended the table (info)
+    # The reader knows where each row ends (a line per row, or marked ends): a row shorter
+    # than the header lost merged cells and is not a fragment to join to the next one.
+    delimited: bool = False
 
 
 def read_grid(data: bytes, filename: str) -> Grid:
@@ -89,7 +92,9 @@ def read_text(text: str) -> Grid:
     """A table as text in any of the forms `core.plans.text` knows (Word's, tab-separated,
     ` | ` rows, one cell per paragraph, runs of spaces)."""
     found = read_any_text(text)
-    return Grid(rows=found.rows, texts=found.texts, notes=found.notes)
+    return Grid(
+        rows=found.rows, texts=found.texts, notes=found.notes, delimited=found.form != "word"
+    )
 
 
 def read_csv(text: str) -> Grid:

@@ -184,6 +184,7 @@ def read_separated(text: str, separator: str) -> TextGrid:
     after: list[str] = []
     expected = 1
     sub_rows = 0
+    in_sub_row = False
     for line in lines[at + 1 :]:
         if not line.strip() or (separator == "|" and PIPE_RULE.fullmatch(line)):
             continue
@@ -196,17 +197,19 @@ def read_separated(text: str, separator: str) -> TextGrid:
             continue
         first = cells[0].strip()
         starts = SEQ.fullmatch(first) is not None and int(first) == expected
-        if pending is not None and not starts and len(pending) < width:
+        if pending is not None and not starts and len(pending) < width and not in_sub_row:
             pending[-1] = f"{pending[-1]}\n{cells[0]}" if cells[0].strip() else pending[-1]
             pending.extend(cells[1:])
             continue
+        in_sub_row = False
         if pending is not None and not starts and len(cells) < width - 1:
-            placed = place_sub_row(cells, header)
-            if placed is not None:
-                grid.rows.append(pending)
-                pending = placed
-                sub_rows += 1
-                continue
+            # A row of its own that lost its merged cells (a sub-row under one 序号): the
+            # assembler places its cells by what they hold.
+            grid.rows.append(pending)
+            pending = cells
+            in_sub_row = True
+            sub_rows += 1
+            continue
         if pending is not None:
             grid.rows.append(pending)
         pending = cells
@@ -216,10 +219,7 @@ def read_separated(text: str, separator: str) -> TextGrid:
         grid.rows.append(pending)
     grid.texts.extend(after)
     if sub_rows:
-        column = header[sub_row_columns(header)[0]]
-        grid.notes.append(
-            f"表格中有 {sub_rows} 个子行（每个配合部门一行）：已按“{column}”等列并入上一任务"
-        )
+        grid.notes.append(f"表格中有 {sub_rows} 个没有序号的短行（合并单元格）：按内容归入各列")
     return grid
 
 
@@ -442,6 +442,75 @@ def read_paragraphs(text: str) -> TextGrid:
     return grid
 
 
+ROW_END = re.compile(r"^(.*?\S)\s+\|\s*(\|+)$")
+BARS = re.compile(r"\|{2,}")
+ROW_START = re.compile(r"^\|\s+(\S.*?)\s+\|$")
+END_MARK = "\x00"
+START_MARK = "\x01"
+
+
+def read_marked(text: str) -> TextGrid:
+    """One cell per line ending in ` |`, as a page's text gives a table, with the rows'
+    bounds marked: after a row's last cell a run of bars counts the cells it does not have
+    (merged from above: `区级发起 | ||||`, or `||` on a line of its own), and a line between
+    bars (`| 1 |`) starts a row. A line holding one bar is an empty cell. A row ends at its
+    mark or when it has as many cells as the header; rows short of the header are left for
+    the assembler to place by content."""
+    grid = TextGrid(form="marked")
+    tokens: list[str] = []
+    ends = starts = 0
+    for raw in lines_of(text):
+        line = raw.strip(" \t\u3000\xa0")
+        if not line:
+            continue
+        end = ROW_END.match(line)
+        start = ROW_START.match(line)
+        if BARS.fullmatch(line):
+            tokens.append(END_MARK)
+            ends += 1
+        elif end:
+            tokens += [end[1], END_MARK]
+            ends += 1
+        elif start:
+            tokens += [START_MARK, start[1]]
+            starts += 1
+        elif line == "|":
+            tokens.append("")
+        else:
+            tokens.append(line.removesuffix("|").strip())
+    if ends < 2 and starts < 2:
+        return grid
+    begin, stop = _header_run(tokens)
+    if begin < 0:
+        return grid
+    header = [squeeze_line(line) for line in tokens[begin:stop]]
+    width = len(header)
+    grid.texts = [line for line in tokens[:begin] if line not in (END_MARK, START_MARK)]
+    grid.rows.append(header)
+    row: list[str] = []
+    short = 0
+    for token in tokens[stop:]:
+        if token == START_MARK:
+            if row:
+                grid.rows.append(row)
+            row = []
+        elif token == END_MARK:
+            if row:
+                grid.rows.append(row)
+                short += len(row) < width
+            row = []
+        else:
+            row.append(token)
+            if len(row) == width:
+                grid.rows.append(row)
+                row = []
+    if row:
+        grid.rows.append(row)
+    if short:
+        grid.notes.append(f"表格中有 {short} 行缺少合并单元格：按内容归入各列")
+    return grid
+
+
 def _sub_row_size(header: list[str]) -> int:
     """Cells in one sub-row: the department column and the items column after it."""
     keys = [column_key(cell) for cell in header]
@@ -480,6 +549,7 @@ def read_any_text(text: str) -> TextGrid:
         read_separated(text, "|"),
         read_spaced(text),
         read_separated(text, " "),
+        read_marked(text),
         read_paragraphs(text),
     ]
     return max(candidates, key=_score)  # max keeps the first of equals

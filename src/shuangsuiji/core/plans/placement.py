@@ -1,0 +1,149 @@
+"""Which columns a short row's cells belong to, judged by what each cell holds.
+
+A table with merged cells loses them in every row but the first of the merge: the text of a web
+page, a PDF or a pasted table then gives a row of four cells under a header of eight, and
+nothing says which four. What a cell holds mostly does: a ratio (10%, 60-70家), a month range,
+a department (…部门, …局), a level (区级发起，区级检查), a numbered item (2.…) each fit one kind
+of column. The cells keep their order, so the placement is the order-keeping choice of columns
+that fits the cells best (a row with its own 序号 has its own name); among equals, the one
+leaving the fewest separate runs of columns empty (merged cells come in blocks), then the one
+a row's own 序号 suggests (a numbered row lacks its last cells, a row without 序号 its first).
+
+The same judgement tells a full row whose cells have slid: several cells that plainly belong
+to another kind of column than their own.
+"""
+
+import itertools
+import math
+import re
+
+from shuangsuiji.core.plans.text import ITEM_START
+
+SEQ = re.compile(r"\d{1,4}")
+RATIO = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[户家个所]|比例|全覆盖")
+FREQUENCY = re.compile(
+    r"(?:至少|每[年月季]|年均|全年)?.{0,6}?(?:\d+|[一二两三四])\s*(?:-\d+)?次.{0,6}"
+)
+WINDOW = re.compile(r"\d{1,2}\s*月|[上下]半年|季度|全年")
+DEPARTMENT = re.compile(
+    r"(?:部门|[^理]局|委员会|委|办公室|[大中支]队|站|中心|所|分局|政府|处|科|股|机构|院)$"
+)
+LEVEL = re.compile(r".{0,8}级(?:发起|检查|抽查|组织|实施)?.{0,12}|[县市区省]抽[县市区省]查")
+SAMPLING = re.compile(r"(?:不)?定向(?:抽查)?|(?:重点|一般|日常|专项|行政)(?:检查|抽查)(?:事项?)?")
+SCOPE_END = re.compile(r"(?:单位|企业|机构|学校|个人|经营者|主体|场所|商户|户|基地|设施|食堂)$")
+ITEM_END = re.compile(r"(?:检查|监管|情况|核查|抽检|抽样)$")
+NAME_END = re.compile(r"抽查$")
+
+# Column key → the kind of cell it holds.
+COLUMN_KINDS: dict[str, str] = {
+    "seq": "seq",
+    "ratio": "ratio",
+    "ratio_count": "ratio",
+    "sample_count": "ratio",
+    "population": "ratio",
+    "local_ratio": "ratio",
+    "frequency": "frequency",
+    "window": "window",
+    "deadline": "window",
+    "draw_date": "window",
+    "lead": "department",
+    "partners": "department",
+    "joint": "department",
+    "body": "department",
+    "office": "department",
+    "level": "level",
+    "mode": "level",
+    "sampling_type": "sampling",
+    "name": "name",
+    "domain": "name",
+    "plan_name": "name",
+    "items": "item",
+    "scope": "scope",
+}
+STRONG = frozenset({"seq", "ratio", "frequency", "window", "department", "level", "sampling"})
+MAX_PLACEMENTS = 5000  # C(14, 7) is 3432: every real plan's header is within it
+NAME_COLUMNS = frozenset({"name", "domain", "plan_name"})
+
+
+def cell_kind(text: str) -> str:
+    """The kind of column a cell's text belongs in; "text" when nothing tells."""
+    value = re.sub(r"\s+", "", text)
+    if not value:
+        return "empty"
+    if SEQ.fullmatch(value):
+        return "seq"
+    if len(value) <= 16 and SAMPLING.fullmatch(value):
+        return "sampling"
+    if len(value) <= 60 and RATIO.search(value) and not ITEM_START.match(value):
+        return "ratio"
+    if len(value) <= 20 and FREQUENCY.fullmatch(value):
+        return "frequency"
+    if len(value) <= 20 and LEVEL.fullmatch(value):
+        return "level"
+    if len(value) <= 40 and WINDOW.search(value) and not re.search(r"[检查]$", value):
+        return "window"
+    if ITEM_START.match(value):
+        return "item"
+    if len(value) <= 40 and DEPARTMENT.search(value) and not SCOPE_END.search(value):
+        return "department"
+    if SCOPE_END.search(value):
+        return "scope"
+    if NAME_END.search(value):
+        return "name"
+    if ITEM_END.search(value):
+        return "item"
+    return "text"
+
+
+def fit(text: str, key: str) -> int:
+    """How well a cell fits a column: strong kinds reward their own column and refuse others."""
+    kind = cell_kind(text)
+    column = COLUMN_KINDS.get(key, "other")
+    if kind == "empty":
+        return 0
+    if kind in STRONG:
+        if kind == "frequency" and column == "ratio":
+            return 1  # 抽查比例及频次 columns hold both
+        if kind == column:
+            several = kind == "department" and re.search(r"[、，,]", text)
+            return 3 + (1 if several and key == "partners" else 0)
+        return -3
+    if column in STRONG:
+        return -2
+    return 1 if kind == column else 0
+
+
+def _runs(columns: list[int]) -> int:
+    return sum(1 for i, c in enumerate(columns) if i == 0 or columns[i - 1] != c - 1)
+
+
+def place_cells(cells: list[str], keys: list[str]) -> list[int]:
+    """The column of each cell, in order, for a row shorter than its header."""
+    width = len(keys)
+    best_columns: list[int] = list(range(len(cells)))
+    if math.comb(width, len(cells)) > MAX_PLACEMENTS:
+        return best_columns  # a table this wide keeps its cells in order, and is warned about
+    numbered = bool(cells) and "seq" in keys and cell_kind(cells[0]) == "seq"
+    fits = [[fit(text, key) for key in keys] for text in cells]
+    best: tuple[int, int, int] | None = None
+    for columns in itertools.combinations(range(width), len(cells)):
+        score = sum(fits[i][c] for i, c in enumerate(columns))
+        named = any(keys[c] in NAME_COLUMNS and t for t, c in zip(cells, columns, strict=True))
+        if numbered and named:
+            score += 2  # a row with its own 序号 has its own name
+        missing = [c for c in range(width) if c not in columns]
+        # Numbered rows lack their last cells, others their first.
+        lean = sum(missing) if numbered else -sum(missing)
+        rank = (score, -_runs(missing), lean)
+        if best is None or rank > best:
+            best, best_columns = rank, list(columns)
+    return best_columns
+
+
+def misfits(row: list[str], keys: list[str]) -> list[int]:
+    """Columns of a full row whose cell plainly belongs to another kind of column."""
+    return [
+        index
+        for index, (text, key) in enumerate(zip(row, keys, strict=False))
+        if key in COLUMN_KINDS and fit(text, key) <= -3
+    ]
