@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.test import override_settings
 
+from shuangsuiji.accounts.models import User
 from shuangsuiji.demo.build import DemoSummary, build_demo
 
 TEST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,5 +31,7 @@ def module_demo(django_db_blocker: Any, **options: Any) -> Iterator[DemoSummary]
         transaction.atomic(),
         override_settings(PASSWORD_HASHERS=TEST_HASHERS),
     ):
+        if User.objects.filter(username="lucheng-coordinator").exists():
+            raise RuntimeError("本模块已有一套演示数据：一个测试模块只能使用 demo 或 drawn 之一")
         yield build_demo(**options)
         transaction.set_rollback(True)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from shuangsuiji.assignments.models import Assignment
 from shuangsuiji.core import assign as rule
 from shuangsuiji.demo.build import DemoSummary
+from shuangsuiji.plans.capacity import plan_capacity
 from shuangsuiji.plans.models import Plan
 from tests.assignments.conftest import client_for
 
@@ -38,3 +39,18 @@ def test_the_coordinator_previews_freezes_and_assigns_through_the_pages(
     assert detail.context["page"].paginator.count == assignment.visits.count()
     downloaded = client.get(reverse("assignments:file", args=[assignment.pk]))
     assert rule.verify(json.loads(downloaded.content)) == []
+
+
+def test_the_assignment_preview_warns_of_the_departments_over_capacity(
+    drawn: DemoSummary,
+    settings: object,
+) -> None:
+    settings.CAPACITY_VISITS_PER_INSPECTOR_MONTH = 1  # type: ignore[attr-defined]
+    plan = Plan.objects.get(region__code="140406")
+    over = plan_capacity(plan).over
+
+    page = client_for("lucheng-coordinator").get(reverse("assignments:plan", args=[plan.pk]))
+
+    text = page.content.decode()
+    assert f"{len(over)} 个部门在最忙月份超出可承担的检查人次" in text
+    assert f"{over[0].department}：{over[0].busiest_month} 需 {over[0].busiest_places} 人次" in text

@@ -11,7 +11,7 @@ from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import task_parameters
 from shuangsuiji.plans.capacity import plan_capacity
 from shuangsuiji.plans.models import Plan, PlanTask
-from tests.assignments.conftest import client_for, demo, drawn  # noqa: F401 (fixture)
+from tests.assignments.conftest import client_for, demo  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,18 +126,3 @@ def test_a_flagged_task_says_so_on_its_own_page(
     assert any(department in flag for flag in shown.context["capacity_flags"])
     assert "检查力量测算" in shown.content.decode()
     assert quiet.context["capacity_flags"] == []
-
-
-def test_the_assignment_preview_warns_of_the_departments_over_capacity(
-    drawn: DemoSummary,  # noqa: F811
-    settings: object,
-) -> None:
-    settings.CAPACITY_VISITS_PER_INSPECTOR_MONTH = 1  # type: ignore[attr-defined]
-    plan = lucheng_plan()
-    over = plan_capacity(plan).over
-
-    page = client_for("lucheng-coordinator").get(reverse("assignments:plan", args=[plan.pk]))
-
-    text = page.content.decode()
-    assert f"{len(over)} 个部门在最忙月份超出可承担的检查人次" in text
-    assert f"{over[0].department}：{over[0].busiest_month} 需 {over[0].busiest_places} 人次" in text
