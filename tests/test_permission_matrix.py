@@ -26,13 +26,13 @@ from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visi
 from shuangsuiji.assignments.services import bundle_with_recusals
 from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.core.draw import read_population_csv
-from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
 from shuangsuiji.draws.models import Draw, DrawJob, JobStep, Substitution
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState
 from shuangsuiji.inspections.services import inspections_of
 from shuangsuiji.operations import heartbeat
 from shuangsuiji.plans.models import Plan, PlanTask
+from tests.demo_data import module_demo
 from tests.factories import demo_inspector_with_open_results
 
 pytestmark = pytest.mark.django_db
@@ -309,8 +309,13 @@ def signed_in_clients() -> list[Client]:
     return clients
 
 
-def test_every_page_answers_every_role_as_the_matrix_says() -> None:
-    build_demo(entities_per_district=300)
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with module_demo(django_db_blocker, entities_per_district=300):
+        yield
+
+
+def test_every_page_answers_every_role_as_the_matrix_says(demo: None) -> None:
     pages = urls(scene())
     clients = signed_in_clients()
 
@@ -445,8 +450,7 @@ def rolled_back(client: Client, url: str, form: dict[str, str], probe: Probe) ->
     return outcome(response, changed)
 
 
-def test_every_write_is_made_by_those_the_matrix_says_and_refused_to_the_rest() -> None:
-    build_demo(entities_per_district=300)
+def test_every_write_is_made_by_those_the_matrix_says_and_refused_to_the_rest(demo: None) -> None:
     actions = writes(scene())
     clients = signed_in_clients()
 
