@@ -87,3 +87,33 @@ def test_marked_rows_keep_sub_rows_as_tasks_and_lone_items_as_more_items() -> No
         ),
     ]
     assert [f.message for f in plan.findings if f.field == "seq"] == []
+
+
+def test_space_separated_text_with_wrapped_header_cells_and_wrapped_items() -> None:
+    # A PDF copied as text: cells separated by single spaces, header names wrapped over
+    # lines (抽查 / 类型), a cell's numbered items and its laws on lines of their own, and the
+    # third row missing the cells merged down from the second (name, 发起主体).
+    lines = [
+        "序号 抽查任务名称 抽查",
+        "类型",
+        "抽查事项 抽查对象",
+        "范围",
+        "抽查",
+        "比例/数量",
+        "发起主体",
+        "/指导单位",
+        "检查主体",
+        "1 拍卖企业抽查 定向 1、拍卖资格的检查",
+        "2、登记事项检查",
+        "拍卖企业 100% 消保股 区市场监管局",
+        "2 食品生产企业抽查 定向 食品生产监督检查 小作坊 3% 食品股 区市场监管局",
+        "3 定向 食品生产监督检查 食品生产企业 5% 区市场监管局",
+    ]
+
+    tasks = parse_plan("\n".join(lines).encode(), "计划.txt").tasks
+
+    assert [(t.seq, t.name, t.items, t.scope, t.ratio_min, t.lead_department) for t in tasks] == [
+        (1, "拍卖企业抽查", ("拍卖资格的检查", "登记事项检查"), "拍卖企业", 1.0, "消保股"),
+        (2, "食品生产企业抽查", ("食品生产监督检查",), "小作坊", 0.03, "食品股"),
+        (3, "食品生产企业抽查", ("食品生产监督检查",), "食品生产企业", 0.05, "食品股"),
+    ]

@@ -39,26 +39,26 @@ SEED_PLANS = {
 # field flagged) that it starts to read can show new silent misses on the way to none.
 RATCHET: dict[str, tuple[int, int]] = {
     "title": (25, 31),
-    "locality": (22, 31),
-    "year": (28, 31),
-    "seq": (109, 129),
-    "name": (94, 129),
-    "items": (75, 129),
-    "scope": (87, 129),
-    "ratio_min": (70, 129),
-    "sample_count": (105, 129),
-    "frequency_per_year": (98, 129),
-    "sampling_type": (117, 129),
-    "risk_kind": (111, 129),
-    "risk_class": (113, 129),
-    "window": (83, 129),
-    "lead": (85, 129),
-    "partners": (101, 129),
-    "partners_open_ended": (118, 129),
-    "mode": (111, 129),
+    "locality": (23, 31),
+    "year": (29, 31),
+    "seq": (114, 129),
+    "name": (99, 129),
+    "items": (80, 129),
+    "scope": (96, 129),
+    "ratio_min": (83, 129),
+    "sample_count": (114, 129),
+    "frequency_per_year": (106, 129),
+    "sampling_type": (122, 129),
+    "risk_kind": (116, 129),
+    "risk_class": (118, 129),
+    "window": (88, 129),
+    "lead": (92, 129),
+    "partners": (108, 129),
+    "partners_open_ended": (123, 129),
+    "mode": (112, 129),
     "class_ratios": (1, 1),
 }
-RATCHET_TASKS_RIGHT = 25
+RATCHET_TASKS_RIGHT = 26
 
 
 def seed_expected(key: str) -> dict[str, Any]:

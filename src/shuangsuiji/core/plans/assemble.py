@@ -211,13 +211,13 @@ def _place_short_row(
     otherwise it continues the task above (more items, another partner department). Returns
     the new task, or None when the row was merged into the one above."""
     width = len(columns)
-    positions = place_cells(texts, columns)
+    above = tasks[-1]
+    positions = place_cells(texts, columns, [above.cells.get(key, "") for key in columns])
     row = [""] * width
     for text, position in zip(texts, positions, strict=True):
         row[position] = text
     own = {columns[p] for text, p in zip(texts, positions, strict=True) if text}
     cells = _cells(columns, row)
-    above = tasks[-1]
     placed = "、".join(COLUMN_LABELS.get(columns[p], columns[p]) for p in positions)
     if "seq" in columns and "seq" not in own and not own & OWN_TASK_KEYS:
         _merge_continuation(above, RawTask(cells), number)

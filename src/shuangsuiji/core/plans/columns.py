@@ -18,7 +18,7 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
         "sample_count",
         r"抽查户数|抽查数量|抽取户数|抽取数量|抽取对象数(户|家)?|(大约|预计)?抽取的?检查对象数量",
     ),
-    ("frequency", r"(抽查|检查)?(频次|频率)"),
+    ("frequency", r"(抽查|检查)?(频次|频率|周期)"),
     ("ratio", r"(抽查|检查|抽取)?(比例|频次|频率)((及|和|与|、)?(频次|比例|频率))?"),
     ("risk", r".*信用风险.*|智慧监管.*|风险分类.*"),
     ("draw_date", r"抽取(日期|时间)"),
@@ -29,7 +29,7 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|计划(任务)?(实施|开展)(时间|时段)",
     ),
     ("level", r"(实施|组织|抽查|检查)层级.*|层级|组织层级/?实施层级"),
-    ("lead", r"(发起|牵头|实施)(部门|单位|处室)"),
+    ("lead", r"(发起|牵头|实施)(部门|单位|处室)|(发起|牵头)主体(指导单位)?"),
     # 检查主体 is the lead where nothing else names one; beside 联查部门 it lists the bodies.
     ("body", r"检查主体|实施主体|抽查主体"),
     ("joint", r"联查(部门|单位)"),
@@ -73,7 +73,7 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 _COMPILED = tuple((key, re.compile(pattern)) for key, pattern in COLUMN_PATTERNS)
-_NOISE = re.compile(r"[\s（）()【】\[\]：:*＊]")
+_NOISE = re.compile(r"[\s（）()【】\[\]：:*＊/／]")  # 比例/数量 is 比例数量
 MIN_HEADER_COLUMNS = 3
 CORE_COLUMNS = frozenset({"name", "items", "scope"})
 

@@ -113,18 +113,27 @@ def fit(text: str, key: str) -> int:
     return 1 if kind == column else 0
 
 
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def _runs(columns: list[int]) -> int:
     return sum(1 for i, c in enumerate(columns) if i == 0 or columns[i - 1] != c - 1)
 
 
-def place_cells(cells: list[str], keys: list[str]) -> list[int]:
-    """The column of each cell, in order, for a row shorter than its header."""
+def place_cells(cells: list[str], keys: list[str], above: list[str] | None = None) -> list[int]:
+    """The column of each cell, in order, for a row shorter than its header. A cell equal to
+    the row above's cell in a column (区市场监管局 under 检查主体 again) is likelier there."""
     width = len(keys)
     best_columns: list[int] = list(range(len(cells)))
     if math.comb(width, len(cells)) > MAX_PLACEMENTS:
         return best_columns  # a table this wide keeps its cells in order, and is warned about
     numbered = bool(cells) and "seq" in keys and cell_kind(cells[0]) == "seq"
     fits = [[fit(text, key) for key in keys] for text in cells]
+    for row, text in zip(fits, cells, strict=True):
+        for column, upper in enumerate(above or []):
+            if text.strip() and _squeeze(text) == _squeeze(upper):
+                row[column] += 1
     best: tuple[int, int, int] | None = None
     for columns in itertools.combinations(range(width), len(cells)):
         score = sum(fits[i][c] for i, c in enumerate(columns))

@@ -129,10 +129,24 @@ FORM_NAMES = {"\t": "tab", "|": "pipe", " ": "space"}
 def _find_header_line(
     lines: list[str], split: Callable[[str], list[str]]
 ) -> tuple[int, list[str]] | None:
+    """The header line, or (its last line, its cells) when its cells wrap over several lines
+    (抽查 / 类型): the lines from one starting with a column name to the first row's."""
     for index, line in enumerate(lines):
         cells = split(line)
         if len(cells) >= 3 and header_keys(cells) is not None:
             return index, cells
+    for index, line in enumerate(lines):
+        cells = split(line)
+        if len(cells) < 3 or column_key(cells[0]) != "seq" or "|" in line:
+            continue  # a header of one name a line is the paragraph form's
+        for end in range(index + 1, min(index + 16, len(lines))):
+            first = split(lines[end])[0].strip() if lines[end].strip() else ""
+            if first == "1":
+                joined = [cell for row in lines[index:end] for cell in split(row) if cell.strip()]
+                header = _join_header_fragments(joined)
+                if header_keys(header) is not None:
+                    return end - 1, header
+                break
     return None
 
 
@@ -185,11 +199,23 @@ def read_separated(text: str, separator: str) -> TextGrid:
     expected = 1
     sub_rows = 0
     in_sub_row = False
-    for line in lines[at + 1 :]:
+    body = lines[at + 1 :]
+    ahead = _cells_ahead(body, split)
+    for index, line in enumerate(body):
         if not line.strip() or (separator == "|" and PIPE_RULE.fullmatch(line)):
             continue
         cells = split(line)
+        # Between cells separated by spaces a line break may end a cell or wrap one: it
+        # wraps one where a numbered item (2、…) goes on, or where the row's lines hold more
+        # cells than the header has.
+        wraps = separator != " " or (
+            pending is not None
+            and (_continues(pending[-1], cells[0]) or len(pending) + ahead[index] > width)
+        )
         if len(cells) == 1:
+            if separator == " " and pending is not None and len(pending) < width and not wraps:
+                pending.append(cells[0])  # a cell of its own on its own line
+                continue
             if pending is not None and (len(pending) < width or not after):
                 pending[-1] = f"{pending[-1]}\n{line.strip()}"
             else:
@@ -198,8 +224,10 @@ def read_separated(text: str, separator: str) -> TextGrid:
         first = cells[0].strip()
         starts = SEQ.fullmatch(first) is not None and int(first) == expected
         if pending is not None and not starts and len(pending) < width and not in_sub_row:
-            pending[-1] = f"{pending[-1]}\n{cells[0]}" if cells[0].strip() else pending[-1]
-            pending.extend(cells[1:])
+            if wraps:  # a cell with a line break continues on the next line
+                pending[-1] = f"{pending[-1]}\n{cells[0]}" if cells[0].strip() else pending[-1]
+                cells = cells[1:]
+            pending.extend(cells)
             continue
         in_sub_row = False
         if pending is not None and not starts and len(cells) < width - 1:
@@ -221,6 +249,20 @@ def read_separated(text: str, separator: str) -> TextGrid:
     if sub_rows:
         grid.notes.append(f"表格中有 {sub_rows} 个没有序号的短行（合并单元格）：按内容归入各列")
     return grid
+
+
+def _cells_ahead(lines: list[str], split: Callable[[str], list[str]]) -> list[int]:
+    """For each line, the cells from it to the next line starting with a number (the rest
+    of its row)."""
+    counts = [0] * len(lines)
+    total = 0
+    for index in range(len(lines) - 1, -1, -1):
+        cells = split(lines[index]) if lines[index].strip() else []
+        total += len(cells)
+        counts[index] = total
+        if cells and SEQ.fullmatch(cells[0].strip()):
+            total = 0
+    return counts
 
 
 def display_width(text: str) -> int:
@@ -333,8 +375,8 @@ def _is_bar(line: str) -> bool:
 
 
 def _join_header_fragments(lines: list[str]) -> list[str]:
-    """A header cell wrapped over two lines (任务 / 名称, 抽查 / 比例) joined again where the
-    two together name a column and one alone does not, or names a shorter one."""
+    """A header cell wrapped over two lines (任务 / 名称, 抽查 / 比例, 抽查检查 / 起止时间)
+    joined again where the two together name a column and one of them alone does not."""
     out: list[str] = []
     index = 0
     while index < len(lines):
@@ -342,7 +384,8 @@ def _join_header_fragments(lines: list[str]) -> list[str]:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         both = squeeze_line(line + following)
         short = len(line) <= 6 and 0 < len(following) <= 6
-        if short and column_key(both) is not None and column_key(following) is None:
+        alone = column_key(following) is None or column_key(line) is None
+        if short and column_key(both) is not None and alone:
             out.append(both)
             index += 2
             continue
@@ -389,7 +432,9 @@ def read_paragraphs(text: str) -> TextGrid:
     start, end = _header_run(lines)
     if start < 0:
         return grid
-    header = [squeeze_line(line) for line in lines[start:end]]
+    header = _fit_header(
+        [squeeze_line(line) for line in lines[start:end]], _first_row_width(lines[end:])
+    )
     width = len(header)
     grid.texts = [line for line in lines[:start] if line]
     grid.rows.append(header)
@@ -509,6 +554,30 @@ def read_marked(text: str) -> TextGrid:
     if short:
         grid.notes.append(f"表格中有 {short} 行缺少合并单元格：按内容归入各列")
     return grid
+
+
+def _first_row_width(lines: list[str]) -> int | None:
+    """Cells in the first numbered row: the lines from "1" to "2"."""
+    if "1" not in lines:
+        return None
+    first = lines.index("1")
+    return lines.index("2", first) - first if "2" in lines[first:] else None
+
+
+def _fit_header(header: list[str], width: int | None) -> list[str]:
+    """A header with more names than the first row has cells is a header whose wrapped names
+    were not joined (检查对 / 范围, 检查 / 方式): join neighbouring names that are neither a
+    known column, left to right, until the counts agree."""
+    if width is None or len(header) <= width:
+        return header
+    fitted = list(header)
+    index = 0
+    while len(fitted) > width and index < len(fitted) - 1:
+        pair = fitted[index : index + 2]
+        if all(column_key(name) is None and len(name) <= 4 for name in pair):
+            fitted[index : index + 2] = ["".join(pair)]
+        index += 1
+    return fitted
 
 
 def _sub_row_size(header: list[str]) -> int:
