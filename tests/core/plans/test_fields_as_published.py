@@ -13,6 +13,7 @@ from shuangsuiji.core.plans.fields import (
     read_frequency,
     read_ratio,
     split_departments,
+    split_items,
 )
 from shuangsuiji.core.plans.model import Finding, Severity, Window
 from shuangsuiji.core.plans.parse import parse_plan
@@ -239,6 +240,41 @@ def test_departments_sharing_a_suffix_are_each_named() -> None:
 
     assert names == (("人力资源和社会保障部门", "商务部门", "税务部门"), False)
     assert [f.severity for f in parsed.findings] == [Severity.INFO]
+
+
+def test_each_run_of_bare_departments_shares_the_suffix_that_ends_it() -> None:
+    names = split_departments("城乡建设、卫生健康、市场监管部门 消防救援机构")[0]
+
+    assert names == ("城乡建设部门", "卫生健康部门", "市场监管部门", "消防救援机构")
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("4.保安从业单位的检查", ("保安从业单位的检查",)),
+        ("6.许可证情况的检查\n7.消防情况的检查", ("许可证情况的检查", "消防情况的检查")),
+    ],
+    ids=["one", "two"],
+)
+def test_items_numbered_throughout_the_table_lose_their_numbers(
+    text: str, items: tuple[str, ...]
+) -> None:
+    assert split_items(text) == items
+
+
+@pytest.mark.parametrize(
+    ("title", "locality"),
+    [
+        ("亳州市市场监管领域2024年度部门联合抽查工作计划", "亳州市"),
+        ("临沂市城市管理局2024年度抽查工作计划", "临沂市"),
+        ("连州市卫生健康局2023年度双随机抽查工作计划", "连州市"),
+    ],
+    ids=["market", "urban-management", "zhou-city"],
+)
+def test_the_locality_is_the_place_name_the_title_starts_with(title: str, locality: str) -> None:
+    text = f"{title}\n序号\t抽查任务名称\t抽查事项\t抽查对象\t抽查比例\n1\t检查\t检查\t企业\t5%\n"
+
+    assert parse_plan(text.encode(), "计划.txt").locality == locality
 
 
 @pytest.mark.parametrize(

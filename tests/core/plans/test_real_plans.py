@@ -38,12 +38,12 @@ SEED_PLANS = {
 # Silent misses are printed by the command but not held here: a file the parser refused (every
 # field flagged) that it starts to read can show new silent misses on the way to none.
 RATCHET: dict[str, tuple[int, int]] = {
-    "title": (25, 31),
-    "locality": (23, 31),
+    "title": (26, 31),
+    "locality": (27, 31),
     "year": (29, 31),
     "seq": (114, 129),
     "name": (99, 129),
-    "items": (80, 129),
+    "items": (87, 129),
     "scope": (96, 129),
     "ratio_min": (83, 129),
     "sample_count": (114, 129),
@@ -52,8 +52,8 @@ RATCHET: dict[str, tuple[int, int]] = {
     "risk_kind": (116, 129),
     "risk_class": (118, 129),
     "window": (88, 129),
-    "lead": (92, 129),
-    "partners": (108, 129),
+    "lead": (93, 129),
+    "partners": (109, 129),
     "partners_open_ended": (123, 129),
     "mode": (112, 129),
     "class_ratios": (1, 1),

@@ -84,8 +84,10 @@ def _split_numbered(segment: str, expected: int) -> tuple[list[str], int]:
     cuts: list[re.Match[str]] = []
     for match in ITEM_MARKER.finditer(segment):
         number = int(match["n"]) if match["n"] else to_int(match["cn"])
-        if number != expected:
-            continue
+        at_start = not segment[: match.start()].strip()
+        numbered_on = not cuts and expected == 1 and at_start and bool(match["p"] or match["cp"])
+        if number != expected and not (numbered_on and number):
+            continue  # a table numbering its items throughout starts a cell at 4. or 6.
         before = segment[match.start() - 1] if match.start() else ""
         after = segment[match.end() : match.end() + 1]
         if (
@@ -95,11 +97,10 @@ def _split_numbered(segment: str, expected: int) -> tuple[list[str], int]:
         ):
             continue
         punctuated = bool(match["p"] or match["cp"])
-        at_start = not segment[: match.start()].strip()
         if not punctuated and not (cuts and expected >= 2) and not (at_start and after == " "):
             continue
         cuts.append(match)
-        expected += 1
+        expected = (number or expected) + 1
     if not cuts:
         return [segment], expected
     parts = [segment[: cuts[0].start()]]
@@ -305,6 +306,19 @@ def _unjoin(names: list[str], parsed: Parsed | None, field_name: str) -> list[st
 
 
 def _share_suffix(names: list[str], parsed: Parsed | None, field_name: str) -> list[str]:
+    """Each run of bare names shares the suffix of the full name that ends it: in
+    城乡建设、卫生健康、市场监管部门 消防救援机构 the first three are 部门."""
+    out: list[str] = []
+    run: list[str] = []
+    for name in names:
+        run.append(name)
+        if name[-1] in DEPARTMENT_END or name.endswith(SHARED_SUFFIXES):
+            out += _share_run_suffix(run, parsed, field_name)
+            run = []
+    return out + run
+
+
+def _share_run_suffix(names: list[str], parsed: Parsed | None, field_name: str) -> list[str]:
     if len(names) < 2:
         return names
     suffix = next((s for s in SHARED_SUFFIXES if names[-1].endswith(s)), None)

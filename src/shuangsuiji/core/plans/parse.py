@@ -37,8 +37,12 @@ from shuangsuiji.core.plans.readers import read_grid
 
 YEAR = re.compile(r"(20\d{2})\s*年")
 CHECK_CLASS = re.compile(r"(?:重点|一般|日常|专项|特定)?(?:检查|抽查)?(?:事项|类)?")
+# A place name ends in its level (省, 市, 县…); 市场 and 城市管理 are not cities, and a name
+# does not run through a department (局, 委) to a district after it.
+CITY = r"市(?![场民管])"
 LOCALITY = re.compile(
-    r"^((?:[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|地区|盟|州|县|区|旗))+)"
+    r"^((?:(?:(?![局厅委办])[\u4e00-\u9fff]){1,8}?"
+    rf"(?:特别行政区|自治区|自治州|自治县|省|{CITY}|地区|盟|州(?:{CITY})?|县|区|旗))+)"
 )
 
 

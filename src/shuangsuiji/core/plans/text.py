@@ -128,13 +128,13 @@ FORM_NAMES = {"\t": "tab", "|": "pipe", " ": "space"}
 
 def _find_header_line(
     lines: list[str], split: Callable[[str], list[str]]
-) -> tuple[int, list[str]] | None:
-    """The header line, or (its last line, its cells) when its cells wrap over several lines
-    (抽查 / 类型): the lines from one starting with a column name to the first row's."""
+) -> tuple[int, int, list[str]] | None:
+    """The header's first and last lines and its cells; its cells may wrap over several lines
+    (抽查 / 类型): the lines from one starting with 序号 to the first row's."""
     for index, line in enumerate(lines):
         cells = split(line)
         if len(cells) >= 3 and header_keys(cells) is not None:
-            return index, cells
+            return index, index, cells
     for index, line in enumerate(lines):
         cells = split(line)
         if len(cells) < 3 or column_key(cells[0]) != "seq" or "|" in line:
@@ -145,7 +145,7 @@ def _find_header_line(
                 joined = [cell for row in lines[index:end] for cell in split(row) if cell.strip()]
                 header = _join_header_fragments(joined)
                 if header_keys(header) is not None:
-                    return end - 1, header
+                    return index, end - 1, header
                 break
     return None
 
@@ -190,9 +190,9 @@ def read_separated(text: str, separator: str) -> TextGrid:
     found = _find_header_line(lines, split)
     if found is None:
         return grid
-    at, header = found
+    top, at, header = found
     width = len(header)
-    grid.texts = [line.strip() for line in lines[:at] if line.strip()]
+    grid.texts = [line.strip() for line in lines[:top] if line.strip()]
     grid.rows.append(header)
     pending: list[str] | None = None
     after: list[str] = []
