@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's Swagger UI from its own static files, not a CDN
     "shuangsuiji.accounts",
     "shuangsuiji.directory",
+    "shuangsuiji.artefacts",
     "shuangsuiji.plans",
     "shuangsuiji.draws",
     "shuangsuiji.assignments",
