@@ -182,4 +182,8 @@ WORKER_FIRST_PAUSE, WORKER_LAST_PAUSE = 1.0, 60.0
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "shuangsuiji", "db_worker"])
+    """The worker as this process's own child. Never under the autoreloader (`db_worker`'s
+    default when DEBUG is on): the child would then be the reloader and the worker a grandchild,
+    so a killed or stopped child left the worker running, orphaned, beside the one started
+    again (kill -9 test, tests/operations/test_kill_worker.py)."""
+    return subprocess.Popen([sys.executable, "-m", "shuangsuiji", "db_worker", "--no-reload"])
