@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -162,13 +163,23 @@ def commit_import(job_id: int) -> None:
 
 def _commit_import(job_id: int) -> None:
     """Check the file again (the directory may have changed since the preview) and write it
-    in one transaction; any problem or conflict leaves the directory as it was."""
+    in one transaction; any problem or conflict leaves the directory as it was.
+
+    The entities and the job's "done" commit together: committed apart, a worker killed between
+    the two commits would leave the entities written under a job that `reap` then fails as
+    "未写入任何数据，请重新上传", and the upload again would be refused as duplicates (kill -9
+    tests, tests/operations/test_kill_worker.py). The file is deleted once both have committed."""
     job = EntityImport.objects.get(pk=job_id)
     try:
         checked = _check(job, lambda done, total: None)
         if checked.problems:
             raise ImportRejected(checked.problems)
-        job.created_count = create_entities(checked.rows, actor=job.created_by)
+        with transaction.atomic():
+            job.created_count = create_entities(checked.rows, actor=job.created_by)
+            job.status = ImportStatus.DONE
+            job.message = f"已导入{job.created_count}户检查对象。"
+            job.finished_at = timezone.now()
+            job.save()
     except PermissionDenied as error:
         _refuse(job, ImportStatus.FAILED, error)
         return
@@ -176,14 +187,11 @@ def _commit_import(job_id: int) -> None:
         _record_problems(job, error.problems)
         job.status = ImportStatus.FAILED
         job.message = f"确认时重新检查发现{len(error.problems)}处问题，未写入任何数据。"
-    else:
-        job.status = ImportStatus.DONE
-        job.message = f"已导入{job.created_count}户检查对象。"
-        default_storage.delete(job.path)
-    job.finished_at = timezone.now()
-    job.save()
-    if job.status == ImportStatus.DONE:
-        tally.request_rebuild()  # the worker brings the population counts' tally up to date
+        job.finished_at = timezone.now()
+        job.save()
+        return
+    default_storage.delete(job.path)
+    tally.request_rebuild()  # the worker brings the population counts' tally up to date
 
 
 def fail_import(job_id: int, error: BaseException) -> None:

@@ -91,7 +91,11 @@ def run_job(job_id: int) -> None:
 
 def _run(job_id: int) -> None:
     """Record done with its draw, or failed with the reason (the service's transaction has
-    then written nothing)."""
+    then written nothing).
+
+    The step and its "done" commit in one transaction: committed apart, a worker killed between
+    the two commits would leave a written draw under a job that `reap` then fails as "此步骤未写入
+    任何内容" (kill -9 tests, tests/operations/test_kill_worker.py)."""
     job = DrawJob.objects.select_related("task", "created_by").get(pk=job_id)
     if job.state != JobState.QUEUED:
         return  # already taken (a retried task)
@@ -101,7 +105,7 @@ def _run(job_id: int) -> None:
     params = job.params
     actor = job.created_by or AnonymousUser()  # a deleted starter may no longer draw
     try:
-        with acting_as(job.created_by), _reporter(job.pk) as progress:
+        with acting_as(job.created_by), _reporter(job.pk) as progress, transaction.atomic():
             if job.step == JobStep.FREEZE:
                 draw = freeze_draw(
                     job.task,
@@ -121,11 +125,10 @@ def _run(job_id: int) -> None:
                     system=params["system"],
                     progress=progress,
                 )
+            job.draw = draw
+            _finish(job, JobState.DONE, message="")
     except (DrawStepError, rule.DrawError, NotAllowed) as error:
         _finish(job, JobState.FAILED, message=str(error))
-        return
-    job.draw = draw
-    _finish(job, JobState.DONE, message="")
 
 
 def fail_job(job_id: int, error: BaseException) -> None:
