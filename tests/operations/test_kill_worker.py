@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.artefacts.models import Artefact
 from shuangsuiji.audit.anchor import check_against
 from shuangsuiji.audit.models import AuditEntry, AuditHead
 from shuangsuiji.directory import import_jobs
@@ -180,7 +181,7 @@ def test_a_killed_freeze_fails_on_its_page_writes_no_draw_and_can_be_started_aga
         then = after_entering(moment, job)
         doing = stop.kill(first, log, running=marked_running(job), then=then)
     at_kill = DrawJob.objects.values_list("state", "stage").get(pk=job.pk)
-    draws_after_kill = Draw.objects.count()
+    draws_after_kill = (Draw.objects.count(), Artefact.objects.count())
     with worker(site, log) as second:
         page = client.get(ended(client, job))
         again = client.post(reverse("draws:task", args=[task.pk]))
@@ -192,7 +193,7 @@ def test_a_killed_freeze_fails_on_its_page_writes_no_draw_and_can_be_started_aga
     rerun.refresh_from_db()
     assert doing.startswith("UPDATE") == (moment == "recording"), doing
     assert at_kill == (JobState.RUNNING, STAGE_WRITING[JobStep.FREEZE][connection.vendor])
-    assert (job.state, job.message, draws_after_kill) == (JobState.FAILED, jobs.ABANDONED, 0)
+    assert (job.state, job.message, draws_after_kill) == (JobState.FAILED, jobs.ABANDONED, (0, 0))
     assert jobs.ABANDONED in page.content.decode()
     assert again.status_code == 302  # not refused: 本任务已有一个抽取步骤正在进行
     assert (rerun.step, rerun.state, rerun.draw) == (
@@ -208,6 +209,7 @@ def test_a_killed_completion_fails_on_its_page_leaves_the_draw_frozen_and_can_be
     world: World, site: dict[str, str], tmp_path: Path
 ) -> None:
     draw = freeze_draw(large_task(world), actor=SYSTEM)
+    artefacts = Artefact.objects.count()  # the frozen population's, once draws keep theirs there
     client = logged_in(world.coordinator)
     log = tmp_path / "worker.log"
     complete = {
@@ -222,7 +224,10 @@ def test_a_killed_completion_fails_on_its_page_leaves_the_draw_frozen_and_can_be
         then = after_entering("writing", job)
         stop.kill(first, log, running=marked_running(job), then=then)
     at_kill = DrawJob.objects.values_list("state", "stage").get(pk=job.pk)
-    after_kill = Draw.objects.values_list("state", "seed").get(pk=draw.pk)
+    after_kill = (
+        *Draw.objects.values_list("state", "seed").get(pk=draw.pk),
+        Artefact.objects.count() - artefacts,
+    )
     with worker(site, log) as second:
         page = client.get(ended(client, job))
         client.post(reverse("draws:step", args=[draw.pk]), complete)
@@ -233,7 +238,11 @@ def test_a_killed_completion_fails_on_its_page_leaves_the_draw_frozen_and_can_be
     rerun.refresh_from_db()
     draw.refresh_from_db()
     assert at_kill == (JobState.RUNNING, STAGE_WRITING[JobStep.COMPLETE][connection.vendor])
-    assert (job.state, job.message, after_kill) == (JobState.FAILED, jobs.ABANDONED, ("frozen", ""))
+    assert (job.state, job.message, after_kill) == (
+        JobState.FAILED,
+        jobs.ABANDONED,
+        ("frozen", "", 0),
+    )
     assert jobs.ABANDONED in page.content.decode()
     assert (rerun.state, draw.state, len(draw.seed)) == (JobState.DONE, "drawn", 64)
     assert check_against([]) == []
