@@ -24,6 +24,8 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.artefacts.models import Artefact
@@ -38,6 +40,7 @@ from shuangsuiji.directory.services import insert_entities
 from shuangsuiji.draws import jobs
 from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
 from shuangsuiji.draws.services import freeze_draw
+from shuangsuiji.lib.leases import held
 from shuangsuiji.operations.heartbeat import live_workers
 from shuangsuiji.plans.models import PlanTask
 from tests.conftest import World
@@ -48,9 +51,11 @@ from tests.operations.processes import (
     Lock,
     Stop,
     children,
+    kill,
     running,
     shared_database,
     wait_for,
+    waiting_in,
     worker,
 )
 
@@ -203,6 +208,39 @@ def test_a_killed_freeze_fails_on_its_page_writes_no_draw_and_can_be_started_aga
     )
     assert workers == 2  # the new one, and the killed one whose last beat is recent
     assert check_against([]) == []
+
+
+def test_a_freeze_whose_task_a_killed_worker_took_fails_on_its_page_and_frees_the_task(
+    world: World, site: dict[str, str], tmp_path: Path
+) -> None:
+    """Killed after claiming the task and before starting the step (the step's lease, held here,
+    keeps it there): no worker takes a claimed task again, so the job would stay 排队中 and its
+    task locked forever; the dead worker's lease (operations.claims) says no one will run it."""
+    task = large_task(world)
+    client = logged_in(world.coordinator)
+    log = tmp_path / "worker.log"
+    client.post(reverse("draws:task", args=[task.pk]))
+    job = DrawJob.objects.get()
+    claimed = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+
+    with held(jobs.LEASE, job.pk), worker(site, log) as first:
+        wait_for(claimed.exists, "the task taken", alive=first, log=log)
+        if connection.vendor == "postgresql":
+            wait_for(lambda: waiting_in("pg_advisory_lock"), "the step's lease", log=log)
+        kill(first)
+    at_kill = (DrawJob.objects.get(pk=job.pk).state, claimed.count())
+    with worker(site, log) as second:
+        page = client.get(ended(client, job))
+        again = client.post(reverse("draws:task", args=[task.pk]))
+        rerun = DrawJob.objects.exclude(pk=job.pk).get()
+        wait_for(lambda: ended(client, rerun), "the freeze started again", alive=second, log=log)
+
+    job.refresh_from_db()
+    rerun.refresh_from_db()
+    assert at_kill == (JobState.QUEUED, 1)
+    assert (job.state, job.message) == (JobState.FAILED, jobs.ABANDONED)
+    assert jobs.ABANDONED in page.content.decode()
+    assert (again.status_code, rerun.state, Draw.objects.count()) == (302, JobState.DONE, 1)
 
 
 def test_a_killed_completion_fails_on_its_page_leaves_the_draw_frozen_and_can_be_run_again(

@@ -42,6 +42,7 @@ from shuangsuiji.directory.services import (
     import_jurisdiction,
 )
 from shuangsuiji.lib.leases import held, is_held
+from shuangsuiji.operations.claims import claimed_by_a_dead_worker
 
 UPLOADS = "entity-uploads"
 PROBLEMS_KEPT = 1_000  # a file with more problems is fixed from the first thousand
@@ -98,7 +99,11 @@ ABANDONED_WRITE = (
 def reap(job: EntityImport) -> EntityImport:
     """A check or a write left running by a worker that died is failed with the reason, so
     its page stops at "检查中" or "写入中" no longer (`lib.leases`: a live step holds its lease
-    throughout). A confirmed file whose write has not started is queued work, not reaped."""
+    throughout). A file queued for its check or its write is queued work, not reaped — unless
+    a worker took its task and died before starting it (`operations.claims`): no worker takes
+    a claimed task again."""
+    from shuangsuiji.directory.tasks import check_import_task, commit_import_task
+
     steps = (
         (Q(status=ImportStatus.CHECKING), LEASE, ABANDONED),
         (
@@ -110,6 +115,19 @@ def reap(job: EntityImport) -> EntityImport:
     for running, lease, reason in steps:
         rows = EntityImport.objects.filter(running, pk=job.pk)
         if rows.exists() and not is_held(lease, job.pk):
+            rows.update(status=ImportStatus.FAILED, message=reason, finished_at=timezone.now())
+            job.refresh_from_db()
+    queued = (
+        (Q(status=ImportStatus.QUEUED), check_import_task, ABANDONED),
+        (
+            Q(status=ImportStatus.IMPORTING, write_started_at__isnull=True),
+            commit_import_task,
+            ABANDONED_WRITE,
+        ),
+    )
+    for waiting, task, reason in queued:
+        rows = EntityImport.objects.filter(waiting, pk=job.pk)
+        if rows.exists() and claimed_by_a_dead_worker(task.module_path, job.pk):
             rows.update(status=ImportStatus.FAILED, message=reason, finished_at=timezone.now())
             job.refresh_from_db()
     return job

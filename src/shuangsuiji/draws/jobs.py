@@ -31,6 +31,7 @@ from shuangsuiji.draws.services import (
     freeze_draw,
 )
 from shuangsuiji.lib.leases import held, is_held
+from shuangsuiji.operations.claims import claimed_by_a_dead_worker
 from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import PopulationFilter, listed
 
@@ -74,9 +75,17 @@ def reap(job: DrawJob) -> DrawJob:
     """A step left "running" by a worker that died is failed with the reason, so its page
     stops waiting and the task is free again. A running step holds its lease
     (`lib.leases`) from before it is marked running until after it is marked done or failed,
-    so a running step without one has no worker."""
-    if job.state == JobState.RUNNING and not is_held(LEASE, job.pk):
-        DrawJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+    so a running step without one has no worker. A step still "queued" whose task a worker
+    took and died before starting (`operations.claims`) is failed alike: no worker takes a
+    claimed task again, so it would wait, and lock its task, forever."""
+    from shuangsuiji.draws.tasks import run_draw_job_task
+
+    dead = (job.state == JobState.RUNNING and not is_held(LEASE, job.pk)) or (
+        job.state == JobState.QUEUED
+        and claimed_by_a_dead_worker(run_draw_job_task.module_path, job.pk)
+    )
+    if dead:
+        DrawJob.objects.filter(pk=job.pk, state=job.state).update(
             state=JobState.FAILED, message=ABANDONED, finished_at=timezone.now()
         )
         job.refresh_from_db()
@@ -150,7 +159,7 @@ def _create(task: PlanTask, step: str, actor: Any, **fields: Any) -> DrawJob:
                 **fields,
             )
     except IntegrityError as error:
-        running = task.draw_jobs.filter(state=JobState.RUNNING)
+        running = task.draw_jobs.filter(state__in=JobState.running())
         if not any(reap(job).state == JobState.FAILED for job in running):
             raise JobRefused("本任务已有一个抽取步骤正在进行，请等它完成后再试") from error
     return _create(task, step, actor, **fields)  # the step in the way had no worker

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 LEASE_DIR = "leases"
 
@@ -51,6 +51,31 @@ def held(kind: str, key: int) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)  # closing lets go of the flock
+
+
+@contextmanager
+def held_apart(kind: str, key: int) -> Iterator[None]:
+    """Hold a lease for a holder that outlives its connections: a worker, whose loop closes
+    and reopens the thread's connection (`close_old_connections`), holds its own on PostgreSQL
+    through a connection of its own. A database restart ends that connection and the lease
+    with it while the worker lives; what the lease guards must tolerate that (see
+    operations.claims)."""
+    if connection.vendor != "postgresql":
+        with held(kind, key):
+            yield
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with own.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", _keys(kind, key))
+        yield
+    finally:
+        own.close()
+
+
+def key_of(name: str) -> int:
+    """A lease key for a name (a worker's id): its CRC, signed as PostgreSQL's keys are."""
+    return zlib.crc32(name.encode()) - 2**31
 
 
 def is_held(kind: str, key: int) -> bool:

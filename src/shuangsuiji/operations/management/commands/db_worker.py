@@ -12,25 +12,33 @@ this command is the one `db_worker` runs.
 import sys
 import threading
 import time
+from contextlib import ExitStack, suppress
 from typing import Any
 
 from django.db import DatabaseError, connections
 from django_tasks_db.management.commands import db_worker
 
+from shuangsuiji.lib.leases import held_apart, key_of
 from shuangsuiji.operations import heartbeat
+from shuangsuiji.operations.claims import WORKER_LEASE
 
 FIRST_PAUSE, LAST_PAUSE = 1.0, 60.0
 
 
 class ResilientWorker(db_worker.Worker):
-    """The library's worker, whose loop survives database errors and whose heartbeat
-    (`operations.heartbeat`) tells `/health/` it lives."""
+    """The library's worker, whose loop survives database errors, whose heartbeat
+    (`operations.heartbeat`) tells `/health/` it lives, and whose lease (`operations.claims`)
+    tells a page that a job whose task it took and never started has no one to run it."""
 
     def run(self) -> None:
         stop = threading.Event()
         try:
             heartbeat.start(self.worker_id, stop)
-            self._run()
+            with ExitStack() as lease:
+                # the database away at start: no lease; the loop says so and reconnects
+                with suppress(DatabaseError):
+                    lease.enter_context(held_apart(WORKER_LEASE, key_of(self.worker_id)))
+                self._run()
         finally:
             stop.set()
 
