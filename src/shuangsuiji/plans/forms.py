@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
@@ -21,10 +22,33 @@ LOCKED_AFTER_DRAW_FORM = tuple(
 )
 
 
+# A pasted table is held in the request and in memory whole, so it is bounded well below
+# Django's request limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB: 500,000 Chinese characters
+# are 1.5 MB as UTF-8); a longer plan is uploaded as a file.
+MAX_PASTE_CHARS = 500_000
+PASTED_FILENAME = "粘贴的表格.txt"
+
+
 class PlanUploadForm(forms.Form):
+    """The plan as a file or as a table pasted from a web page, WPS or Excel: exactly one."""
+
     file = forms.FileField(
         label="计划文件",
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(FORMATS)}),
+    )
+    text = forms.CharField(
+        label="或粘贴表格",
+        required=False,
+        strip=False,  # a leading tab is an empty first cell, not padding
+        max_length=MAX_PASTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 96, "spellcheck": "false"}),
+        help_text="从网页、WPS 或 Excel 中选中整张计划表格（连同标题）复制后粘贴到这里；"
+        f"不超过 {MAX_PASTE_CHARS // 10_000} 万字，更长的计划请保存为文件上传",
+        error_messages={
+            "max_length": f"粘贴的内容过长（%(show_value)d 字）：不能超过 {MAX_PASTE_CHARS} 字，"
+            "请把计划保存为文件后上传"
+        },
     )
     year = forms.IntegerField(
         label="计划年度",
@@ -37,6 +61,31 @@ class PlanUploadForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = upload_help()
+        # The browser would cut a longer paste at maxlength without a word, losing the last
+        # tasks; the server refuses it with a message instead.
+        self.fields["text"].widget.attrs.pop("maxlength", None)
+
+    def clean_text(self) -> str:
+        """Line ends as the parser expects them (a browser sends CRLF); blank is no paste."""
+        text: str = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
+        return text if text.strip() else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_file, has_text = bool(data.get("file")), bool(data.get("text"))
+        if has_file and has_text:
+            raise forms.ValidationError("请上传文件或粘贴表格，二者只选一种")
+        if not (has_file or has_text) and not self.has_error("text"):
+            raise forms.ValidationError("请选择计划文件，或把计划表格粘贴到文本框中")
+        return data
+
+    def upload(self) -> tuple[str, bytes]:
+        """The plan's file name and bytes: a paste is stored as UTF-8 text like an upload,
+        so the confirmation parses the same bytes the preview showed."""
+        if self.cleaned_data["text"]:
+            return PASTED_FILENAME, self.cleaned_data["text"].encode("utf-8")
+        upload = self.cleaned_data["file"]
+        return PurePath(upload.name).name, upload.read()
 
 
 def upload_help() -> str:

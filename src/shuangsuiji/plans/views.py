@@ -1,8 +1,10 @@
 """Plan list and page, the upload → preview → confirm import a coordinator does, and each
 task's page, edit form, population filter (with live counts) and change history."""
 
+import json
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -12,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -20,8 +22,9 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import Role, regions_in_jurisdiction, role_of
 from shuangsuiji.core.errors import PlanFileError
+from shuangsuiji.core.plans.model import Plan as ParsedPlan
 from shuangsuiji.core.plans.parse import parse_plan
-from shuangsuiji.directory.models import Region
+from shuangsuiji.directory.models import Department, Region
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import DrawStepError
 from shuangsuiji.plans.access import readable_task
@@ -57,6 +60,7 @@ UPLOADS = "plan-uploads"
 TOKEN_SALT = "plans.upload"
 TOKEN_MAX_AGE = 3600
 CELL_FIELD = re.compile(r"cell-(\d{1,4})-([a-z_]{2,20})")
+EXPIRED = "上传已过期或无效，请重新上传计划文件。"
 
 
 @login_required
@@ -115,35 +119,83 @@ def plan_export(request: HttpRequest, pk: int, format_name: str) -> HttpResponse
 @login_required
 @permission_required("plans.add_plan", raise_exception=True)
 def plan_upload(request: HttpRequest) -> HttpResponse:
-    """Step 1: the file is stored and parsed; the preview shows every finding on its cell."""
+    """Step 1: the file or the pasted table is stored and parsed; the preview shows every
+    finding on its cell. Posted back from the preview (重新预览) with its token, the stored
+    upload is parsed again with the cells corrected there."""
+    if request.method == "POST" and "token" in request.POST:
+        return _preview_again(request)
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = PurePath(upload.name).name
-        data = upload.read()
+        name, data = form.upload()
+        pasted = bool(form.cleaned_data["text"])
+        year = form.cleaned_data["year"]
         try:
-            parsed = parse_plan(data, name, year=form.cleaned_data["year"])
+            parsed = parse_plan(data, name, year=year)
         except PlanFileError as error:
-            form.add_error("file", str(error))
+            form.add_error("text" if pasted else "file", str(error))
         else:
             path = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}/{name}", ContentFile(data))
-            token = signing.dumps(
-                {"path": path, "year": form.cleaned_data["year"]}, salt=TOKEN_SALT
-            )
-            return render(
-                request,
-                "plans/plan_preview.html",
-                {
-                    "parsed": parsed,
-                    "columns": COLUMNS,
-                    "rows": rows_from_parsed(parsed),
-                    "token": token,
-                    "regions": _regions(request),
-                    "region": _guess(parsed.locality),
-                    "filename": name,
-                },
-            )
+            upload = {"path": path, "year": year, "pasted": pasted}
+            token = signing.dumps(upload, salt=TOKEN_SALT)
+            return _preview(request, parsed, token=token, upload=upload, corrections={})
     return render(request, "plans/plan_upload.html", {"form": form})
+
+
+def _preview_again(request: HttpRequest) -> HttpResponse:
+    """The same stored upload with every correction so far (those carried by the page and
+    those just typed), shown again under the same token, the chosen region kept."""
+    upload = _signed_upload(request)
+    if upload is None:
+        return redirect("plans:upload")
+    corrections = _corrections(request)
+    try:
+        parsed = parse_plan(
+            _stored_bytes(upload),
+            PurePath(upload["path"]).name,
+            year=upload["year"],
+            corrections=corrections,
+        )
+    except (PlanFileError, FileNotFoundError) as error:
+        messages.error(request, _expired_or(error))
+        return redirect("plans:upload")
+    return _preview(
+        request,
+        parsed,
+        token=request.POST["token"],
+        upload=upload,
+        corrections=corrections,
+        region=_regions(request).filter(code=request.POST.get("region", "")).first(),
+        replace=request.POST.get("replace") == "on",
+    )
+
+
+def _preview(
+    request: HttpRequest,
+    parsed: ParsedPlan,
+    *,
+    token: str,
+    upload: dict[str, Any],
+    corrections: dict[tuple[int, str], str],
+    region: Region | None = None,
+    replace: bool = False,
+) -> HttpResponse:
+    name = PurePath(upload["path"]).name
+    context = {
+        "parsed": parsed,
+        "columns": COLUMNS,
+        "rows": rows_from_parsed(parsed),
+        "token": token,
+        "regions": _regions(request),
+        "region": region or _guess(parsed.locality),
+        "replace": replace,
+        "source": "粘贴的表格" if upload.get("pasted") else f"文件 {name}",
+        "district": district_warning(parsed, request.user),
+        "corrected": json.dumps(
+            [[position, key, text] for (position, key), text in sorted(corrections.items())],
+            ensure_ascii=False,
+        ),
+    }
+    return render(request, "plans/plan_preview.html", context)
 
 
 @login_required
@@ -151,23 +203,20 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def plan_confirm(request: HttpRequest) -> HttpResponse:
     """Step 2: the stored upload is parsed again and imported in one transaction."""
-    try:
-        upload = signing.loads(
-            request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
-        )
-    except signing.BadSignature:
-        messages.error(request, "上传已过期或无效，请重新上传计划文件。")
+    upload = _signed_upload(request)
+    if upload is None:
         return redirect("plans:upload")
     region = _regions(request).filter(code=request.POST.get("region", "")).first()
     if region is None:
         messages.error(request, "请选择计划所属的行政区划。")
         return redirect("plans:upload")
     path = upload["path"]
-    with default_storage.open(path, "rb") as file:
-        data = file.read()
     try:
         parsed = parse_plan(
-            data, PurePath(path).name, year=upload["year"], corrections=_corrections(request)
+            _stored_bytes(upload),
+            PurePath(path).name,
+            year=upload["year"],
+            corrections=_corrections(request),
         )
         plan = import_plan(
             parsed,
@@ -176,12 +225,36 @@ def plan_confirm(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             replace=request.POST.get("replace") == "on",
         )
-    except (PlanFileError, PlanImportError) as error:
-        messages.error(request, str(error))
+    except (PlanFileError, PlanImportError, FileNotFoundError) as error:
+        messages.error(request, _expired_or(error))
         return redirect("plans:upload")
     default_storage.delete(path)
     messages.success(request, f"已导入“{plan.title}”，共 {plan.tasks.count()} 项任务。")
     return redirect("plans:detail", pk=plan.pk)
+
+
+def _signed_upload(request: HttpRequest) -> dict[str, Any] | None:
+    """The stored upload the preview's token names, or None (with a message) when the
+    token is forged or older than an hour."""
+    try:
+        upload: dict[str, Any] = signing.loads(
+            request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
+        )
+    except signing.BadSignature:
+        messages.error(request, EXPIRED)
+        return None
+    return upload
+
+
+def _stored_bytes(upload: dict[str, Any]) -> bytes:
+    with default_storage.open(upload["path"], "rb") as file:
+        data: bytes = file.read()
+    return data
+
+
+def _expired_or(error: Exception) -> str:
+    """An upload already imported (and so deleted) is as gone as an expired one."""
+    return EXPIRED if isinstance(error, FileNotFoundError) else str(error)
 
 
 def _regions(request: HttpRequest) -> QuerySet[Region]:
@@ -191,13 +264,124 @@ def _regions(request: HttpRequest) -> QuerySet[Region]:
 
 
 def _corrections(request: HttpRequest) -> dict[tuple[int, str], str]:
-    """Cells corrected in the preview: fields named cell-<task position>-<column key>."""
+    """Cells corrected in the preview: those an earlier 重新预览 carried in `corrected`
+    ([position, key, text] as JSON), overridden by the fields posted now, named
+    cell-<task position>-<column key> (the page posts only the cells changed on it)."""
     corrections = {}
+    for entry in _carried(request.POST.get("corrected", "")):
+        if (
+            isinstance(entry, list)
+            and len(entry) == 3
+            and isinstance(entry[2], str)
+            and CELL_FIELD.fullmatch(f"cell-{entry[0]}-{entry[1]}")
+        ):
+            corrections[(int(entry[0]), entry[1])] = entry[2]
     for name, value in request.POST.items():
         match = CELL_FIELD.fullmatch(name)
         if match:
             corrections[(int(match[1]), match[2])] = value
     return corrections
+
+
+def _carried(text: str) -> list[Any]:
+    try:
+        entries = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return entries if isinstance(entries, list) else []
+
+
+@dataclass(frozen=True)
+class DistrictWarning:
+    """A plan that seems to be another region's: which one (`seems`), the user's own
+    (`home`), and the evidence, each a sentence."""
+
+    seems: str
+    home: str
+    reasons: list[str]
+
+
+def district_warning(parsed: ParsedPlan, user: Any) -> DistrictWarning | None:
+    """Warn when the title's locality or the plan's departments are another region's than
+    the user's jurisdiction: imported there, every department becomes 未知的部门 and the
+    plan shows on the wrong district's public page. A warning only: the coordinator may
+    mean it (a neighbour's plan as a model), so the import is not refused."""
+    department = getattr(user, "department", None)
+    if user.is_superuser or department is None:
+        return None
+    home = list(regions_in_jurisdiction(Region.objects.select_related("parent"), user))
+    home_ids = {region.pk for region in home}
+    own = next((region for region in home if region.pk == department.region_id), None)
+    if own is None:
+        return None
+    seems: list[str] = []
+    reasons: list[str] = []
+    locality = parsed.locality
+    titled = _guess(locality) if locality else None
+    if titled is not None and titled.pk not in home_ids:
+        seems.append(titled.full_name)
+        reasons.append(f"计划标题中的地区是{titled.full_name}，不在您的辖区内。")
+    elif titled is None and locality and not any(_names(locality, r) for r in home):
+        seems.append(locality)
+        reasons.append(f"计划标题中的地区“{locality}”与您辖区内的行政区划都对不上。")
+    names = _department_names(parsed)
+    elsewhere, known_here = _departments_by_region(names, home_ids)
+    for region_name, found in elsewhere.items():
+        shown = "、".join(found[:5]) + (f"等 {len(found)} 个部门" if len(found) > 5 else "")
+        if region_name not in seems:
+            seems.append(region_name)
+        reasons.append(f"计划中的{shown}是{region_name}的部门。")
+    if not reasons:
+        return None
+    unknown = len(names) - len(known_here)
+    if unknown:
+        reasons.append(
+            f"计划中的 {len(names)} 个部门有 {unknown} 个在您的辖区找不到，"
+            "导入后将标为“未知的部门”。"
+        )
+    return DistrictWarning(seems="、".join(seems), home=own.full_name, reasons=reasons)
+
+
+def _names(locality: str, region: Region) -> bool:
+    """The locality names this region as `resolve_region` would match it."""
+    return locality.startswith(region.full_name) or locality == region.name
+
+
+def _department_names(parsed: ParsedPlan) -> list[str]:
+    names = [task.lead_department for task in parsed.tasks]
+    names += [name for task in parsed.tasks for name in task.partner_departments]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _departments_by_region(
+    names: list[str], home_ids: set[int]
+) -> tuple[dict[str, list[str]], set[str]]:
+    """The plan's department names that only another region's departments bear (short
+    name, full name or alias), by that region; and the names known in the jurisdiction."""
+    wanted = set(names)
+    found = (
+        Department.objects.filter(
+            Q(name__in=wanted) | Q(short_name__in=wanted) | Q(aliases__name__in=wanted)
+        )
+        .distinct()
+        .select_related("region__parent")
+        .prefetch_related("aliases")
+    )
+    regions_of: dict[str, list[Region]] = {}
+    for department in found:
+        spellings = {department.name, department.short_name}
+        spellings |= {alias.name for alias in department.aliases.all()}
+        for name in spellings & wanted:
+            regions_of.setdefault(name, []).append(department.region)
+    known_here = {
+        name for name, regions in regions_of.items() if any(r.pk in home_ids for r in regions)
+    }
+    elsewhere: dict[str, list[str]] = {}
+    for name in names:
+        if name in regions_of and name not in known_here:
+            region = min(regions_of[name], key=lambda r: r.code)
+            elsewhere.setdefault(region.full_name, []).append(name)
+    return elsewhere, known_here
 
 
 def _guess(locality: str) -> Region | None:
