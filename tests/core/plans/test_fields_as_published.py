@@ -242,6 +242,16 @@ def test_departments_sharing_a_suffix_are_each_named() -> None:
     assert [f.severity for f in parsed.findings] == [Severity.INFO]
 
 
+def test_beside_a_contents_column_the_matter_column_names_the_task() -> None:
+    text = "某某区2022年度抽查计划\n序号\t抽查事项\t抽查内容\t抽查对象\t抽查比例\n" + (
+        "1\t注册建造师监管\t注册证书是否有效;是否存在违规挂证\t注册建造师\t5%\n"
+    )
+
+    task = parse_plan(text.encode(), "计划.txt").tasks[0]
+
+    assert (task.name, task.items) == ("注册建造师监管", ("注册证书是否有效", "是否存在违规挂证"))
+
+
 def test_each_run_of_bare_departments_shares_the_suffix_that_ends_it() -> None:
     names = split_departments("城乡建设、卫生健康、市场监管部门 消防救援机构")[0]
 

@@ -10,7 +10,7 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("name", r"(抽查|检查)?任务(名称)?|抽查任务名称|任务名|抽查项目"),
     # 计划名称 names the task where the table has no task-name column (parse.py).
     ("plan_name", r"(年度)?(抽查)?计划名称"),
-    ("items", r"(抽查|检查)(事项|内容)(清单)?|事项"),
+    ("items", r"(抽查|检查)(事项|内容)(清单)?|事项|具体(检查|抽查)?内容"),
     ("scope", r"(抽查|检查|联查|抽取)?对象(范围|类型)?|抽查范围"),
     ("ratio_count", r"抽查比例数量|抽查比例及数量|抽查比例[（(]?数量[）)]?"),
     ("population", r"预估抽查对象数|(抽查)?对象(总)?(数|基数)|基数|抽查基数"),
@@ -96,7 +96,20 @@ def column_key(text: str) -> str | None:
 def header_keys(cells: list[str]) -> list[str | None] | None:
     """Column keys of a row if it is a header row (≥3 known, distinct columns, one core)."""
     keys = [column_key(cell) for cell in cells]
+    named_by_matter(cells, keys)
     known = [key for key in keys if key]
     if len(set(known)) < MIN_HEADER_COLUMNS or not CORE_COLUMNS & set(known):
         return None
     return keys
+
+
+def named_by_matter(cells: list[str], keys: list[str | None]) -> None:
+    """Beside a 抽查内容/具体内容 column and no task-name column, the 抽查事项 column names the
+    task and the 内容 column lists its items (抽查事项 注册建造师监管, 抽查内容 注册证书…)."""
+    if "name" in keys or "domain" in keys or "plan_name" in keys:
+        return
+    items = [index for index, key in enumerate(keys) if key == "items"]
+    matters = [i for i in items if normalise_header(cells[i]).endswith("事项")]
+    contents = [i for i in items if normalise_header(cells[i]).endswith("内容")]
+    if len(matters) == 1 and contents:
+        keys[matters[0]] = "name"
