@@ -231,7 +231,8 @@ ADMIN_MATRIX: dict[str, list[int]] = {
     "plans.Plan changelist": [LOGIN, OK, OK, LOGIN, OK, OK, LOGIN],
     "plans.Plan add": [LOGIN, OK, FORBIDDEN, LOGIN, FORBIDDEN, OK, LOGIN],
     "plans.Plan change": [LOGIN, OK, OK, LOGIN, OK, MISSING, LOGIN],
-    "plans.Plan delete": [LOGIN, OK, FORBIDDEN, LOGIN, FORBIDDEN, MISSING, LOGIN],
+    # a published plan is withdrawn with a reason, never deleted (plans.publication)
+    "plans.Plan delete": [LOGIN, FORBIDDEN, FORBIDDEN, LOGIN, FORBIDDEN, MISSING, LOGIN],
     "plans.PlanTask changelist": [LOGIN, OK, OK, LOGIN, OK, OK, LOGIN],
     "plans.PlanTask add": [LOGIN, OK, FORBIDDEN, LOGIN, FORBIDDEN, OK, LOGIN],
     "plans.PlanTask change": [LOGIN, OK, OK, LOGIN, OK, MISSING, LOGIN],

@@ -89,6 +89,9 @@ MATRIX: dict[str, list[int]] = {
     "directory:inspector (another department)": [LOGIN, OK, MISSING, MISSING, OK, MISSING, MISSING],
     "directory:import-confirm": [LOGIN, WRITE_ONLY, *[FORBIDDEN] * 3, WRITE_ONLY, FORBIDDEN],
     "plans:confirm": [LOGIN, WRITE_ONLY, *[FORBIDDEN] * 3, WRITE_ONLY, FORBIDDEN],
+    "plans:publish": [LOGIN] + [WRITE_ONLY] * 6,
+    "plans:withdraw": [LOGIN] + [WRITE_ONLY] * 6,
+    "plans:delete": [LOGIN] + [WRITE_ONLY] * 6,
     "draws:step": [LOGIN] + [WRITE_ONLY] * 6,
     "draws:substitute": [LOGIN] + [WRITE_ONLY] * 6,
     "draws:job": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],  # running: the progress
@@ -126,6 +129,9 @@ MATRIX: dict[str, list[int]] = {
 WRITES: dict[str, list[int | str]] = {
     # action (403 refused, 404 not seen)    anon   coord dept  insp  audit other other-insp
     "plans:confirm (expired upload)":       [LOGIN, KEPT, 403, 403, 403, KEPT, 403],
+    "plans:publish (a draft)":              [LOGIN, DONE, 403, 404, 403, 404, 404],
+    "plans:delete (a draft)":               [LOGIN, DONE, 403, 404, 403, 404, 404],
+    "plans:withdraw (published)":           [LOGIN, DONE, 403, 404, 403, 404, 404],
     "directory:import-confirm (not ready)": [LOGIN, KEPT, 403, 403, 403, 404, 403],
     "draws:step (redraw)":                  [LOGIN, DONE, 403, 404, 403, 404, 404],
     "draws:substitute (a partner's task)":  [LOGIN, DONE, 403, 404, 403, 404, 404],
@@ -263,6 +269,9 @@ def urls(at: Scene) -> dict[str, str]:
         ),
         "directory:import-confirm": reverse("directory:import-confirm", args=[entity_import.pk]),
         "plans:confirm": reverse("plans:confirm"),
+        "plans:publish": reverse("plans:publish", args=[plan.pk]),
+        "plans:withdraw": reverse("plans:withdraw", args=[plan.pk]),
+        "plans:delete": reverse("plans:delete", args=[plan.pk]),
         "draws:step": reverse("draws:step", args=[draw.pk]),
         "draws:substitute": reverse("draws:substitute", args=[draw.pk]),
         "draws:job": reverse("draws:job", args=[job.pk]),
@@ -357,6 +366,12 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
         state=InspectionState.SUBMITTED, recorded_by=at.inspector.user
     )
 
+    # A draft of next year's plan, imported and not yet checked: the coordinator's to publish
+    # or throw away.
+    draft = Plan.objects.create(
+        title="潞城区下一年度计划（草稿）", year=2099, region=at.plan.region
+    )
+
     def state(model: Any, pk: int, field: str = "state") -> Probe:
         return lambda client: getattr(model.objects.get(pk=pk), field)
 
@@ -368,6 +383,17 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
             reverse("plans:confirm"),
             {"token": "expired", "region": "140406"},
             count(Plan),
+        ),
+        "plans:publish (a draft)": (
+            reverse("plans:publish", args=[draft.pk]),
+            {},
+            state(Plan, draft.pk, "published_at"),
+        ),
+        "plans:delete (a draft)": (reverse("plans:delete", args=[draft.pk]), {}, count(Plan)),
+        "plans:withdraw (published)": (
+            reverse("plans:withdraw", args=[at.plan.pk]),
+            {"reason": "计划表第12项的配合部门写错，重新导入"},
+            state(Plan, at.plan.pk, "withdrawn_at"),
         ),
         "directory:import-confirm (not ready)": (
             reverse("directory:import-confirm", args=[at.entity_import.pk]),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.draw import commitment, read_population_csv, verify
@@ -25,7 +26,9 @@ from tests.factories import EntityFactory, lucheng
 
 def make_task(world: World, *, entities: int = 10) -> PlanTask:
     hotels = ScopeCategory.objects.create(name="旅馆", industry_code="H6110")
-    plan = Plan.objects.create(title="潞城区2023年度计划", year=2023, region=lucheng())
+    plan = Plan.objects.create(
+        title="潞城区2023年度计划", year=2023, region=lucheng(), published_at=timezone.now()
+    )
     task = PlanTask.objects.create(
         plan=plan,
         position=9,

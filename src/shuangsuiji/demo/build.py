@@ -43,6 +43,7 @@ from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw
 from shuangsuiji.inspections.categories import load_categories
 from shuangsuiji.inspections.models import Inspection, ResultCategory
 from shuangsuiji.plans.models import Plan, PlanTask
+from shuangsuiji.plans.publication import publish_plan
 from shuangsuiji.plans.services import import_plan
 
 DEMO_SEED = 20230301
@@ -283,7 +284,9 @@ def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tupl
     with a commit–reveal ceremony, so the plan list and the draws are not empty."""
     path = SEEDS / district.plan_file
     parsed = parse_plan(path.read_bytes(), path.name, corrections=SEED_CORRECTIONS.get(path.name))
-    plan = import_plan(parsed, filename=path.name, region=region, actor=SYSTEM)
+    plan = publish_plan(
+        import_plan(parsed, filename=path.name, region=region, actor=SYSTEM), actor=SYSTEM
+    )
     scopes = {spec.number: spec for spec in district.tasks}
     categories = {c.name: c for c in ScopeCategory.objects.all()}
     rng = Random(seed)

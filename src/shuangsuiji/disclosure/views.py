@@ -91,9 +91,14 @@ def _listed() -> object:
     return _published().defer("freeze", "bundle")  # type: ignore[attr-defined]
 
 
+def _public_plans() -> Any:
+    """Published plans, withdrawn ones too (marked so): a draft is the coordinator's own."""
+    return Plan.objects.filter(published_at__isnull=False).select_related("region")
+
+
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.select_related("region").order_by("-year", "title")
+    plans = _public_plans().order_by("-year", "title")
     draws = _listed().order_by("-drawn_at")[:50]  # type: ignore[attr-defined]
     context = {"plans": plans, "draws": draws, "frozen": frozen_draws()[:50]}
     response = render(request, "disclosure/index.html", context)
@@ -105,7 +110,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     """抽查计划公告: the plan's table as published, each task linked to its current draw
     (frozen ones too: a draw is public from its freeze)."""
-    plan = get_object_or_404(Plan.objects.select_related("region"), pk=pk)
+    plan = get_object_or_404(_public_plans(), pk=pk)
     tasks = plan.tasks.order_by("position")
     draws = current_draws(plan)
     rows = [(row, draws.get(row.task_id)) for row in rows_from_stored(tasks)]

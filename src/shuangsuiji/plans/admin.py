@@ -1,10 +1,13 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from shuangsuiji.accounts.permissions import restrict
 from shuangsuiji.accounts.scoped_admin import ScopedAdmin, ensure_still_in_scope
 from shuangsuiji.plans.models import Plan, PlanTask
+from shuangsuiji.plans.publication import delete_draft
 from shuangsuiji.plans.services import LOCKED_AFTER_DRAW, POPULATION_FIELDS, update_task
 
 
@@ -32,8 +35,31 @@ class PlanAdmin(ScopedAdmin):
     list_filter = ["year"]
     list_select_related = ["region__parent"]
     search_fields = ["title"]
-    readonly_fields = ["columns", "findings", "source_filename", "imported_at", "imported_by"]
+    readonly_fields = [
+        "columns",
+        "findings",
+        "source_filename",
+        "imported_at",
+        "imported_by",
+        # published, withdrawn and deleted through `plans.publication`, on the plan's page
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawn_reason",
+    ]
     inlines = [PlanTaskInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Only a draft is ever deleted; a published plan is withdrawn with a reason."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.is_draft)
+
+    def delete_model(self, request: HttpRequest, obj: Plan) -> None:
+        delete_draft(obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
+        for plan in restrict(queryset, request.user, "delete"):
+            delete_draft(plan, actor=request.user)
 
 
 @admin.register(PlanTask)

@@ -27,6 +27,20 @@ class Plan(models.Model):
         related_name="+",
     )
 
+    # A plan is a draft until the coordinator publishes it: drafts are not public and may be
+    # deleted; a published plan is withdrawn with a recorded reason, never deleted or hidden.
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_reason = models.TextField("撤回原因", blank=True)
+
     REGION_LOOKUP = "region"
 
     objects = ScopedQuerySet.as_manager()
@@ -41,6 +55,20 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def state_label(self) -> str:
+        if self.is_withdrawn:
+            return "已撤回"
+        return "草稿" if self.is_draft else "已发布"
 
 
 class PlanTask(models.Model):

@@ -1,4 +1,5 @@
-"""`shuangsuiji plan parse|import FILE`: read a published plan, print it or store it;
+"""`shuangsuiji plan parse|import FILE`: read a published plan, print it or store it (as a
+draft); `shuangsuiji plan publish|withdraw|delete ID`: the plan's life as a public document;
 `shuangsuiji plan score DIR`: how well the parser reads a folder of plans with expectations."""
 
 import json
@@ -15,6 +16,12 @@ from shuangsuiji.core.plans.score import CorpusScore, Tally, expectation_files, 
 from shuangsuiji.directory.models import Region
 from shuangsuiji.lib.commands import ActingCommand, acting_user, add_user_argument, visible_plan
 from shuangsuiji.plans.exporters import FORMATS, export_plan
+from shuangsuiji.plans.publication import (
+    PlanStateError,
+    delete_draft,
+    publish_plan,
+    withdraw_plan,
+)
 from shuangsuiji.plans.services import PlanImportError, import_plan
 
 
@@ -32,7 +39,18 @@ class Command(ActingCommand):
         store.add_argument("--year", type=int)
         store.add_argument("--region", help="行政区划代码；缺省时按标题中的地区确定")
         store.add_argument("--replace", action="store_true", help="替换同名计划")
+        store.add_argument("--publish", action="store_true", help="导入后立即发布（缺省为草稿）")
         add_user_argument(store)
+        publish = actions.add_parser("publish", help="发布草稿计划（公开，任务可以抽取）")
+        publish.add_argument("plan_id", type=int)
+        add_user_argument(publish)
+        withdraw = actions.add_parser("withdraw", help="撤回已发布的计划（原因随计划公示）")
+        withdraw.add_argument("plan_id", type=int)
+        withdraw.add_argument("--reason", required=True, help="撤回原因，至少6个字")
+        add_user_argument(withdraw)
+        delete = actions.add_parser("delete", help="删除草稿计划")
+        delete.add_argument("plan_id", type=int)
+        add_user_argument(delete)
         export = actions.add_parser("export", help="按原表格式导出已导入的计划")
         export.add_argument("plan_id", type=int)
         export.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
@@ -53,6 +71,9 @@ class Command(ActingCommand):
             content, _, _ = export_plan(plan, options["format"])
             options["output"].write_bytes(content)
             self.stdout.write(f"已导出“{plan.title}”到 {options['output']}")
+            return
+        if options["action"] in ("publish", "withdraw", "delete"):
+            self._publication(options)
             return
         parsed = self._parse(options["file"], options["year"])
         if options["action"] == "parse":
@@ -76,15 +97,33 @@ class Command(ActingCommand):
                 actor=user,
                 replace=options["replace"],
             )
-        except PlanImportError as error:
+            if options["publish"]:
+                plan = publish_plan(plan, actor=user)
+        except (PlanImportError, PlanStateError) as error:
             raise CommandError(str(error)) from error
         problems = sum(
             1 for task in plan.tasks.all() for f in task.findings if f["severity"] != "info"
         )
         self.stdout.write(
             f"已导入“{plan.title}”（{plan.region.full_name}，{plan.year}年）："
-            f"{plan.tasks.count()} 项任务，{problems} 处需要核对"
+            f"{plan.tasks.count()} 项任务，{problems} 处需要核对；{plan.state_label}"
         )
+
+    def _publication(self, options: dict[str, Any]) -> None:
+        """发布, 撤回 and 删除 through the services the plan's page uses."""
+        user = acting_user(options["user"])
+        plan = visible_plan(options["plan_id"], user)
+        try:
+            if options["action"] == "publish":
+                publish_plan(plan, actor=user)
+                self.stdout.write(f"已发布“{plan.title}”")
+            elif options["action"] == "withdraw":
+                withdraw_plan(plan, actor=user, reason=options["reason"])
+                self.stdout.write(f"已撤回“{plan.title}”")
+            else:
+                self.stdout.write(f"已删除草稿“{delete_draft(plan, actor=user)}”")
+        except PlanStateError as error:
+            raise CommandError(str(error)) from error
 
     def _parse(self, path: Path, year: int | None) -> ParsedPlan:
         if not path.exists():
