@@ -25,6 +25,12 @@ pytestmark = [
 ]
 
 
+def has_a_reserve_for(draw: Draw, code: str) -> bool:
+    """Whether the stratum holding `code` in the draw's first round has a reserve."""
+    first = draw.bundle["rounds"][0]["strata"] if draw.bundle else {}
+    return any(code in data["selected"] and data["reserve"] for data in first.values())
+
+
 def cancelled_company() -> tuple[Draw, Visit]:
     """The demo, and a 潞城区 visit with nothing recorded whose first task's result is now
     已注销, recorded on paper by the coordinator and approved by the lead department."""
@@ -34,8 +40,16 @@ def cancelled_company() -> tuple[Draw, Visit]:
     unrecorded = Visit.objects.filter(
         assignment__plan__region__code="140406", inspections__isnull=True
     ).select_related("entity")
-    visit = min(unrecorded, key=lambda v: v.code)  # codes sorted in Python: any database
-    inspection = inspections_of(visit)[0]
+    # codes sorted in Python: any database; the demo's draws are random, so take the first
+    # visit whose company's stratum has a reserve left to take its place
+    visit, inspection = next(
+        (visit, inspection)
+        for visit in sorted(unrecorded, key=lambda v: v.code)
+        for inspection in inspections_of(visit)[:1]
+        if has_a_reserve_for(
+            Draw.objects.get(task=inspection.task, superseded_by__isnull=True), visit.entity.uscc
+        )
+    )
     PlanTask.objects.filter(pk=inspection.task_id).update(lead_department=reviewer.department)
     start = visit.window_start
     record(
