@@ -15,7 +15,7 @@ from shuangsuiji.core.plans.fields import (
     split_departments,
     split_items,
 )
-from shuangsuiji.core.plans.model import Finding, Severity, Window
+from shuangsuiji.core.plans.model import Finding, RiskRuleKind, Severity, Window
 from shuangsuiji.core.plans.parse import parse_plan
 
 # --- ratios ---------------------------------------------------------------------------------
@@ -447,3 +447,49 @@ def test_cells_merged_down_the_last_columns_of_a_copied_table_reach_the_lower_ro
         "表格第2行只有5个单元格，表头有7列：按内容归入“序号、抽查任务名称、抽查事项、"
         "抽查对象范围、抽查比例及频次”列，“发起部门、配合部门”按合并单元格沿用上一行，请核对"
     ]
+
+
+def test_a_header_whose_seq_cell_is_blank_is_read_by_the_numbers_under_it() -> None:
+    # One cell per paragraph; the header's first cell was empty, so the header has a name
+    # fewer than each row has cells, and every row starts with its number. The 抽查类别 of the
+    # second row is merged down from the first.
+    lines = [
+        "标题 2023年度某某市建筑市场检查计划",
+        *("抽查类别", "抽查事项", "检查对象", "抽查比例", "预估抽查对象风险等级", "检查时间"),
+        *("1", "建筑市场检查", "对在建工程的检查", "在建工程", "5%", "低风险对象50个", "9月-11月"),
+        *("2", "对招标代理机构的检查", "招标代理机构", "5%", "低风险对象20家", "9月-11月"),
+    ]
+
+    plan = parse_plan("\n".join(lines).encode(), "计划.txt")
+
+    assert [
+        (t.seq, t.name, t.items, t.scope, t.risk_rule.kind, t.risk_rule.risk_class, t.window)
+        for t in plan.tasks
+    ] == [
+        (1, "建筑市场检查", ("对在建工程的检查",), "在建工程", RiskRuleKind.FIXED, "A", W911),
+        (
+            2,
+            "建筑市场检查",
+            ("对招标代理机构的检查",),
+            "招标代理机构",
+            RiskRuleKind.FIXED,
+            "A",
+            W911,
+        ),
+    ]
+    assert (plan.title, plan.locality, plan.year) == (
+        "2023年度某某市建筑市场检查计划",
+        "某某市",
+        2023,
+    )
+
+
+W911 = Window("2023-09", "2023-11")
+
+
+def test_a_pages_catalogue_line_is_not_the_title() -> None:
+    before = "公开目录 抽查计划 发布日期 2023/06/26\n标题 某某县2023年度抽查工作计划"
+
+    plan = parse_plan(f"{before}\n{TABLE}".encode(), "计划.txt")
+
+    assert plan.title == "某某县2023年度抽查工作计划"

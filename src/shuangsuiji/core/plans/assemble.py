@@ -139,6 +139,8 @@ TITLE_LABEL = re.compile(r"^(?:信息名称|文件名称|名称|标题|主题|�
 TITLE_TAIL = re.compile(r"(?:成文日期|发布日期|发文日期|生成日期|文号|索引号).*$")
 NOTICE = re.compile(r"关于印发(.+?)的通知")
 NOT_A_TITLE = re.compile(r"首页|当前位置|>|＞|^(?:为|根据|按照|依据)")
+# A page's catalogue (公开目录 抽查计划) names the kind of document, not the plan.
+CATALOGUE = re.compile(r"^\s*(?:公开目录|主题分类|信息类别|所属类别|栏目)")
 ANNEX = re.compile(r"附件\s*\d*\s*[:：]?")
 
 
@@ -167,6 +169,8 @@ def _title(grid: Grid, header_at: int) -> str:
     after_annex = None
     for index, text in enumerate(candidates):
         cleaned = _clean_title(text)
+        if CATALOGUE.match(text):
+            continue
         if "计划" in cleaned and len(cleaned) <= 80 and not NOT_A_TITLE.search(cleaned):
             eligible.append(cleaned)
             previous = _squeeze(candidates[index - 1]) if index else ""

@@ -167,6 +167,9 @@ def looks_like_frequency(text: str) -> bool:
     return parse_frequency(text) is not None and "风险" not in text
 
 
+RISK_CLASS_TAIL = re.compile(r"(?:企业|对象|单位|主体)?(?:\d+[个家户所])?$")
+
+
 def parse_risk_rule(text: str) -> RiskRule:
     value = squeeze(text)
     if value.strip(EDGE_PUNCTUATION) in EMPTY_MARKS:
@@ -175,7 +178,8 @@ def parse_risk_rule(text: str) -> RiskRule:
         "分别" in value and "风险" in value and ("比例" in value or "频次" in value)
     ):
         return RiskRule(RiskRuleKind.ESCALATE, text.strip())
-    bare = value.strip(EDGE_PUNCTUATION).removesuffix("企业")
+    # 低风险企业, 低风险对象50个 (every object drawn is of that one class)
+    bare = RISK_CLASS_TAIL.sub("", value.strip(EDGE_PUNCTUATION))
     for risk_class, label in RISK_LABELS.items():
         if bare in (label, f"{risk_class.value}类", risk_class.value):
             return RiskRule(RiskRuleKind.FIXED, text.strip(), risk_class.value)

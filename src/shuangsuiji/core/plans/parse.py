@@ -36,6 +36,7 @@ from shuangsuiji.core.plans.model import (
 from shuangsuiji.core.plans.readers import read_grid
 
 YEAR = re.compile(r"(20\d{2})\s*年")
+LEADING_YEAR = re.compile(r"^\s*20\d{2}\s*年度?")
 CHECK_CLASS = re.compile(r"(?:重点|一般|日常|专项|特定)?(?:检查|抽查)?(?:事项|类)?")
 # A place name ends in its level (省, 市, 县…); 市场 and 城市管理 are not cities, and a name
 # does not run through a department (局, 委) to a district after it.
@@ -86,7 +87,8 @@ def build_plan(table: Table, *, year: int | None = None) -> Plan:
     plan_year = year or (int(title_year[1]) if title_year else None)
     if plan_year is None:
         findings.append(Finding("year", Severity.WARNING, "标题中未找到计划年度，请指定年度"))
-    locality_match = LOCALITY.match(title)
+    # A title may open with its year (2023年度临沂市…): the locality follows it.
+    locality_match = LOCALITY.match(LEADING_YEAR.sub("", title))
     locality = locality_match[1] if locality_match else ""
     tasks = tuple(_task(raw, plan_year, locality) for raw in table.tasks)
     findings += _sequence_findings(

@@ -63,6 +63,8 @@ COLUMN_KINDS: dict[str, str] = {
 STRONG = frozenset({"seq", "ratio", "frequency", "window", "department", "level", "sampling"})
 MAX_PLACEMENTS = 5000  # C(14, 7) is 3432: every real plan's header is within it
 NAME_COLUMNS = frozenset({"name", "domain", "plan_name"})
+# 抽查领域/抽查类别 groups rows: its cell is merged down, so a short row rarely has its own.
+GROUP_COLUMNS = frozenset({"domain"})
 
 
 def cell_kind(text: str) -> str:
@@ -134,10 +136,15 @@ def place_cells(cells: list[str], keys: list[str], above: list[str] | None = Non
         for column, upper in enumerate(above or []):
             if text.strip() and _squeeze(text) == _squeeze(upper):
                 row[column] += 1
+            elif text.strip() and upper.strip() and keys[column] in GROUP_COLUMNS:
+                row[column] -= 1  # a group's name is merged down over its rows
     best: tuple[int, int, int] | None = None
     for columns in itertools.combinations(range(width), len(cells)):
         score = sum(fits[i][c] for i, c in enumerate(columns))
-        named = any(keys[c] in NAME_COLUMNS and t for t, c in zip(cells, columns, strict=True))
+        named = any(
+            keys[c] in NAME_COLUMNS - GROUP_COLUMNS and t
+            for t, c in zip(cells, columns, strict=True)
+        )
         if numbered and named:
             score += 2  # a row with its own 序号 has its own name
         missing = [c for c in range(width) if c not in columns]

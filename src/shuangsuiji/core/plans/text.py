@@ -432,9 +432,17 @@ def read_paragraphs(text: str) -> TextGrid:
     start, end = _header_run(lines)
     if start < 0:
         return grid
-    header = _fit_header(
-        [squeeze_line(line) for line in lines[start:end]], _first_row_width(lines[end:])
+    header = [squeeze_line(line) for line in lines[start:end]]
+    first_width = _first_row_width(lines[end:])
+    blank_seq = (
+        first_width == len(header) + 1
+        and lines[end : end + 1] == ["1"]
+        and "seq" not in {column_key(name) for name in header}
     )
+    if blank_seq:
+        header = ["序号", *header]  # the 序号 header cell was left empty (a blank paragraph)
+        grid.notes.append("表头第一列没有列名，其下各行以 1、2、3… 开头：按“序号”列读取")
+    header = _fit_header(header, first_width)
     width = len(header)
     grid.texts = [line for line in lines[:start] if line]
     grid.rows.append(header)
