@@ -493,3 +493,39 @@ def test_a_pages_catalogue_line_is_not_the_title() -> None:
     plan = parse_plan(f"{before}\n{TABLE}".encode(), "计划.txt")
 
     assert plan.title == "某某县2023年度抽查工作计划"
+
+
+def test_rows_without_numbers_whose_cells_wrap_or_left_no_paragraph_are_rebuilt_by_content() -> (
+    None
+):
+    # A web page's text, one paragraph a line: no 序号; a name and an object wrap onto a second
+    # line, and a row checked by one department alone has no line for its empty 参与部门 cell.
+    lines = [
+        "某某县卫生健康局2022年抽查计划表",
+        *("任务名称", "任务开始", "时间", "任务结束", "时间", "抽查类型", "参与联合抽查部门"),
+        *("抽查范围", "抽查比例"),
+        *("学校卫生", "监督抽检", "2022.03.01", "2022.06.30", "本部门抽查"),
+        *("辖区内中小学校", "5%"),
+        *("游泳场所卫生监督抽检", "2022.06.01", "2022.08.31", "多部门联合", "抽查"),
+        *("卫健局、体育局", "辖区内游泳", "场所", "10%"),
+        "备注:抽查类型是指本部门抽查或跨部门联合抽查。",
+    ]
+
+    plan = parse_plan("\n".join(lines).encode(), "计划.txt")
+
+    assert [
+        (t.name, t.scope, t.ratio_min, t.partner_departments, t.window) for t in plan.tasks
+    ] == [
+        ("学校卫生监督抽检", "辖区内中小学校", 0.05, (), Window("2022-03", "2022-06")),
+        (
+            "游泳场所卫生监督抽检",
+            "辖区内游泳场所",
+            0.1,
+            ("卫健局", "体育局"),
+            Window("2022-06", "2022-08"),
+        ),
+    ]
+    assert [f.message for f in plan.findings if f.field == "table"][:1] == [
+        "表格没有序号列，各行的段落数与表头的 7 列不一致：按各段内容拆分为 2 行"
+        "（折行的单元格已接回，空单元格留空），请核对"
+    ]

@@ -188,6 +188,7 @@ def parse_risk_rule(text: str) -> RiskRule:
     return RiskRule(RiskRuleKind.OTHER, text.strip())
 
 
+DOTTED_DATE = re.compile(r"(20\d{2})\s*[.．/-]\s*(1[0-2]|0?[1-9])\s*[.．/-]\s*([0-3]?\d)(?!\d)日?")
 GLUED_DATE = re.compile(r"(20\d{2})(1[0-2]|0?[1-9])([0-3]\d)日")
 DEADLINE = re.compile(r"前完成|之前|前$|截止|截至|为止")
 SEASONS = re.compile(r"^[春夏秋冬、，和及]+季?$|^[春夏秋冬]季")
@@ -208,6 +209,8 @@ def parse_window(text: str, year: int | None, parsed: Parsed) -> Window:
         fixed = GLUED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", value)
         parsed.note("window", Severity.INFO, f"日期“{glued[0]}”缺少年、月字样，按“{fixed}”读取")
         value = fixed
+    if DOTTED_DATE.search(value):  # 2021.04.01, 2021-4-1, 2021/04/01
+        value = DOTTED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", value)
     squeezed = squeeze(value)
     whole = WHOLE_YEAR.match(squeezed)
     if whole:
@@ -230,6 +233,9 @@ def parse_window(text: str, year: int | None, parsed: Parsed) -> Window:
             parsed.note("window", Severity.INFO, message)
             return Window(None, _format(last))
     parts = RANGE.split(value, maxsplit=1)
+    lines = [line for line in value.split("\n") if line.strip()]
+    if len(parts) == 1 and len(lines) == 2 and all(ENDPOINT.search(line) for line in lines):
+        parts = lines  # a start column and an end column (任务开始时间, 任务结束时间)
     if len(parts) == 1:
         parts = re.split(r"(?<=[月日\d])\s*-\s*(?=(?:次年)?\d)", value, maxsplit=1)
     start = _endpoint(parts[0], year)

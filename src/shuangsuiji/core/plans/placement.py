@@ -17,20 +17,27 @@ import itertools
 import math
 import re
 
-from shuangsuiji.core.plans.text import ITEM_START
-
 SEQ = re.compile(r"\d{1,4}")
+# A numbered item a cell's later paragraph starts with: "2.", "（2）", "2、", "二、".
+ITEM_START = re.compile(r"[（(]?\d{1,2}[)）.．、]|[一二三四五六七八九十]{1,3}、")
 RATIO = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[户家个所]|比例|全覆盖")
 FREQUENCY = re.compile(
     r"(?:至少|每[年月季]|年均|全年)?.{0,6}?(?:\d+|[一二两三四])\s*(?:-\d+)?次.{0,6}"
 )
-WINDOW = re.compile(r"\d{1,2}\s*月|[上下]半年|季度|全年")
+WINDOW = re.compile(
+    r"\d{1,2}\s*月|[上下]半年|季度|全年|^20\d{2}\s*[.．/\-]\s*\d{1,2}\s*[.．/\-]\s*\d{1,2}$"
+)
 DEPARTMENT = re.compile(
-    r"(?:部门|[^理]局|委员会|委|办公室|[大中支]队|站|中心|所|分局|政府|处|科|股|机构|院)$"
+    r"(?:部门|[^理]局|委员会|委|办公室|队|站|中心|所|分局|政府|处|科|股|机构|院)$"
 )
 LEVEL = re.compile(r".{0,8}级(?:发起|检查|抽查|组织|实施)?.{0,12}|[县市区省]抽[县市区省]查")
-SAMPLING = re.compile(r"(?:不)?定向(?:抽查)?|(?:重点|一般|日常|专项|行政)(?:检查|抽查)(?:事项?)?")
+SAMPLING = re.compile(
+    r"(?:不)?定向(?:抽查)?|(?:重点|一般|日常|专项|行政)(?:检查|抽查)(?:事项?)?"
+    r"|(?:本|多|跨)部门(?:联合)?抽查"
+)
 SCOPE_END = re.compile(r"(?:单位|企业|机构|学校|个人|经营者|主体|场所|商户|户|基地|设施|食堂)$")
+# What a cell about the objects opens with: 辖区内…, 全县…, 本市…
+SCOPE_START = re.compile(r"^(?:辖区内|辖区|全[省市县区旗]|本[省市县区旗])")
 ITEM_END = re.compile(r"(?:检查|监管|情况|核查|抽检|抽样)$")
 NAME_END = re.compile(r"抽查$")
 
@@ -86,6 +93,8 @@ def cell_kind(text: str) -> str:
         return "window"
     if ITEM_START.match(value):
         return "item"
+    if SCOPE_START.match(value) and not RATIO.search(value):
+        return "scope"
     if len(value) <= 40 and DEPARTMENT.search(value) and not SCOPE_END.search(value):
         return "department"
     if SCOPE_END.search(value):
@@ -163,3 +172,67 @@ def misfits(row: list[str], keys: list[str]) -> list[int]:
         for index, (text, key) in enumerate(zip(row, keys, strict=False))
         if key in COLUMN_KINDS and fit(text, key) <= -3
     ]
+
+
+JOIN_COST = 2  # a cell's text wrapped onto one more line
+EMPTY_COST = 6  # a cell left empty (its paragraph dropped)
+ROW_COST = 10  # one row more: the fewest rows that fit the lines
+MAX_LINES_A_CELL = 8
+
+
+def _span_fit(lines: list[str], key: str) -> int:
+    """How well lines joined into one cell fit a column, in tenths: the joined text's fit, less each
+    line that alone belongs elsewhere (a department run into an object, an object into a
+    ratio), less the joins."""
+    if len(lines) == 1:
+        return 10 * fit(lines[0], key)
+    misfit = sum(min(0, fit(line, key)) for line in lines)
+    return 10 * (fit("".join(lines), key) + misfit) - JOIN_COST * (len(lines) - 1)
+
+
+def rows_by_content(lines: list[str], keys: list[str | None]) -> list[list[str]]:
+    """Rows of a table without 序号 given one paragraph a line, where a cell may wrap over
+    several lines and an empty cell may have left no line at all: the order-keeping choice of
+    (row, column) for every line that fits the lines best, as `place_cells` judges one row.
+    A row starts at its first column, which is never empty; neighbouring lines in one column
+    are one cell wrapped."""
+    width = len(keys)
+    count = len(lines)
+    columns = [key or "other" for key in keys]
+    worst = -(10**9)
+    # best[i][c]: the score with lines[:i] placed and column c of a row to fill next.
+    best = [[worst] * width for _ in range(count + 1)]
+    back: list[list[tuple[int, int, bool] | None]] = [[None] * width for _ in range(count + 1)]
+    best[0][0] = 0
+    for i in range(count + 1):
+        for c in range(width):
+            here = best[i][c]
+            if here == worst:
+                continue
+            following = (c + 1) % width
+            row_end = ROW_COST if following == 0 else 0
+            if c > 0 and here - EMPTY_COST - row_end > best[i][following]:
+                best[i][following] = here - EMPTY_COST - row_end
+                back[i][following] = (i, c, False)
+            for j in range(i + 1, min(count, i + MAX_LINES_A_CELL) + 1):
+                score = here + _span_fit(lines[i:j], columns[c]) - row_end
+                if score > best[j][following]:
+                    best[j][following] = score
+                    back[j][following] = (i, c, True)
+    ends = [best[count][c] - EMPTY_COST * ((width - c) % width) for c in range(width)]
+    state = (count, max(range(width), key=lambda c: ends[c]))
+    placed: list[tuple[int, int, int]] = []  # (first line, last line + 1, column)
+    while state != (0, 0):
+        step = back[state[0]][state[1]]
+        if step is None:
+            break
+        start, column, filled = step
+        if filled:
+            placed.append((start, state[0], column))
+        state = (start, column)
+    rows: list[list[str]] = []
+    for start, stop, column in reversed(placed):
+        if column == 0 or not rows:
+            rows.append([""] * width)
+        rows[-1][column] = "\n".join(lines[start:stop])
+    return rows

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 
 from shuangsuiji.core.celltext import read_csv_text
 from shuangsuiji.core.plans.columns import column_key, header_keys
+from shuangsuiji.core.plans.placement import ITEM_START, rows_by_content
 
 SEQ = re.compile(r"\d{1,4}")
-# A numbered item a cell's later paragraph starts with: "2.", "（2）", "2、", "二、".
-ITEM_START = re.compile(r"[（(]?\d{1,2}[)）.．、]|[一二三四五六七八九十]{1,3}、")
 SPACES = re.compile(r"(?: {2,}|\u3000+|\t+)")
 PIPE_RULE = re.compile(r"[|:\-\s]+")
 
@@ -449,18 +448,16 @@ def read_paragraphs(text: str) -> TextGrid:
     groups: list[list[str]] = []
     expected = 1
     numbered = column_key(header[0]) == "seq"
-    for index, line in enumerate(lines[end:]):
-        if numbered and line == str(expected) and (not groups or len(groups[-1]) >= 2):
+    if not numbered:
+        groups = _rows_without_numbers(lines[end:], header, grid)
+    for line in lines[end:] if numbered else ():
+        if line == str(expected) and (not groups or len(groups[-1]) >= 2):
             groups.append([line])
             expected += 1
-        elif not numbered and index % width == 0 and index + width <= len(lines) - end:
-            groups.append([line])  # no 序号: rows by the header's width
         elif groups:
             groups[-1].append(line)
         elif line:
             grid.texts.append(line)
-    if not numbered and groups:
-        grid.notes.append(f"表格没有序号列：按表头的 {width} 列逐行拆分，请核对")
     sub_columns = sub_row_columns(header)
     for number, group in enumerate(groups, start=1):
         cells = list(group)
@@ -562,6 +559,29 @@ def read_marked(text: str) -> TextGrid:
     if short:
         grid.notes.append(f"表格中有 {short} 行缺少合并单元格：按内容归入各列")
     return grid
+
+
+NOTES_START = re.compile(r"^(?:备注|注|说明|填表说明)\s*[:：]")
+
+
+def _rows_without_numbers(body: list[str], header: list[str], grid: TextGrid) -> list[list[str]]:
+    """A table without 序号, one paragraph a line: rows by the header's width where every
+    row has one line a cell; else rows rebuilt by what each line holds (a cell wrapped over
+    lines, an empty cell that left no line), said as such. The notes under it are text."""
+    notes_at = next((i for i, line in enumerate(body) if NOTES_START.match(line)), len(body))
+    grid.texts.extend(line for line in body[notes_at:] if line)
+    body = body[:notes_at]
+    width = len(header)
+    rows = rows_by_content(body, [column_key(name) for name in header])
+    by_width = [body[i : i + width] for i in range(0, len(body) - width + 1, width)]
+    if rows == by_width:
+        grid.notes.append(f"表格没有序号列：按表头的 {width} 列逐行拆分，请核对")
+    elif rows:
+        grid.notes.append(
+            f"表格没有序号列，各行的段落数与表头的 {width} 列不一致："
+            f"按各段内容拆分为 {len(rows)} 行（折行的单元格已接回，空单元格留空），请核对"
+        )
+    return rows
 
 
 def _first_row_width(lines: list[str]) -> int | None:
