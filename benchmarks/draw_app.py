@@ -472,11 +472,13 @@ def measure_parts(scope: Scope, draw: Any, repeat: int, timings: Timings) -> dic
     for _ in range(repeat):
         once()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT octet_length(population_csv), pg_column_size(population_csv), "
-            'octet_length("freeze"::text), octet_length(exclusions::text), '
-            "pg_column_size(exclusions), octet_length(bundle::text), pg_column_size(bundle) "
-            f"FROM {Draw._meta.db_table} WHERE id = %s",
+        cursor.execute(  # the population and bundle are artefacts: size, then stored (zlib)
+            "SELECT p.size, pg_column_size(p.content), "
+            'octet_length(d."freeze"::text), octet_length(d.exclusions::text), '
+            "pg_column_size(d.exclusions), b.size, pg_column_size(b.content) "
+            f"FROM {Draw._meta.db_table} d JOIN artefacts_artefact p"
+            " ON p.digest = d.population_artefact_id"
+            " JOIN artefacts_artefact b ON b.digest = d.bundle_artefact_id WHERE d.id = %s",
             [draw.pk],
         )
         row = cursor.fetchone()

@@ -83,6 +83,8 @@ def publish_everything(scope: Any) -> dict[str, Any]:
     from django.db import connection, transaction
     from draw_app import new_task
 
+    from shuangsuiji.artefacts.models import ArtefactKind
+    from shuangsuiji.artefacts.services import store_json
     from shuangsuiji.assignments.models import Assignment, AssignmentState, Visit
     from shuangsuiji.directory.models import Department, Entity
     from shuangsuiji.inspections.models import Inspection, ResultCategory
@@ -100,7 +102,7 @@ def publish_everything(scope: Any) -> dict[str, Any]:
             number=1,
             assignment_id="BENCH-ASSIGN",
             state=AssignmentState.ASSIGNED,
-            freeze={},
+            freeze_artefact=store_json(ArtefactKind.ASSIGNMENT_FREEZE, {}),
             seed="0" * 64,
         )
         visit, inspection = Visit._meta.db_table, Inspection._meta.db_table

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from shuangsuiji.analysis.figures import plan_figures, trend
+from shuangsuiji.artefacts.models import ArtefactKind
+from shuangsuiji.artefacts.services import store_json, store_text
 from shuangsuiji.assignments.models import Assignment, AssignmentState, TeamMember, Visit
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState, ResultCategory
@@ -51,8 +53,8 @@ def draw(task: PlanTask, strata: dict[str, list[Any]], reserve: dict[str, list[A
         draw_id=f"D-{task.pk}",
         state=DrawState.DRAWN,
         freeze={},
-        population_csv="",
-        bundle={"rounds": rounds},
+        population_artefact=store_text(ArtefactKind.POPULATION, ""),
+        bundle_artefact=store_json(ArtefactKind.DRAW_BUNDLE, {"rounds": rounds}),
     )
 
 
@@ -67,7 +69,11 @@ def year() -> Year:
     draw(t1, {"A": [e1], "B": [e2, e3], "C": [e4]}, {"B": [e6]})
     draw(t2, {"B": [e2], "D": [e5]}, {})
     assignment = Assignment.objects.create(
-        plan=plan, number=1, assignment_id="A-1", state=AssignmentState.ASSIGNED, freeze={}
+        plan=plan,
+        number=1,
+        assignment_id="A-1",
+        state=AssignmentState.ASSIGNED,
+        freeze_artefact=store_json(ArtefactKind.ASSIGNMENT_FREEZE, {}),
     )
     i1, i2, i4 = (InspectorFactory(department=jia) for _ in range(3))
     i3, i5 = (InspectorFactory(department=yi) for _ in range(2))

@@ -7,6 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.artefacts.models import ArtefactKind
+from shuangsuiji.artefacts.services import store_json
+from shuangsuiji.assignments import integrity
 from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
 from shuangsuiji.assignments.services import bundle_with_recusals, record_recusal
 from shuangsuiji.core import assign as rule
@@ -85,18 +88,46 @@ def test_a_recusal_still_replaces_its_member_through_the_guard(demo: DemoSummary
     assert response.status_code == 200
 
 
-def test_an_untouched_visit_is_served_reading_only_its_entry_of_the_bundle(
+def test_visit_pages_read_their_assignments_bundle_once_then_only_its_index(
     demo: DemoSummary,
 ) -> None:
-    visit = _a_visit()
+    """The check of a visit against the bundle reads the bundle artefact the first time, and
+    the next visit page of the same assignment reads no artefact at all (the index is kept by
+    digest, which always names the same bytes)."""
+    visit, other = Visit.objects.filter(assignment__plan__region__code="140406").order_by("code")[
+        :2
+    ]
     client = client_for(COORDINATOR)
+    integrity._indexed.cache_clear()
 
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("assignments:visit", args=[visit.pk]))
+    with CaptureQueriesContext(connection) as first:
+        shown = client.get(reverse("assignments:visit", args=[visit.pk]))
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(reverse("assignments:visit", args=[other.pk]))
 
-    assert response.status_code == 200
-    whole_bundle = [q["sql"] for q in queries if '"bundle"' in q["sql"] and "json" not in q["sql"]]
-    assert whole_bundle == []
+    assert (shown.status_code, again.status_code) == (200, 200)
+    assert [q["sql"] for q in first if "artefacts_artefact" in q["sql"]] != []
+    assert [q["sql"] for q in second if "artefacts_artefact" in q["sql"]] == []
+
+
+def test_repointing_an_assigned_assignments_bundle_or_freeze_in_sql_is_refused(
+    demo: DemoSummary,
+) -> None:
+    assignment = Assignment.objects.filter(state="assigned").order_by("pk").first()
+    forged = store_json(ArtefactKind.ASSIGNMENT_BUNDLE, {**assignment.bundle, "seed": "0" * 64})
+
+    for column in ("bundle_artefact_id", "freeze_artefact_id"):
+        with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+            _sql(
+                f"UPDATE assignments_assignment SET {column} = %s WHERE id = %s",
+                [forged.digest, assignment.pk],
+            )
+
+    stored = Assignment.objects.get(pk=assignment.pk)
+    assert (stored.bundle_artefact_id, stored.freeze_artefact_id) == (
+        assignment.bundle_artefact_id,
+        assignment.freeze_artefact_id,
+    )
 
 
 def test_an_inspector_swapped_past_the_guards_is_shown_as_a_discrepancy_not_served(

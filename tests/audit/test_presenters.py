@@ -11,6 +11,7 @@ from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.audit.presenters import EntryRow, entry_rows
 from shuangsuiji.core.draw import commitment
+from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import add_commitment, freeze_draw
 from tests.conftest import World
 from tests.draws.test_services import make_task
@@ -37,7 +38,7 @@ def test_an_update_lists_the_changed_fields_by_label_before_and_after(world: Wor
     ]
 
 
-def test_a_creation_lists_its_filled_in_fields_and_a_large_value_by_its_digest(
+def test_a_creation_lists_its_filled_in_fields_and_a_frozen_artefact_by_its_digest(
     world: World,
 ) -> None:
     freeze_draw(make_task(world, entities=120), actor=SYSTEM)
@@ -48,7 +49,11 @@ def test_a_creation_lists_its_filled_in_fields_and_a_large_value_by_its_digest(
     assert row.action == "新增"
     assert changes["状态"] == "名单已冻结，等待种子"  # the choice's label
     assert changes["抽查任务"].endswith("对旅馆业特种行业的双随机抽查")
-    assert "字符，摘要" in changes["名单"]
+    draw = Draw.objects.get()
+    assert (
+        changes["名单"]
+        == f"抽取名单 {draw.population_artefact_id}（{draw.population_artefact.size} 字节）"
+    )
     assert "ID" not in changes
     assert all(c.after != "—" for c in row.changes)  # empty fields are left out
 

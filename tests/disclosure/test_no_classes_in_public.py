@@ -42,8 +42,8 @@ def classes_of_the_demo() -> dict[str, set[str]]:
     """Each company's class as the demo holds it: in every draw's frozen listing and in the
     directory now."""
     known: dict[str, set[str]] = {}
-    for listing in Draw.objects.values_list("population_csv", flat=True):
-        for code, klass in read_population_csv(listing).items():
+    for draw in Draw.objects.only("population_artefact"):
+        for code, klass in read_population_csv(draw.population_csv).items():
             known.setdefault(code, set()).add(klass)
     for code, klass in Entity.objects.exclude(risk_class="").values_list("uscc", "risk_class"):
         known.setdefault(code, set()).add(klass)

@@ -1,10 +1,13 @@
-"""A drawn draw against its database owner: REPLACE on SQLite, TRUNCATE on PostgreSQL."""
+"""A drawn draw against its database owner: REPLACE on SQLite, TRUNCATE on PostgreSQL, its
+frozen artefacts re-pointed or deleted."""
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.artefacts.models import ArtefactKind
+from shuangsuiji.artefacts.services import store_json
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import complete_draw, freeze_draw
 from tests.conftest import World
@@ -48,6 +51,42 @@ def test_rewriting_a_drawn_draws_seed_by_insert_or_replace_is_refused(world: Wor
 
     draw.refresh_from_db()
     assert draw.seed == draw.bundle["seed"]
+
+
+def test_repointing_a_drawn_draws_bundle_or_population_in_sql_is_refused(world: World) -> None:
+    draw = _drawn(world)
+    forged = store_json(ArtefactKind.DRAW_BUNDLE, {**draw.bundle, "seed": "0" * 64})
+
+    for column in ("bundle_artefact_id", "population_artefact_id"):
+        with (
+            pytest.raises(DatabaseError, match="immutable"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                f"UPDATE draws_draw SET {column} = %s WHERE id = %s", [forged.digest, draw.pk]
+            )
+
+    stored = Draw.objects.get(pk=draw.pk)
+    assert (stored.bundle_artefact_id, stored.population_artefact_id) == (
+        draw.bundle_artefact_id,
+        draw.population_artefact_id,
+    )
+    assert stored.bundle == draw.bundle
+
+
+def test_a_drawn_draws_artefacts_cannot_be_deleted_under_it(world: World) -> None:
+    draw = _drawn(world)
+
+    for digest in (draw.bundle_artefact_id, draw.population_artefact_id):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("DELETE FROM artefacts_artefact WHERE digest = %s", [digest])
+
+    assert Draw.objects.get(pk=draw.pk).bundle == draw.bundle
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")

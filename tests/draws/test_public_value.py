@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.artefacts.models import ArtefactKind
+from shuangsuiji.artefacts.services import store_text
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import DrawStepError, complete_draw, freeze_draw
@@ -136,9 +138,8 @@ def test_a_draw_frozen_under_version_1_completes_as_version_1(world: World) -> N
         spec=rule.SPEC,
     )
     # a version-1 freeze was stored with the version-1 listing: codes and classes, no salts
-    Draw.objects.filter(pk=draw.pk).update(
-        freeze=v1, population_csv=rule.write_population_csv(population)
-    )
+    listing = store_text(ArtefactKind.POPULATION, rule.write_population_csv(population))
+    Draw.objects.filter(pk=draw.pk).update(freeze=v1, population_artefact=listing)
 
     done = complete_draw(draw, actor=SYSTEM, public_value=TYPED, public_source="")
 

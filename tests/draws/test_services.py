@@ -8,6 +8,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.artefacts.models import ArtefactKind
+from shuangsuiji.artefacts.services import store_text
 from shuangsuiji.core.draw import commitment, read_population_csv, verify
 from shuangsuiji.directory.models import ScopeCategory
 from shuangsuiji.draws.models import Draw
@@ -209,9 +211,8 @@ def test_a_population_changed_after_the_freeze_is_refused_at_the_draw(world: Wor
     first_line = draw.population_csv.splitlines()[1]  # uscc,class,salt
     code, klass, salt = first_line.split(",")
     tampered = f"{code},{'A' if klass != 'A' else 'B'},{salt}"
-    Draw.objects.filter(pk=draw.pk).update(
-        population_csv=draw.population_csv.replace(first_line, tampered)
-    )
+    forged = store_text(ArtefactKind.POPULATION, draw.population_csv.replace(first_line, tampered))
+    Draw.objects.filter(pk=draw.pk).update(population_artefact=forged)  # still frozen: allowed
 
     with pytest.raises(DrawStepError, match="名单摘要不符"):
         complete_draw(

@@ -91,7 +91,7 @@ def _current_draws(plan: Plan, tasks: Any = None) -> Any:
     draws = Draw.objects.filter(task__plan=plan, state=DrawState.DRAWN, superseded_by__isnull=True)
     if tasks is not None:
         draws = draws.filter(task__in=tasks)
-    return draws.defer("population_csv", "exclusions", "freeze")
+    return draws.defer("exclusions", "freeze")
 
 
 def drawn_strata(plan: Plan, tasks: Any = None) -> tuple[dict[tuple[int, str], str], int]:
@@ -99,8 +99,9 @@ def drawn_strata(plan: Plan, tasks: Any = None) -> tuple[dict[tuple[int, str], s
     (reserves are listed too: a substitute keeps the class it was drawn in)."""
     strata: dict[tuple[int, str], str] = {}
     selected = 0
-    for task_id, bundle in _current_draws(plan, tasks).values_list("task_id", "bundle"):
-        for round_ in bundle["rounds"]:
+    for draw in _current_draws(plan, tasks).only("task_id", "bundle_artefact"):
+        task_id = draw.task_id
+        for round_ in draw.bundle["rounds"]:
             for stratum, data in round_["strata"].items():
                 selected += len(data["selected"])
                 for code in (*data["selected"], *data.get("reserve", [])):

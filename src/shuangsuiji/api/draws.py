@@ -22,7 +22,8 @@ from shuangsuiji.draws.substitutions import published_bundle
 
 router = Router(tags=["随机抽取"])
 JSON = "application/json"
-LIST_DEFERRED = ("freeze", "population_csv", "exclusions", "commitments", "reveals", "bundle")
+# The population and bundle are artefacts (never in the row); the rest is only for one draw.
+LIST_DEFERRED = ("freeze", "exclusions", "commitments", "reveals")
 
 
 def visible_draws(user: Any) -> QuerySet[Draw]:
@@ -84,7 +85,9 @@ def draw_detail(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
         "freeze": draw.freeze,
         "commitments": draw.commitments,
         "reveals": draw.reveals,
-        "bundle_url": reverse("api:draw_bundle", args=[draw.pk]) if draw.bundle else None,
+        "bundle_url": reverse("api:draw_bundle", args=[draw.pk])
+        if draw.bundle_artefact_id
+        else None,
         "population_url": reverse("api:draw_population", args=[draw.pk]),
         # public from its freeze (disclosure.frozen), at the URL its result will have
         "public_url": reverse("disclosure:draw", args=[draw.draw_id]),
@@ -100,7 +103,7 @@ def draw_detail(request: HttpRequest, pk: Path[Id]) -> dict[str, Any]:
 )
 def draw_bundle(request: HttpRequest, pk: Path[Id]) -> HttpResponse:
     draw = visible_draw(request.user, pk)
-    if not draw.bundle:
+    if draw.bundle_artefact_id is None:
         raise Http404("尚未抽取")
     response = HttpResponse(rule.canonical_json(published_bundle(draw)), content_type=JSON)
     response["Content-Disposition"] = f'inline; filename="{draw.draw_id}-bundle.json"'

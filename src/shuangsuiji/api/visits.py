@@ -62,11 +62,9 @@ def inspection_row(inspection: Inspection) -> dict[str, Any]:
 
 
 def _listed(visits: Any) -> Any:
-    return (
-        visits.select_related("entity", "lead_department", "assignment")
-        .defer("assignment__bundle", "assignment__freeze")  # megabytes each, never listed
-        .prefetch_related("departments", "tasks")
-    )
+    return visits.select_related("entity", "lead_department", "assignment").prefetch_related(
+        "departments", "tasks"
+    )  # bundle: by digest
 
 
 @router.get("/visits", response=Page[VisitOut], summary="联合检查列表")

@@ -2,15 +2,16 @@
 bundle (the record assignment.json serves and the verifier re-derives), with the recorded
 recusals applied, against the visit, its departments, tasks and team as the pages read them.
 
-The bundle can be tens of megabytes: the database picks out the one visit entry (and the
-replacements' inspector records) with its own JSON functions, so a page reads a few hundred
-bytes of it, never the whole."""
+The bundle can be tens of megabytes, stored compressed as a frozen artefact: it is read and
+indexed once per process (by visit code and inspector id, each entry kept as its JSON bytes,
+about the size of the bundle itself) and kept for the next page, which is safe because an
+artefact's digest always names the same bytes. A page then decodes the few entries it needs."""
 
 import json
+from functools import lru_cache
 from typing import Any
 
-from django.db import connection
-
+from shuangsuiji.artefacts.services import decode_json, read
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.draws.models import Draw
 
@@ -18,7 +19,10 @@ from shuangsuiji.draws.models import Draw
 def visit_discrepancies(visit: Visit) -> list[str]:
     """Each difference between the visit's rows and its bundle entry, in words (Chinese, naming
     the field); empty when they agree."""
-    entries = _bundle_items(visit.assignment_id, "visits", [visit.code])
+    digest = visit.assignment.bundle_artefact_id
+    if digest is None:
+        return ["分派尚未完成，没有分派记录"]
+    entries = _bundle_items(digest, "visits", [visit.code])
     if not entries:
         return [f"分派记录中没有编号为 {visit.code} 的检查"]
     want = entries[0]
@@ -29,7 +33,7 @@ def visit_discrepancies(visit: Visit) -> list[str]:
     )
     departments_of = {
         i["id"]: i["department"]
-        for i in _bundle_items(visit.assignment_id, "inspectors", [r[2] for r in recusals])
+        for i in _bundle_items(digest, "inspectors", [r[2] for r in recusals])
     }
     team = {m["slot"]: m for m in want["team"]}
     for slot, recused, replacement in recusals:
@@ -100,19 +104,18 @@ def _text(value: Any) -> str:
     return "、".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def _bundle_items(assignment_id: int, key: str, ids: list[str]) -> list[dict[str, Any]]:
-    """The elements of the bundle's list `key` whose "id" is among `ids`, picked out by the
-    database (the bundle never comes to Python whole)."""
-    if not ids:
-        return []
-    marks = ", ".join(["%s"] * len(ids))
-    if connection.vendor == "postgresql":
-        sql = f"""SELECT e::text FROM assignments_assignment a
-            CROSS JOIN LATERAL jsonb_array_elements(a.bundle -> %s) e
-            WHERE a.id = %s AND e ->> 'id' IN ({marks})"""
-    else:
-        sql = f"""SELECT e.value FROM assignments_assignment a, json_each(a.bundle, '$.' || %s) e
-            WHERE a.id = %s AND json_extract(e.value, '$.id') IN ({marks})"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key, assignment_id, *ids])
-        return [json.loads(value) for (value,) in cursor.fetchall()]
+def _bundle_items(digest: str, key: str, ids: list[str]) -> list[dict[str, Any]]:
+    """The elements of the bundle's list `key` whose "id" is among `ids`, in that order."""
+    entries = _indexed(digest)[key]
+    return [json.loads(entries[i]) for i in ids if i in entries]
+
+
+@lru_cache(maxsize=2)  # a worker serves one or two assignments' visits at a time
+def _indexed(digest: str) -> dict[str, dict[str, bytes]]:
+    """The bundle's visits and inspectors by id, each as its JSON bytes (fresh dicts per read,
+    and a fraction of the memory the parsed bundle would hold)."""
+    bundle = decode_json(read(digest))
+    return {
+        key: {item["id"]: json.dumps(item, ensure_ascii=False).encode() for item in bundle[key]}
+        for key in ("visits", "inspectors")
+    }

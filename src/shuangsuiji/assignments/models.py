@@ -1,14 +1,19 @@
 """The second random: a plan's joint visits and their teams, drawn verifiably.
 
 `Assignment` holds the frozen inputs and, once assigned, the bundle — never changed again
-(database triggers refuse it). `Visit` and `TeamMember` are the bundle laid out for queries
-(an inspector's own visits, a department's load); a recusal is a new `Recusal` row, and the
-team member it replaces is updated to the replacement the rule names.
+(database triggers refuse it). Both are frozen artefacts (`shuangsuiji.artefacts`, megabytes
+each): the row names them by digest, and `assignment.freeze` / `assignment.bundle` read them
+when asked, so no list or join of visits carries them along. `Visit` and `TeamMember` are the
+bundle laid out for queries (an inspector's own visits, a department's load); a recusal is a
+new `Recusal` row, and the team member it replaces is updated to the replacement the rule
+names.
 """
 
 from django.conf import settings
 from django.db import models
 
+from shuangsuiji.artefacts.fields import FrozenContent
+from shuangsuiji.artefacts.services import decode_json
 from shuangsuiji.directory.queries import ScopedQuerySet
 
 
@@ -26,9 +31,18 @@ class Assignment(models.Model):
     state = models.CharField(
         "状态", max_length=10, choices=AssignmentState.choices, default=AssignmentState.FROZEN
     )
-    freeze = models.JSONField("冻结记录")
+    freeze_artefact = models.ForeignKey(
+        "artefacts.Artefact", verbose_name="冻结记录", on_delete=models.PROTECT, related_name="+"
+    )
     seed = models.CharField("种子", max_length=64, blank=True)
-    bundle = models.JSONField("分派记录", null=True, blank=True)
+    bundle_artefact = models.ForeignKey(
+        "artefacts.Artefact",
+        verbose_name="分派记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     supersedes = models.OneToOneField(
         "self",
         verbose_name="更正的分派",
@@ -52,6 +66,9 @@ class Assignment(models.Model):
     REGION_LOOKUP = "plan__region"
 
     objects = ScopedQuerySet.as_manager()
+
+    freeze = FrozenContent("freeze_artefact", decode_json)
+    bundle = FrozenContent("bundle_artefact", decode_json)  # None until assigned
 
     class Meta:
         verbose_name = "人员分派"

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import require
+from shuangsuiji.artefacts.models import ArtefactKind
+from shuangsuiji.artefacts.services import store_json
 from shuangsuiji.assignments.models import (
     Assignment,
     AssignmentState,
@@ -81,7 +83,7 @@ def gather_inputs(plan: Plan) -> Inputs:
             inputs.skipped.append(f"{label}：发起部门未对应到部门名录")
             continue
         current = draws.get(task.pk)
-        if current is None or current.bundle is None:
+        if current is None or current.bundle_artefact_id is None:
             inputs.skipped.append(f"{label}：尚未完成第一次随机抽取")
             continue
         partners = [
@@ -240,7 +242,7 @@ def freeze_assignment(
         plan=locked,
         number=number,
         assignment_id=assignment_id,
-        freeze=freeze,
+        freeze_artefact=store_json(ArtefactKind.ASSIGNMENT_FREEZE, freeze),
         supersedes=supersedes,
         reason=reason,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -276,9 +278,10 @@ def complete_assignment(
         raise AssignStepError(str(error)) from error
     if locked.supersedes_id:
         bundle["supersedes"] = locked.supersedes.assignment_id  # type: ignore[union-attr]
-    locked.bundle, locked.seed = bundle, bundle["seed"]
-    locked.state, locked.assigned_at = AssignmentState.ASSIGNED, timezone.now()
-    locked.save(update_fields=["bundle", "seed", "state", "assigned_at"])
+    locked.bundle_artefact = store_json(ArtefactKind.ASSIGNMENT_BUNDLE, bundle)
+    locked.seed, locked.state = bundle["seed"], AssignmentState.ASSIGNED
+    locked.assigned_at = timezone.now()
+    locked.save(update_fields=["bundle_artefact", "seed", "state", "assigned_at"])
     _lay_out(locked, bundle)
     return locked
 
@@ -379,7 +382,7 @@ def record_recusal(member: TeamMember, *, reason: str, actor: Any) -> Recusal:
 
 def department_loads(assignment: Assignment) -> list[dict[str, Any]]:
     """Per department: inspectors, fewest and most visits each, from the current teams."""
-    if not assignment.bundle:
+    if assignment.bundle_artefact_id is None:
         return []
     loads: dict[str, list[int]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)

@@ -175,8 +175,8 @@ def my_visits(request: HttpRequest) -> HttpResponse:
     inspector_id = getattr(request.user, "inspector_id", None)
     members = (
         TeamMember.objects.filter(inspector_id=inspector_id, visit__assignment__state="assigned")
+        # the assignment's freeze and bundle are artefacts, named by digest: never joined
         .select_related("visit__entity", "visit__lead_department", "visit__assignment__plan")
-        .defer("visit__assignment__bundle", "visit__assignment__freeze")  # megabytes per row
         .order_by("visit__window_start", "visit__code")
         if inspector_id
         else TeamMember.objects.none()
@@ -188,7 +188,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
 def assignment_file(request: HttpRequest, pk: int) -> HttpResponse:
     """assignment.json: the published bundle with its recusals, for the verifier."""
     assignment = _visible(request, pk)
-    if not assignment.bundle:
+    if assignment.bundle_artefact_id is None:
         return HttpResponse("尚未分派", status=404)
     content = json.dumps(
         bundle_with_recusals(assignment), ensure_ascii=False, separators=(",", ":")
@@ -214,12 +214,11 @@ def _visible(request: HttpRequest, pk: int) -> Assignment:
 
 
 def _visit(request: HttpRequest, pk: int) -> Visit:
-    """The visit with its assignment's small columns (the bundle and freeze can be tens of
-    megabytes; integrity.py reads the one entry it needs)."""
+    """The visit with its assignment (whose bundle and freeze, tens of megabytes, are
+    artefacts named by digest; integrity.py reads the entries it needs)."""
     return get_object_or_404(
         Visit.objects.visible_to(request.user)
         .select_related("entity", "lead_department", "assignment__plan")
-        .defer("assignment__bundle", "assignment__freeze")
         .distinct(),
         pk=pk,
     )

@@ -125,7 +125,7 @@ def _ceremonies_awaiting(user: Any) -> list[tuple[Draw, str]]:
         Draw.objects.filter(state=DrawState.FROZEN)
         .filter(Q(task__lead_department=department) | Q(task__partner_departments=department))
         .select_related("task")
-        .defer("population_csv", "exclusions", "freeze", "bundle")
+        .defer("exclusions", "freeze")
         .distinct()
         .order_by("created_at")
     )

@@ -147,11 +147,7 @@ def frozen_draw(draw_id: str) -> Draw | None:
     return (
         Draw.objects.filter(draw_id=draw_id, state=DrawState.FROZEN)
         .select_related("task__plan__region", "supersedes")
-        .defer(
-            "population_csv",
-            "bundle",
-            *(f"supersedes__{f}" for f in ("population_csv", "exclusions", "freeze", "bundle")),
-        )
+        .defer("supersedes__exclusions", "supersedes__freeze")
         .first()
     )
 

@@ -78,17 +78,18 @@ FOREVER = 31_536_000  # a published draw never changes
 
 
 def _published() -> object:
-    """Published draws, without the population and exclusions (the files read those)."""
+    """Published draws, without the exclusions (the files read those; the population and
+    the bundle are artefacts, read only when asked for)."""
     return (
         Draw.objects.filter(state=DrawState.DRAWN)
         .select_related("task__plan__region")
-        .defer("population_csv", "exclusions")
+        .defer("exclusions")
     )
 
 
 def _listed() -> object:
-    """Published draws for lists and the feed: neither the freeze record nor the bundle."""
-    return _published().defer("freeze", "bundle")  # type: ignore[attr-defined]
+    """Published draws for lists and the feed: not the freeze record either."""
+    return _published().defer("freeze")  # type: ignore[attr-defined]
 
 
 def _public_plans() -> Any:

@@ -49,7 +49,7 @@ def public_files(draw: Draw) -> PublicFiles | None:
 # asked for; storing these files at the draw, beside the bundle, would end the recomputing).
 @lru_cache(maxsize=2)
 def _files(pk: int, seed: str) -> PublicFiles:
-    draw = Draw.objects.only("population_csv", "freeze", "bundle").get(
+    draw = Draw.objects.only("population_artefact", "freeze", "bundle_artefact").get(
         pk=pk, seed=seed, state=DrawState.DRAWN
     )
     population, salts = rule.population_from_file(draw.population_csv, draw.freeze)

@@ -1,5 +1,9 @@
 """A draw: frozen population and parameters, the seed ceremony, and once drawn, its bundle.
 
+The population listing and the bundle (megabytes each) are frozen artefacts
+(`shuangsuiji.artefacts`): the row holds their digests, `draw.population_csv` and
+`draw.bundle` read them when asked, and no list or join carries them along.
+
 A drawn (published) draw can be neither changed nor deleted — database triggers refuse it, so
 no code path, admin or SQL console can quietly alter a result. A correction is a new draw that
 `supersedes` the old one, with its reason.
@@ -8,6 +12,8 @@ no code path, admin or SQL console can quietly alter a result. A correction is a
 from django.conf import settings
 from django.db import models
 
+from shuangsuiji.artefacts.fields import FrozenContent
+from shuangsuiji.artefacts.services import decode_json, decode_text
 from shuangsuiji.directory.queries import ScopedQuerySet
 
 
@@ -26,12 +32,21 @@ class Draw(models.Model):
         "状态", max_length=10, choices=DrawState.choices, default=DrawState.FROZEN
     )
     freeze = models.JSONField("冻结记录")
-    population_csv = models.TextField("名单")
+    population_artefact = models.ForeignKey(
+        "artefacts.Artefact", verbose_name="名单", on_delete=models.PROTECT, related_name="+"
+    )
     exclusions = models.JSONField("排除名单", default=list)
     commitments = models.JSONField("承诺", default=list)
     reveals = models.JSONField("揭示", default=list)
     seed = models.CharField("种子", max_length=64, blank=True)
-    bundle = models.JSONField("抽取记录", null=True, blank=True)
+    bundle_artefact = models.ForeignKey(
+        "artefacts.Artefact",
+        verbose_name="抽取记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     supersedes = models.OneToOneField(
         "self",
         verbose_name="更正的抽取",
@@ -56,6 +71,9 @@ class Draw(models.Model):
     DEPARTMENT_LOOKUP = "task__lead_department"
 
     objects = ScopedQuerySet.as_manager()
+
+    population_csv = FrozenContent("population_artefact", decode_text)
+    bundle = FrozenContent("bundle_artefact", decode_json)  # None until drawn
 
     class Meta:
         verbose_name = "随机抽取"

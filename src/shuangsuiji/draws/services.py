@@ -19,6 +19,8 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import require
+from shuangsuiji.artefacts.models import ArtefactKind
+from shuangsuiji.artefacts.services import store_json, store_text
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.draws.rules import may_draw, may_take_part
@@ -86,7 +88,7 @@ def _earlier_selections(task: PlanTask) -> tuple[Counter[str], set[str]]:
         task__plan__year=task.plan.year,
         superseded_by__isnull=True,
     ).exclude(task=task)
-    for draw in earlier.only("bundle", "drawn_at", "task__lead_department_id"):
+    for draw in earlier.only("bundle_artefact", "drawn_at", "task__lead_department_id"):
         codes = {
             code
             for r in draw.bundle["rounds"]
@@ -174,7 +176,7 @@ def freeze_draw(
         number=number,
         draw_id=draw_id,
         freeze=freeze,
-        population_csv=population_csv,
+        population_artefact=store_text(ArtefactKind.POPULATION, population_csv),
         exclusions=sorted(exclusions, key=lambda e: (e["uscc"], e["reason"])),
         supersedes=supersedes,
         reason=reason if supersedes is not None else "",
@@ -302,9 +304,9 @@ def complete_draw(
     if locked.supersedes_id and freeze["spec"] == rule.SPEC:  # version 2 binds it in the freeze
         bundle["supersedes"] = locked.supersedes.draw_id  # type: ignore[union-attr]
     progress("写入记录", 85)
-    locked.bundle, locked.seed = bundle, bundle["seed"]
-    locked.state, locked.drawn_at = DrawState.DRAWN, timezone.now()
-    locked.save(update_fields=["bundle", "seed", "state", "drawn_at"])
+    locked.bundle_artefact = store_json(ArtefactKind.DRAW_BUNDLE, bundle)
+    locked.seed, locked.state, locked.drawn_at = bundle["seed"], DrawState.DRAWN, timezone.now()
+    locked.save(update_fields=["bundle_artefact", "seed", "state", "drawn_at"])
     return locked
 
 
@@ -354,11 +356,11 @@ def _party_refused(draw: Draw, party: str, verb: str) -> str:
 
 
 def _frozen(draw: Draw, *, whole: bool = True) -> Draw:
-    """The draw, locked, if still frozen; a ceremony step (`whole=False`) leaves the large
-    population and exclusions unread."""
+    """The draw, locked, if still frozen; a ceremony step (`whole=False`) leaves the
+    exclusions and the freeze record unread (the population is read only when asked for)."""
     draws = Draw.objects.select_for_update()
     if not whole:
-        draws = draws.defer("population_csv", "exclusions", "freeze", "bundle")
+        draws = draws.defer("exclusions", "freeze")
     locked = draws.get(pk=draw.pk)
     if locked.state != DrawState.FROZEN:
         raise DrawStepError("该抽取已完成，不能更改")

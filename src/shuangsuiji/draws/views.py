@@ -173,7 +173,7 @@ def draw_job(request: HttpRequest, pk: int) -> HttpResponse:
 def draw_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """bundle.json and population.csv of a drawn draw, for anyone who may see it to verify."""
     draw = visible_draw(request.user, pk)
-    if name == "bundle.json" and draw.bundle:
+    if name == "bundle.json" and draw.bundle_artefact_id is not None:
         content = json.dumps(published_bundle(draw), ensure_ascii=False, separators=(",", ":"))
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
     elif name == "population.csv":

@@ -14,8 +14,7 @@ from shuangsuiji.inspections.models import Inspection
 def visible_visit(user: Any, visit_id: int) -> Visit:
     return get_object_or_404(
         Visit.objects.visible_to(user)
-        .select_related("entity", "assignment__plan", "lead_department")
-        .defer("assignment__bundle", "assignment__freeze")  # megabytes, never shown here
+        .select_related("entity", "assignment__plan", "lead_department")  # bundle: by digest
         .distinct(),
         pk=visit_id,
     )
