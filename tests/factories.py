@@ -2,6 +2,7 @@
 
 from datetime import date
 from itertools import count
+from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
@@ -133,6 +134,26 @@ def demo_inspector_with_open_results(username: str = "lucheng-inspector") -> Use
             user.save(update_fields=["inspector", "last_name"])
             return user
     raise LookupError(f"{department} 没有尚未公示的检查")
+
+
+def recusable_members(user: User) -> list[Any]:
+    """The team places of `user`'s inspector that the rule can fill if they recuse, in visit
+    order. On some visits nobody else of the department holds the items' qualification, and a
+    recusal there is refused; a test of the recusal itself needs a place that can be filled."""
+    from shuangsuiji.assignments.models import TeamMember
+    from shuangsuiji.assignments.services import bundle_with_recusals
+    from shuangsuiji.core import assign as rule
+
+    members = TeamMember.objects.filter(inspector=user.inspector).select_related("visit")
+    found = []
+    for member in sorted(members, key=lambda m: (m.visit.code, m.slot)):
+        bundle = bundle_with_recusals(member.visit.assignment)
+        try:
+            rule.recuse(bundle, member.visit.code, member.inspector.certificate_no, "核对")
+        except rule.AssignError:
+            continue
+        found.append(member)
+    return found
 
 
 def approved_results(count: int) -> list[int]:

@@ -21,13 +21,13 @@ from django_tasks_db.models import DBTaskResult
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.api.models import ApiToken
-from shuangsuiji.assignments.models import TeamMember
 from shuangsuiji.assignments.services import record_recusal
 from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import Region
 from shuangsuiji.directory.tasks import rebuild_tally_task
 from shuangsuiji.disclosure.models import WorkdayOverride
 from shuangsuiji.draws.models import DrawJob, JobStep
+from tests.factories import recusable_members
 from tests.test_permission_matrix import USERS
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def scene() -> dict[str, Model]:
     task = User.objects.get(username="lucheng-dept-admin").department.led_tasks.first()
     DrawJob.objects.create(task=task, step=JobStep.FREEZE, created_by=coordinator)
     inspector = User.objects.get(username="lucheng-inspector")
-    member = TeamMember.objects.filter(inspector=inspector.inspector_id).order_by("pk").first()
+    member = recusable_members(inspector)[0]
     record_recusal(member, reason="近亲属在该单位任职", actor=inspector)
     if not DBTaskResult.objects.exists():
         rebuild_tally_task.enqueue()

@@ -15,11 +15,11 @@ from pypdf import PdfReader
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
-from shuangsuiji.assignments.services import bundle_with_recusals
 from shuangsuiji.core import assign as rule
 from shuangsuiji.demo.build import DemoSummary
 from shuangsuiji.directory.models import Entity, Inspector
 from tests.assignments.conftest import client_for
+from tests.factories import recusable_members
 
 pytestmark = pytest.mark.django_db
 
@@ -52,27 +52,11 @@ def test_a_department_admin_sees_its_own_departments_load(demo: DemoSummary) -> 
     )
 
 
-def _members_of(user: User) -> list[TeamMember]:
-    members = TeamMember.objects.filter(inspector=user.inspector).select_related("visit")
-    return sorted(members, key=lambda m: (m.visit.code, m.slot))
-
-
-def _replaceable(member: TeamMember) -> bool:
-    """Whether the rule finds someone to take the member's place: the demo's teams are random,
-    and on some visits nobody else of the department holds the items' qualification."""
-    bundle = bundle_with_recusals(member.visit.assignment)
-    try:
-        rule.recuse(bundle, member.visit.code, member.inspector.certificate_no, "核对")
-    except rule.AssignError:
-        return False
-    return True
-
-
 def test_an_inspector_declares_a_conflict_and_the_rule_names_the_replacement(
     demo: DemoSummary,
 ) -> None:
     user = User.objects.get(username="lucheng-inspector")
-    member = next(m for m in _members_of(user) if _replaceable(m))
+    member = recusable_members(user)[0]
     client = client_for(user.username)
 
     client.post(reverse("assignments:recuse", args=[member.pk]), {"reason": "配偶在该单位任职"})

@@ -28,6 +28,7 @@ from shuangsuiji.plans.models import PlanTask
 from shuangsuiji.plans.population import PopulationFilter, in_scope, listed
 
 Progress = Callable[[str, int], None]
+SaltSource = Callable[[dict[str, str]], dict[str, str]]
 """Called with a stage's Chinese label and the percent done when the stage begins."""
 
 
@@ -131,12 +132,14 @@ def freeze_draw(
     reason: str = "",
     progress: Progress = _silent,
     frozen_at: str | None = None,
+    salt_source: SaltSource = rule.new_salts,
 ) -> Draw:
     """Freeze the task's population and parameters. Starting a draw that already exists returns
     it (two people pressing the button get one draw); a redraw must name the draw it corrects.
     `progress` hears each stage as it begins (a background job shows them, `draws.jobs`).
-    `frozen_at` (ISO 8601 UTC) is now unless given: the demo's rehearsals give a fixed time,
-    since from version 2 the freeze time is under the seed."""
+    `frozen_at` (ISO 8601 UTC) is now unless given, and `salt_source` the CSPRNG unless given: the
+    demo's rehearsals give a fixed time and salts from their own seeded generator, since from
+    version 2 both are under the seed and the demo must be the same data set on every build."""
     require(may_draw(actor, task), DRAW_REFUSED)
     locked = PlanTask.objects.select_for_update().get(pk=task.pk)
     latest = locked.draws.order_by("-number").first()
@@ -156,7 +159,7 @@ def freeze_draw(
     parameters = task_parameters(locked)
     progress("冻结名单", 45)
     # a salt per entity, so the public can verify without learning classes (draw-spec V11)
-    salts = rule.new_salts(population)
+    salts = salt_source(population)
     population_csv = rule.write_population_csv(population, salts)
     progress("计算摘要", 60)
     freeze = rule.freeze_record(
