@@ -1,17 +1,28 @@
 """Rate limits: per token, per address without one, counted in the database; 429 with
 Retry-After past the limit."""
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from shuangsuiji.api import throttle
 from shuangsuiji.api.models import RateWindow
 from shuangsuiji.api.services import create_token
 from tests.api.conftest import bearer
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
+
+STILL = 1_800_000_000 + 1  # a moment one second into a window
+
+
+@pytest.fixture(autouse=True)
+def _clock_inside_one_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counts live in one-minute windows: on a busy machine a test's requests could
+    straddle a window's end and start counting again, so the clock stands still."""
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: float(STILL)))
 
 
 def test_token_past_its_limit_gets_429_with_retry_after(world: World, settings: Any) -> None:
