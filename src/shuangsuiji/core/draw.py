@@ -453,17 +453,9 @@ def freeze_record(
     also binds the freeze time and, for a redraw, the draw it supersedes and the reason, and
     instead of the listing of codes and classes the digest of the codes alone and of every
     round's salted tokens (`salts`, see check_salts), which the public may hold."""
-    if spec not in SPECS:
-        raise DrawError(f"规范版本“{spec}”无效：应为 {' 或 '.join(SPECS)}")
-    if not DRAW_ID_PATTERN.fullmatch(draw_id):
-        raise DrawError(f"抽取编号“{draw_id}”无效：只能用字母、数字和 . _ -，不超过64位")
-    if spec == SPEC_V2:
-        parameters = parameters.normalised()
-        parameters.check_v2()
-        frozen_at = utc_now() if frozen_at is None else frozen_at
-        _check_redraw(frozen_at, supersedes, redraw_reason)
-    else:
-        parameters.check()
+    parameters, frozen_at = freeze_inputs(
+        spec, draw_id, parameters, frozen_at, supersedes, redraw_reason
+    )
     sizes = dict.fromkeys(STRATA, 0)
     sizes.update(Counter(population.values()))
     tokens_digest = None
@@ -485,6 +477,32 @@ def freeze_record(
         exclusions,
         (frozen_at, supersedes, redraw_reason, tokens_digest),
     )
+
+
+def freeze_inputs(
+    spec: str,
+    draw_id: str,
+    parameters: Parameters,
+    frozen_at: str | None,
+    supersedes: str | None,
+    redraw_reason: str,
+) -> tuple[Parameters, str | None]:
+    """What a freeze checks before it looks at the population: the version, the draw id, the
+    parameters (version 2: written canonically, refused as V1 says), the freeze time and the
+    redraw. Returns the parameters and the freeze time as the record will hold them. (The
+    bulk engine, core/fastdraw.py, starts its freeze here too, so both refuse alike.)"""
+    if spec not in SPECS:
+        raise DrawError(f"规范版本“{spec}”无效：应为 {' 或 '.join(SPECS)}")
+    if not DRAW_ID_PATTERN.fullmatch(draw_id):
+        raise DrawError(f"抽取编号“{draw_id}”无效：只能用字母、数字和 . _ -，不超过64位")
+    if spec == SPEC_V2:
+        parameters = parameters.normalised()
+        parameters.check_v2()
+        frozen_at = utc_now() if frozen_at is None else frozen_at
+        _check_redraw(frozen_at, supersedes, redraw_reason)
+    else:
+        parameters.check()
+    return parameters, frozen_at
 
 
 def _freeze(
@@ -994,18 +1012,9 @@ def bundle_from_freeze(
     belong together (population_from_listing checks the listing against the digest).
     A version-2 ceremony is first written canonically (`ceremony_v2`)."""
     if freeze["spec"] == SPEC_V2:
-        recorded = ceremony_v2(ceremony)
-        check_ceremony_v2(recorded, freeze["draw_id"], freeze["frozen_at"])
-        seed = seed_v2(freeze["freeze_digest"], recorded)
-        return {
-            **freeze,
-            "exclusions": sorted(exclusions, key=lambda e: (e["uscc"], e["reason"])),
-            "ceremony": recorded,
-            "seed": seed,
-            "record_digest": record_digest(freeze["freeze_digest"], recorded, seed),
-            "rounds": draw_rounds(freeze, seed, population, salts),
-            "substitutions": [],
-        }
+        bundle = sealed_v2(freeze, ceremony, exclusions)
+        bundle["rounds"] = draw_rounds(freeze, bundle["seed"], population, salts)
+        return bundle
     reveals = check_ceremony(ceremony, freeze["draw_id"])
     seed = combine_seed(freeze["freeze_digest"], reveals, str(ceremony["public_value"]))
     return {
@@ -1016,6 +1025,28 @@ def bundle_from_freeze(
         "rounds": draw_rounds(freeze, seed, population),
         "substitutions": [],
         "supersedes": None,
+    }
+
+
+def sealed_v2(
+    freeze: Mapping[str, Any],
+    ceremony: Mapping[str, Any],
+    exclusions: Sequence[Mapping[str, str]] = (),
+) -> dict[str, Any]:
+    """A version-2 bundle but for its rounds (an empty list in their place): the ceremony
+    written canonically and checked, the seed, the record digest. What the rounds need is
+    then only the seed; core/fastdraw.py fills them in its own way from here."""
+    recorded = ceremony_v2(ceremony)
+    check_ceremony_v2(recorded, freeze["draw_id"], freeze["frozen_at"])
+    seed = seed_v2(freeze["freeze_digest"], recorded)
+    return {
+        **freeze,
+        "exclusions": sorted(exclusions, key=lambda e: (e["uscc"], e["reason"])),
+        "ceremony": recorded,
+        "seed": seed,
+        "record_digest": record_digest(freeze["freeze_digest"], recorded, seed),
+        "rounds": [],
+        "substitutions": [],
     }
 
 

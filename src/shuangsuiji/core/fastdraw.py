@@ -1,0 +1,557 @@
+"""The draw of core/draw.py (version 2) computed in bulk: the same freeze record, seed and
+rounds, byte for byte, in a fraction of the time at a province's scale (issue 17, item 8).
+
+Why a second module: core/draw.py is also the verifier a citizen downloads, so it stays one
+file of the standard library, and it stays the rule. This module restates none of it: the
+parameters, the sizes, the ceremony, the seed and the records are core/draw.py's own
+functions; only the work done once per entity — checking codes, strata and salts, hashing
+tokens and priorities, sorting, the two listings' digests — is done here on numpy arrays,
+the hashing split over two processes where that is safe. Whatever it has not fully checked
+(a malformed code or salt, a version-1 draw, a population file written another way) it hands
+to core/draw.py, so the two also refuse alike, with the same words.
+tests/core/test_fastdraw.py generates populations and parameters of every kind and asserts
+that both give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from shuangsuiji.core import draw as rule
+
+Bytes2D = npt.NDArray[np.uint8]
+Positions = npt.NDArray[np.intp]
+
+SEP = ord(rule.SEP)
+CODE_WIDTH = 18
+SALT_WIDTH = 32
+DIGEST = 32
+PARALLEL_FROM = 50_000  # entities: below this a second process costs more than it saves
+CHUNK = 65_536  # rows hashed per batch: their bytes objects stay small and in cache
+
+
+def _table(characters: bytes) -> npt.NDArray[np.bool_]:
+    """A lookup table: which of the 256 byte values are `characters`."""
+    table = np.zeros(256, dtype=np.bool_)
+    table[np.frombuffer(characters, dtype=np.uint8)] = True
+    return table
+
+
+CODE_BYTES = _table(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # rule.USCC
+STRATUM_BYTES = _table("".join(rule.STRATA).encode())
+HEX_BYTES = _table(b"0123456789abcdef")  # rule.SALT
+
+
+# --- the population as arrays ----------------------------------------------------------------
+
+
+@dataclass
+class Entities:
+    """A population checked and held as arrays, in its own order: codes (N × 18 bytes), strata
+    (N bytes), salts (N × 32 bytes, or N × 0 when every salt is empty), and every round's
+    tokens once they are made (a draw made in one go hashes them once, not three times)."""
+
+    codes: Bytes2D
+    strata: npt.NDArray[np.uint8]
+    salts: Bytes2D
+    names: Sequence[str] | None = None  # the codes as text, when the caller has them
+    tokens_made: dict[int, Bytes2D] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.strata)
+
+    def code_texts(self, positions: Positions) -> list[str]:
+        """The codes at `positions`, as text."""
+        if self.names is not None:
+            return list(map(self.names.__getitem__, positions.tolist()))
+        return [code.decode("ascii") for code in self.codes[positions].view("S18").ravel()]
+
+    def tokens(self, round_number: int, processes: int) -> Bytes2D:
+        """Every entity's raw token (rule.token) of a round, N × 32 bytes."""
+        if round_number not in self.tokens_made:
+            rows = np.empty((len(self), CODE_WIDTH + 3 + self.salts.shape[1]), dtype=np.uint8)
+            rows[:, :CODE_WIDTH] = self.codes
+            rows[:, CODE_WIDTH] = SEP
+            rows[:, CODE_WIDTH + 1] = self.strata
+            rows[:, CODE_WIDTH + 2] = SEP
+            rows[:, CODE_WIDTH + 3 :] = self.salts
+            prefix = rule.SEP.join((rule.SPEC_V2, "token", str(round_number), "")).encode()
+            self.tokens_made[round_number] = digests(prefix, rows, processes)
+        return self.tokens_made[round_number]
+
+    @property
+    def population(self) -> dict[str, str]:
+        """code → stratum, as core/draw.py takes a population."""
+        everything = np.arange(len(self))
+        return dict(zip(self.code_texts(everything), self.strata.tobytes().decode(), strict=True))
+
+    @property
+    def salt_map(self) -> dict[str, str] | None:
+        """code → salt, or None when every salt is empty (as rule.check_salts reads None)."""
+        if not self.salts.shape[1]:
+            return None
+        codes = self.code_texts(np.arange(len(self)))
+        salts = self.salts.view(f"S{SALT_WIDTH}").ravel()
+        return dict(zip(codes, (salt.decode() for salt in salts), strict=True))
+
+
+def _column(values: Sequence[Any], width: int, allowed: npt.NDArray[np.bool_]) -> Bytes2D | None:
+    """`values` as an N × width array when every one is text of exactly `width` characters out
+    of `allowed`; else None. Joined with line feeds, they make N × (width + 1) bytes with a line
+    feed at every (width + 1)th byte and only allowed bytes between exactly when each is so
+    (the same trick as rule.population_digest's regular expression)."""
+    try:
+        text = ("\n".join(values) + "\n").encode("ascii")
+    except (TypeError, UnicodeEncodeError):  # not text, or not ASCII
+        return None
+    if len(text) != len(values) * (width + 1):
+        return None
+    table = np.frombuffer(text, dtype=np.uint8).reshape(len(values), width + 1)
+    if not (table[:, width] == ord("\n")).all() or not allowed[table[:, :width]].all():
+        return None
+    return table[:, :width]
+
+
+def entities(population: Mapping[str, str], salts: Mapping[str, str] | None) -> Entities | None:
+    """The population and salts as arrays when every code, stratum and salt is well formed
+    (rule.check_population, rule.check_salts) and salts belong one to one to the codes; None
+    otherwise, and the caller leaves the case to core/draw.py, which says what is wrong."""
+    names = list(population)
+    codes = _column(names, CODE_WIDTH, CODE_BYTES)
+    strata = _column(list(population.values()), 1, STRATUM_BYTES)
+    if codes is None or strata is None or not names:
+        return None
+    if salts is None:
+        salt_bytes: Bytes2D = np.zeros((len(names), 0), dtype=np.uint8)
+    else:
+        try:
+            listed = [salts[code] for code in names]
+        except (KeyError, TypeError):
+            return None
+        column = _column(listed, SALT_WIDTH, HEX_BYTES)
+        if column is None or len(salts) != len(names):
+            return None
+        salt_bytes = column
+    return Entities(codes, strata.ravel().copy(), salt_bytes, names)
+
+
+# --- hashing in bulk, in two processes where it is safe --------------------------------------
+
+
+def digests(prefix: bytes, rows: Bytes2D, processes: int = 2) -> Bytes2D:
+    """SHA-256 of `prefix` followed by each row, N × 32 bytes. The prefix is hashed once and
+    each row continues a copy of that state, as core/draw.py does. With `processes` 2 and
+    enough rows, a forked child hashes the second half while this process hashes the first."""
+    count = len(rows)
+    half = count // 2
+    rest = _aside(
+        lambda: _hash_rows(prefix, rows[half:]), (count - half) * DIGEST, processes, count
+    )
+    first = _hash_rows(prefix, rows[:half])
+    return _as_rows(first + rest())
+
+
+def _hash_rows(prefix: bytes, rows: Bytes2D) -> bytes:
+    """The digests of prefix + row, concatenated. Each row becomes a bytes object through a
+    fixed-width view (a view drops trailing NUL bytes; no row ends in one: rows end in a
+    code, a stratum, a separator or hex), a batch at a time."""
+    copy = hashlib.sha256(prefix).copy
+    flat = np.ascontiguousarray(rows).view(f"S{rows.shape[1]}").ravel()
+    made: list[bytes] = []
+    for start in range(0, len(flat), CHUNK):
+        batch: list[bytes] = []
+        append = batch.append
+        for row in flat[start : start + CHUNK].tolist():
+            hasher = copy()
+            hasher.update(row)
+            append(hasher.digest())
+        made.append(b"".join(batch))
+    return b"".join(made)
+
+
+def _as_rows(data: bytes) -> Bytes2D:
+    return np.frombuffer(data, dtype=np.uint8).reshape(-1, DIGEST)
+
+
+def _aside(
+    work: Callable[[], bytes], size: int, processes: int, entities: int
+) -> Callable[[], bytes]:
+    """Start `work` in a forked child and return a function that waits for its `size` bytes.
+
+    Only with `processes` 2 or more and PARALLEL_FROM `entities` or more, and where fork is
+    safe: on POSIX, in a process running no other thread (a child inherits
+    every lock, and one held by another thread at the fork would never be released in it;
+    the app's background worker has a heartbeat thread, so it hashes in one process). When
+    fork is not safe, or the child fails, the work is done here when asked for; the bytes are
+    the same either way. The child writes into shared memory and leaves with os._exit, so it
+    runs no cleanup of the parent's (database connections, temporary files)."""
+    if (
+        processes < 2
+        or entities < PARALLEL_FROM
+        or not hasattr(os, "fork")
+        or threading.active_count() != 1
+        or (os.cpu_count() or 1) < 2
+    ):
+        return work
+    shared = mmap.mmap(-1, max(size, 1))  # anonymous and shared with the child
+    try:
+        pid = os.fork()
+    except OSError:
+        return work
+    if pid == 0:  # pragma: no cover -- the child; coverage does not follow it
+        status = 1
+        try:
+            result = work()
+            if len(result) == size:
+                shared[:size] = result
+                status = 0
+        finally:
+            os._exit(status)
+
+    def wait() -> bytes:
+        _, status = os.waitpid(pid, 0)
+        return work() if status != 0 else shared[:size]
+
+    return wait
+
+
+# --- digests of the freeze -------------------------------------------------------------------
+
+
+def hex_rows(raw: Bytes2D) -> Bytes2D:
+    """N × 32 raw digests as N × 64 bytes of lower-case hex (the text rule.token gives)."""
+    return np.frombuffer(raw.tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(-1, 64)
+
+
+def order(keys: Bytes2D, *then: Bytes2D) -> Positions:
+    """Positions of the rows of `keys` (M × 32 bytes) in the order of their bytes, equal keys
+    in the order of the rows of `then`. Sorting the first 8 bytes as a big-endian number
+    orders all but rows whose first 8 bytes are equal; should any be (about one draw in ten
+    thousand million at a million entities), every byte of every column is sorted on."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.intp)
+    lead = keys[:, :8].copy().view(">u8").ravel().astype(np.uint64)
+    ranked = np.argsort(lead)  # not stable: equal leads are ordered again below
+    ordered = lead[ranked]
+    if not (ordered[1:] == ordered[:-1]).any():
+        return ranked
+    columns = []
+    for column in (keys, *then):
+        words = np.ascontiguousarray(column).view(">u8").astype(np.uint64)
+        columns += [words[:, word] for word in range(words.shape[1])]
+    return np.lexsort(columns[::-1])
+
+
+def codes_digest(codes: Bytes2D) -> str:
+    """rule.codes_listing's digest: the codes sorted, a line feed after each."""
+    lines = np.empty((len(codes), CODE_WIDTH + 1), dtype=np.uint8)
+    lines[:, :CODE_WIDTH] = codes if _ascending(codes) else codes[code_order(codes)]
+    lines[:, CODE_WIDTH] = ord("\n")
+    return hashlib.sha256(lines.tobytes()).hexdigest()
+
+
+def _ascending(codes: Bytes2D) -> bool:
+    """Whether the codes are in strictly ascending order (a stored listing is)."""
+    text = np.ascontiguousarray(codes).view("S18").ravel()
+    return bool((text[1:] > text[:-1]).all())
+
+
+DIGITS = np.zeros(256, dtype=np.uint64)  # 0–9 A–Z as 0–35: the order of their bytes
+DIGITS[np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)] = np.arange(36)
+TAIL_SCALE = 36**10  # ten base-36 digits: below 2**52
+HEADS_MAX = (2**64 - 1) // TAIL_SCALE  # distinct 8-character beginnings one number can rank
+
+
+def code_order(codes: Bytes2D) -> Positions:
+    """Positions of the codes in byte order. A code begins with 8 characters that few codes
+    of a region do not share (登记管理部门, 机构类别, 行政区划); numbered by their rank among
+    the distinct beginnings and followed by the other 10 characters as base-36 digits, each
+    code is one 64-bit number in the codes' order, and numbers sort several times faster than
+    18-byte strings. With more distinct beginnings than that leaves room for, the strings."""
+    lead = np.ascontiguousarray(codes[:, :8]).view(">u8").ravel().astype(np.uint64)
+    heads = np.unique(lead)
+    if len(heads) > HEADS_MAX:
+        return np.argsort(np.ascontiguousarray(codes).view("S18").ravel())
+    tail = np.zeros(len(codes), dtype=np.uint64)
+    for column in range(8, CODE_WIDTH):
+        tail *= np.uint64(36)
+        tail += DIGITS[codes[:, column]]
+    ranks = np.searchsorted(heads, lead).astype(np.uint64)
+    return np.argsort(ranks * np.uint64(TAIL_SCALE) + tail)
+
+
+def tokens_digest(group: Entities, rounds: int, processes: int) -> str:
+    """rule.tokens_listing's digest: lines "round,stratum,token" by round, stratum, token."""
+    hasher = hashlib.sha256()
+    members = _members(group)
+    for number in range(1, rounds + 1):
+        raw = group.tokens(number, processes)
+        for stratum in rule.STRATA:
+            mine = raw[members[stratum]]
+            if not len(mine):
+                continue
+            head = f"{number},{stratum},".encode()
+            lines = np.empty((len(mine), len(head) + 65), dtype=np.uint8)
+            lines[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
+            lines[:, len(head) : -1] = hex_rows(mine[order(mine)])
+            lines[:, -1] = ord("\n")
+            hasher.update(lines.tobytes())
+    return hasher.hexdigest()
+
+
+def _members(group: Entities) -> dict[str, Positions]:
+    """Each stratum's entities, as positions in the population's order."""
+    return {s: np.flatnonzero(group.strata == ord(s)) for s in rule.STRATA}
+
+
+# --- the rule's entry points, in bulk ----------------------------------------------------------
+
+
+def _arrays(
+    population: Mapping[str, str] | Entities, salts: Mapping[str, str] | None
+) -> Entities | None:
+    return population if isinstance(population, Entities) else entities(population, salts)
+
+
+def _mapping(
+    population: Mapping[str, str] | Entities, salts: Mapping[str, str] | None
+) -> tuple[Mapping[str, str], Mapping[str, str] | None]:
+    """The population and salts as the rule takes them."""
+    if isinstance(population, Entities):
+        return population.population, population.salt_map
+    return population, salts
+
+
+def freeze_record(
+    draw_id: str,
+    parameters: rule.Parameters,
+    population: Mapping[str, str] | Entities,
+    exclusions: Sequence[Mapping[str, str]] = (),
+    task: Mapping[str, Any] | None = None,
+    *,
+    spec: str = rule.SPEC_V2,
+    frozen_at: str | None = None,
+    supersedes: str | None = None,
+    redraw_reason: str = "",
+    salts: Mapping[str, str] | None = None,
+    processes: int = 2,
+) -> dict[str, Any]:
+    """rule.freeze_record, the same record. `population` may be Entities already made (then
+    `salts` is theirs); a version-1 freeze or an input not well formed goes to the rule."""
+    group = _arrays(population, salts) if spec == rule.SPEC_V2 else None
+    if group is None:
+        mapping, kept = _mapping(population, salts)
+        return rule.freeze_record(
+            draw_id,
+            parameters,
+            mapping,
+            exclusions,
+            task,
+            spec=spec,
+            frozen_at=frozen_at,
+            supersedes=supersedes,
+            redraw_reason=redraw_reason,
+            salts=kept,
+        )
+    parameters, frozen_at = rule.freeze_inputs(
+        spec, draw_id, parameters, frozen_at, supersedes, redraw_reason
+    )
+    counts = np.bincount(group.strata, minlength=256)
+    sizes = {s: int(counts[ord(s)]) for s in rule.STRATA}
+    # the codes are sorted beside the tokens' hashing (a child process, when allowed)
+    codes = _aside(lambda: codes_digest(group.codes).encode(), 64, processes, len(group))
+    digest = tokens_digest(group, parameters.rounds, processes)
+    return rule._freeze(  # the rule's own record, from these digests
+        spec,
+        draw_id,
+        parameters,
+        task,
+        codes().decode(),
+        len(group),
+        sizes,
+        exclusions,
+        (frozen_at, supersedes, redraw_reason, digest),
+    )
+
+
+def bundle_from_freeze(
+    freeze: Mapping[str, Any],
+    population: Mapping[str, str] | Entities,
+    ceremony: Mapping[str, Any],
+    exclusions: Sequence[Mapping[str, str]] = (),
+    salts: Mapping[str, str] | None = None,
+    *,
+    processes: int = 2,
+) -> dict[str, Any]:
+    """rule.bundle_from_freeze, the same bundle (the caller vouches, as there, that freeze and
+    population belong together)."""
+    group = _arrays(population, salts) if freeze["spec"] == rule.SPEC_V2 else None
+    if group is None:
+        mapping, kept = _mapping(population, salts)
+        return rule.bundle_from_freeze(freeze, mapping, ceremony, exclusions, kept)
+    bundle = rule.sealed_v2(freeze, ceremony, exclusions)
+    bundle["rounds"] = rounds_v2(freeze, bundle["seed"], group, processes=processes)[0]
+    return bundle
+
+
+def run_draw(
+    draw_id: str,
+    parameters: rule.Parameters,
+    population: Mapping[str, str],
+    ceremony: Mapping[str, Any],
+    exclusions: Sequence[Mapping[str, str]] = (),
+    task: Mapping[str, Any] | None = None,
+    *,
+    salts: Mapping[str, str] | None = None,
+    processes: int = 2,
+    **freeze: Any,
+) -> dict[str, Any]:
+    """rule.run_draw, the same bundle; `freeze` are its other keywords (spec, frozen_at,
+    supersedes, redraw_reason). Each token is hashed once, for the freeze and the draw."""
+    group = (
+        entities(population, salts) if freeze.get("spec", rule.SPEC_V2) == rule.SPEC_V2 else None
+    )
+    source = population if group is None else group
+    record = freeze_record(
+        draw_id, parameters, source, exclusions, task, salts=salts, processes=processes, **freeze
+    )
+    return bundle_from_freeze(record, source, ceremony, exclusions, salts, processes=processes)
+
+
+def population_from_file(text: str, freeze: Mapping[str, Any], processes: int = 2) -> Entities:
+    """rule.population_from_file: the full listing stored at the freeze, refused (with the same
+    words) unless it hashes to the freeze record's digests; as Entities, whose tokens the
+    draw then uses again. A listing not in the one shape the platform writes goes to the rule."""
+    body = text.removeprefix(rule.POPULATION_HEADER_V2)
+    group = _listing(body) if body != text else None
+    if group is None:
+        population, salts = rule.population_from_file(text, freeze)
+        made = entities(population, salts)
+        if made is None:  # pragma: no cover -- the rule has just checked every entity
+            raise rule.DrawError("名单格式无效")
+        return made
+    rounds = rule.Parameters.from_dict(freeze["parameters"]).rounds
+    if (
+        codes_digest(group.codes) != freeze["population_digest"]
+        or tokens_digest(group, rounds, processes) != freeze["tokens_digest"]
+    ):
+        raise rule.DrawError("名单与冻结时的名单摘要不符")
+    return group
+
+
+def _listing(body: str) -> Entities | None:
+    """The lines "code,stratum,salt" (all salts given) or "code,stratum," (none), each code
+    once, as Entities; None for anything else (the rule then reads it its own way)."""
+    data = body.encode("ascii", errors="replace")
+    for width in (CODE_WIDTH + 3 + SALT_WIDTH + 1, CODE_WIDTH + 4):
+        if not data or len(data) % width:
+            continue
+        table = np.frombuffer(data, dtype=np.uint8).reshape(-1, width)
+        salts = table[:, CODE_WIDTH + 3 : width - 1]
+        if (
+            CODE_BYTES[table[:, :CODE_WIDTH]].all()
+            and (table[:, CODE_WIDTH] == ord(",")).all()
+            and STRATUM_BYTES[table[:, CODE_WIDTH + 1]].all()
+            and (table[:, CODE_WIDTH + 2] == ord(",")).all()
+            and HEX_BYTES[salts].all()
+            and (table[:, -1] == ord("\n")).all()
+        ):
+            codes = table[:, :CODE_WIDTH]
+            if not _ascending(codes) and not _ascending(codes[code_order(codes)]):
+                return None  # a code twice: the rule reads it its own way
+            return Entities(codes, table[:, CODE_WIDTH + 1].copy(), salts)
+    return None
+
+
+# --- the rounds ------------------------------------------------------------------------------
+
+
+def rounds_v2(
+    freeze: Mapping[str, Any],
+    seed: str,
+    group: Entities,
+    *,
+    public: bool = False,
+    processes: int = 2,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """rule._rounds_v2: every round with codes per stratum (the full record), and, with
+    `public`, as the public record shows it (tokens per stratum, codes per round; else [])."""
+    parameters = rule.Parameters.from_dict(freeze["parameters"])
+    members = _members(group)
+    sizes = {s: len(members[s]) for s in rule.STRATA}
+    ks = rule.sample_sizes(parameters, sizes, rule.SPEC_V2)
+    drawn = np.zeros(len(group), dtype=np.bool_)
+    full: list[dict[str, Any]] = []
+    shown_rounds: list[dict[str, Any]] = []
+    for number in range(1, parameters.rounds + 1):
+        tokens = group.tokens(number, processes)
+        texts = hex_rows(tokens)
+        prefix = rule._priority_prefix(seed, freeze["draw_id"], number, rule.SPEC_V2)
+        priorities = digests(prefix, texts, processes)
+        strata, shown = {}, {}
+        picked: list[Positions] = []
+        kept: list[Positions] = []
+        for stratum in rule.STRATA:
+            mine, k = members[stratum], ks[stratum]
+            wanted = k + (k if parameters.reserve is None else parameters.reserve)
+            fresh, earlier = mine[~drawn[mine]], mine[drawn[mine]]
+            taken = fresh[order(priorities[fresh], tokens[fresh])][:wanted]
+            taken_fresh = len(taken)
+            if taken_fresh < wanted:
+                again = earlier[order(priorities[earlier], tokens[earlier])]
+                taken = np.concatenate((taken, again[: wanted - taken_fresh]))
+            head = {"N": sizes[stratum], "ratio": rule.ratio_shown(parameters, stratum), "k": k}
+            selected, reserve = taken[:k], taken[k:wanted]
+            strata[stratum] = {
+                **head,
+                "selected": group.code_texts(selected),
+                "reserve": group.code_texts(reserve),
+            }
+            if public:
+                shown[stratum] = {
+                    **head,
+                    "earlier": _texts(texts[earlier[order(tokens[earlier])]]),
+                    "selected": _texts(texts[selected]),
+                    "reserve": _texts(texts[reserve]),
+                    "cutoff": _key(priorities, taken, taken_fresh, k - 1) if k else None,
+                    "reserve_cutoff": (
+                        _key(priorities, taken, taken_fresh, len(taken) - 1)
+                        if len(taken) > k
+                        else None
+                    ),
+                }
+            picked.append(selected)
+            kept.append(reserve)
+        chosen = np.concatenate(picked)
+        drawn[chosen] = True
+        full.append({"round": number, "strata": strata})
+        if public:
+            shown_rounds.append(
+                {
+                    "round": number,
+                    "selected": sorted(group.code_texts(chosen)),
+                    "reserve": sorted(group.code_texts(np.concatenate(kept))),
+                    "strata": shown,
+                }
+            )
+    return full, shown_rounds
+
+
+def _key(priorities: Bytes2D, taken: Positions, fresh_count: int, place: int) -> str:
+    """The rank key of the entity at `place` of a stratum's ranking (rule._stratum_round)."""
+    pool = "0" if place < fresh_count else "1"
+    return f"{pool}:{priorities[taken[place]].tobytes().hex()}"
+
+
+def _texts(rows: Bytes2D) -> list[str]:
+    """Rows of hex bytes as text."""
+    return [row.decode("ascii") for row in np.ascontiguousarray(rows).view("S64").ravel()]
