@@ -150,6 +150,8 @@ def test_counts_and_population_bases(text: str, count: int | None, info: bool) -
         ("每季度各抽查1次", False, 4),
         ("每月一次", False, 12),
         ("同一年度对同一单位(人)的抽查次数为1次。", False, 1),
+        ("重点监管对象:每季度最低抽查12.5%; 特殊监管对象:每个季度最低抽查比例为25%", False, 4),
+        ("每半年抽查10%", False, 2),
     ],
 )
 def test_frequency_forms(text: str, column: bool, times: int) -> None:
@@ -166,6 +168,15 @@ def test_frequency_left_open_is_said() -> None:
             Severity.WARNING,
             "抽查频次“全年抽查比例不低于5%,抽查频次根据监管需要确定”未写次数",
         )
+    ]
+
+
+def test_a_yearly_ratio_says_no_number_of_rounds_and_is_said() -> None:
+    parsed = Parsed()
+
+    assert read_frequency("重点监管对象:每年最低抽查5%", parsed) is None
+    assert [(f.field, f.severity) for f in parsed.findings] == [
+        ("frequency_per_year", Severity.WARNING)
     ]
 
 
@@ -197,8 +208,14 @@ def test_separate_frequency_column_is_not_joined_into_the_ratio() -> None:
         ("2025年9月", Window("2025-09", "2025-09"), None),
         ("2024年5月起", Window("2024-05", None), None),
         ("全年", Window("2024-01", "2024-12"), None),
+        ("2021.04.01\n2021.10.31", Window("2021-04", "2021-10"), None),
+        ("2021/5/10-2021/12/20/", Window("2021-05", "2021-12"), None),
+        ("202210", Window("2022-10", "2022-10"), Severity.WARNING),
     ],
-    ids=["days", "deadline", "two-deadlines", "season", "event", "one-month", "from", "whole-year"],
+    ids=[
+        *("days", "deadline", "two-deadlines", "season", "event", "one-month", "from"),
+        *("whole-year", "start-and-end-columns", "slashed-dates", "glued-year-month"),
+    ],
 )
 def test_window_forms(text: str, window: Window, severity: Severity | None) -> None:
     parsed = Parsed()
@@ -528,4 +545,52 @@ def test_rows_without_numbers_whose_cells_wrap_or_left_no_paragraph_are_rebuilt_
     assert [f.message for f in plan.findings if f.field == "table"][:1] == [
         "表格没有序号列，各行的段落数与表头的 7 列不一致：按各段内容拆分为 2 行"
         "（折行的单元格已接回，空单元格留空），请核对"
+    ]
+
+
+def test_a_department_under_the_plan_name_is_the_lead_and_a_bare_count_by_a_ratio_is_doubted() -> (
+    None
+):
+    # 本部门计划名称 holds the department whose plan it is, merged down over its tasks; the
+    # 抽查对象数量 beside the ratio has no unit, so it may be the pool rather than the draw.
+    lines = [
+        "某某市教育局2021年度本部门抽查工作计划表",
+        *("本部门", "计划名称", "任务名称", "任务类型", "抽查事项", "抽查对象范围"),
+        *("抽取时间自", "抽取时间至", "抽查对象数量", "抽查对象比例", "分配任务的处(科)室"),
+        *("某某市教育局", "校车安全检查", "定向", "抽查", "对校车安全管理的", "检查"),
+        *("市属学校", "2021/4/1", "2021/6/30", "6", "10%", "安全处"),
+        *("民办学校年检", "定向抽查", "对民办学校办学行为的检查", "局管民办", "学校"),
+        *("2021/9/1", "2021/12/31", "5", "17%", "基教处、", "职成处"),
+    ]
+
+    plan = parse_plan("\n".join(lines).encode(), "计划.txt")
+
+    assert [
+        (t.name, t.items, t.scope, t.sample_count, t.ratio_min, t.lead_department, t.window)
+        for t in plan.tasks
+    ] == [
+        (
+            "校车安全检查",
+            ("对校车安全管理的检查",),
+            "市属学校",
+            6,
+            0.1,
+            "某某市教育局",
+            Window("2021-04", "2021-06"),
+        ),
+        (
+            "民办学校年检",
+            ("对民办学校办学行为的检查",),
+            "局管民办学校",
+            5,
+            0.17,
+            "某某市教育局",
+            Window("2021-09", "2021-12"),
+        ),
+    ]
+    assert [
+        [f.message for f in task.findings if f.field == "sample_count"] for task in plan.tasks
+    ] == [
+        ["抽查数量“6”与抽查比例并列，未写单位：按抽取户数读取；如是抽查对象总数，请改正"],
+        ["抽查数量“5”与抽查比例并列，未写单位：按抽取户数读取；如是抽查对象总数，请改正"],
     ]

@@ -42,23 +42,23 @@ RATCHET: dict[str, tuple[int, int]] = {
     "locality": (28, 31),
     "year": (30, 31),
     "seq": (120, 129),
-    "name": (116, 129),
-    "items": (109, 129),
-    "scope": (108, 129),
-    "ratio_min": (93, 129),
-    "sample_count": (115, 129),
-    "frequency_per_year": (108, 129),
+    "name": (118, 129),
+    "items": (111, 129),
+    "scope": (110, 129),
+    "ratio_min": (100, 129),
+    "sample_count": (116, 129),
+    "frequency_per_year": (110, 129),
     "sampling_type": (124, 129),
     "risk_kind": (122, 129),
     "risk_class": (124, 129),
-    "window": (99, 129),
-    "lead": (99, 129),
+    "window": (103, 129),
+    "lead": (103, 129),
     "partners": (111, 129),
     "partners_open_ended": (124, 129),
     "mode": (113, 129),
     "class_ratios": (1, 1),
 }
-RATCHET_TASKS_RIGHT = 28
+RATCHET_TASKS_RIGHT = 29
 
 
 def seed_expected(key: str) -> dict[str, Any]:

@@ -189,6 +189,7 @@ def parse_risk_rule(text: str) -> RiskRule:
 
 
 DOTTED_DATE = re.compile(r"(20\d{2})\s*[.．/-]\s*(1[0-2]|0?[1-9])\s*[.．/-]\s*([0-3]?\d)(?!\d)日?")
+GLUED_MONTH = re.compile(r"(20\d{2})(1[0-2]|0?[1-9])")  # 202210: October 2022
 GLUED_DATE = re.compile(r"(20\d{2})(1[0-2]|0?[1-9])([0-3]\d)日")
 DEADLINE = re.compile(r"前完成|之前|前$|截止|截至|为止")
 SEASONS = re.compile(r"^[春夏秋冬、，和及]+季?$|^[春夏秋冬]季")
@@ -204,6 +205,12 @@ def parse_window(text: str, year: int | None, parsed: Parsed) -> Window:
     if not value:
         parsed.note("window", Severity.ERROR, "缺少抽查检查起止时间")
         return Window(None, None)
+    month = GLUED_MONTH.fullmatch(squeeze(value))
+    if month:
+        fixed = f"{month[1]}年{int(month[2])}月"
+        message = f"日期“{month[0]}”缺少年、月字样，按“{fixed}”读取"
+        parsed.note("window", Severity.WARNING, message)
+        value = fixed
     glued = GLUED_DATE.search(value)
     if glued:
         fixed = GLUED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", value)
@@ -482,6 +489,8 @@ def read_count(text: str, parsed: Parsed) -> int | None:
 FREQUENCY_ONLY = re.compile(r"(?:=|＝|>=|≥|＞=|>|不少于|至少)?\s*(\d+)\s*(?:次)?(?:/年)?")
 AT_LEAST = re.compile(rf"(?:至少|不少于|不低于|次数为|次数是|次数)\s*{NUMBER}\s*次")
 BATCHES = re.compile(rf"分\s*{NUMBER}\s*(?:个)?批次?")
+PERIOD_RATIO = re.compile(rf"每\s*(个?季度?|个?月|半年|年)[^%％；;。]{{0,8}}?{NUM}\s*[%％]")
+PERIODS = {"季": 4, "季度": 4, "月": 12, "半年": 2}
 TIMES_RANGE = re.compile(r"(\d+)\s*(?:-|－|—|–|~|～|至|到)\s*(\d+)\s*次")
 
 
@@ -503,6 +512,12 @@ def read_frequency(text: str, parsed: Parsed, *, column: bool = False) -> int | 
         return low
     found = parse_frequency(value.replace("各", ""))
     candidates = [found] if found else []
+    yearly = False
+    for match in PERIOD_RATIO.finditer(value):  # 每季度最低抽查12.5%: a round each quarter
+        period = match[1].removeprefix("个")
+        yearly = yearly or period == "年"
+        if period != "年":
+            candidates.append(PERIODS[period])
     for pattern in (AT_LEAST, BATCHES):
         for match in pattern.finditer(value):
             times = to_int(match[1])
@@ -510,7 +525,10 @@ def read_frequency(text: str, parsed: Parsed, *, column: bool = False) -> int | 
                 candidates.append(times)
     if candidates:
         return max(candidates)
-    if "频次" in value and ("确定" in value or "需要" in value):
+    if yearly:
+        message = f"“{value}”写的是每年的抽查比例，未写抽查次数：如每年一次，请填写"
+        parsed.note("frequency_per_year", Severity.WARNING, message)
+    elif "频次" in value and ("确定" in value or "需要" in value):
         message = f"抽查频次“{value}”未写次数"
         parsed.note("frequency_per_year", Severity.WARNING, message)
     return None

@@ -33,6 +33,7 @@ from shuangsuiji.core.plans.model import (
     RiskRuleKind,
     Severity,
 )
+from shuangsuiji.core.plans.placement import cell_kind
 from shuangsuiji.core.plans.readers import read_grid
 
 YEAR = re.compile(r"(20\d{2})\s*年")
@@ -158,6 +159,13 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
     sample_count = (
         read_count(cell("sample_count"), parsed) if squeeze(cell("sample_count")) else None
     )
+    if squeeze(cell("sample_count")).isdigit() and ratio_min is not None:
+        # 抽查对象数量 49670 beside 12.5%: a bare number by a ratio may be the pool, not a draw.
+        message = (
+            f"抽查数量“{squeeze(cell('sample_count'))}”与抽查比例并列，未写单位："
+            "按抽取户数读取；如是抽查对象总数，请改正"
+        )
+        parsed.note("sample_count", Severity.WARNING, message)
     if sample_count is None:
         sample_count = read_count(ratio_text, parsed)
 
@@ -166,6 +174,11 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
         risk_rule = RiskRule(RiskRuleKind.ESCALATE, squeeze(ratio_text))
     window = parse_window(cell("window"), year, parsed)
     lead = squeeze(cell("lead"))
+    plan_name = squeeze(cell("plan_name"))
+    if not lead and plan_name and cell_kind(plan_name) == "department":
+        lead = plan_name  # 本部门计划名称: 广州市教育局, the department whose plan it is
+        message = f"表格没有发起部门列：以计划名称列的部门“{lead}”为发起部门"
+        parsed.note("lead_department", Severity.INFO, message)
     joint, _ = split_departments(cell("joint").replace("\n", "、"))
     if not lead and joint:
         lead = joint[0]

@@ -28,18 +28,21 @@ WINDOW = re.compile(
     r"\d{1,2}\s*月|[上下]半年|季度|全年|^20\d{2}\s*[.．/\-]\s*\d{1,2}\s*[.．/\-]\s*\d{1,2}$"
 )
 DEPARTMENT = re.compile(
-    r"(?:部门|[^理]局|委员会|委|办公室|队|站|中心|所|分局|政府|处|科|股|机构|院)$"
+    r"(?:部门|[^理]局|委员会|委|办公室|[^教]室|队|站|中心|所|分局|政府|处|科|股|机构|院)$"
 )
 LEVEL = re.compile(r".{0,8}级(?:发起|检查|抽查|组织|实施)?.{0,12}|[县市区省]抽[县市区省]查")
 SAMPLING = re.compile(
     r"(?:不)?定向(?:抽查)?|(?:重点|一般|日常|专项|行政)(?:检查|抽查)(?:事项?)?"
     r"|(?:本|多|跨)部门(?:联合)?抽查"
 )
-SCOPE_END = re.compile(r"(?:单位|企业|机构|学校|个人|经营者|主体|场所|商户|户|基地|设施|食堂)$")
+SCOPE_END = re.compile(
+    r"(?:单位|企业|机构|学校|幼儿园|医院|个人|经营者|主体|场所|商户|户|基地|设施|食堂)$"
+)
 # What a cell about the objects opens with: 辖区内…, 全县…, 本市…
 SCOPE_START = re.compile(r"^(?:辖区内|辖区|全[省市县区旗]|本[省市县区旗])")
 ITEM_END = re.compile(r"(?:检查|监管|情况|核查|抽检|抽样)$")
 NAME_END = re.compile(r"抽查$")
+ITEM_OPEN = re.compile(r"^(?:对|检查|核查)")  # 对教育经费的监督管理, 检查托幼机构的…
 
 # Column key → the kind of cell it holds.
 COLUMN_KINDS: dict[str, str] = {
@@ -67,6 +70,7 @@ COLUMN_KINDS: dict[str, str] = {
     "items": "item",
     "scope": "scope",
 }
+COUNT_COLUMNS = frozenset({"sample_count", "population"})
 STRONG = frozenset({"seq", "ratio", "frequency", "window", "department", "level", "sampling"})
 MAX_PLACEMENTS = 5000  # C(14, 7) is 3432: every real plan's header is within it
 NAME_COLUMNS = frozenset({"name", "domain", "plan_name"})
@@ -101,6 +105,8 @@ def cell_kind(text: str) -> str:
         return "scope"
     if NAME_END.search(value):
         return "name"
+    if ITEM_OPEN.match(value):
+        return "item"
     if ITEM_END.search(value):
         return "item"
     return "text"
@@ -113,6 +119,8 @@ def fit(text: str, key: str) -> int:
     if kind == "empty":
         return 0
     if kind in STRONG:
+        if kind == "seq" and key in COUNT_COLUMNS:
+            return 2  # a bare number under 抽查对象数量
         if kind == "frequency" and column == "ratio":
             return 1  # 抽查比例及频次 columns hold both
         if kind == column:
@@ -124,7 +132,7 @@ def fit(text: str, key: str) -> int:
     return 1 if kind == column else 0
 
 
-def _squeeze(text: str) -> str:
+def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
@@ -143,7 +151,7 @@ def place_cells(cells: list[str], keys: list[str], above: list[str] | None = Non
     fits = [[fit(text, key) for key in keys] for text in cells]
     for row, text in zip(fits, cells, strict=True):
         for column, upper in enumerate(above or []):
-            if text.strip() and _squeeze(text) == _squeeze(upper):
+            if text.strip() and squeeze(text) == squeeze(upper):
                 row[column] += 1
             elif text.strip() and upper.strip() and keys[column] in GROUP_COLUMNS:
                 row[column] -= 1  # a group's name is merged down over its rows
@@ -174,6 +182,9 @@ def misfits(row: list[str], keys: list[str]) -> list[int]:
     ]
 
 
+FRAGMENT = 2  # a wrapped tail this short (抽查, 学校) says nothing of its own column
+DANGLING = re.compile(r"[的和及与或、，,（(]$")  # a line that stops mid-phrase wraps
+DANGLING_COST = 5
 JOIN_COST = 2  # a cell's text wrapped onto one more line
 EMPTY_COST = 6  # a cell left empty (its paragraph dropped)
 ROW_COST = 10  # one row more: the fewest rows that fit the lines
@@ -184,18 +195,22 @@ def _span_fit(lines: list[str], key: str) -> int:
     """How well lines joined into one cell fit a column, in tenths: the joined text's fit, less each
     line that alone belongs elsewhere (a department run into an object, an object into a
     ratio), less the joins."""
+    dangling = DANGLING.search(lines[-1].strip()) is not None  # 对教育经费的 | 监督管理
     if len(lines) == 1:
-        return 10 * fit(lines[0], key)
-    misfit = sum(min(0, fit(line, key)) for line in lines)
-    return 10 * (fit("".join(lines), key) + misfit) - JOIN_COST * (len(lines) - 1)
+        return 10 * fit(lines[0], key) - DANGLING_COST * dangling
+    misfit = sum(min(0, fit(line, key)) for line in lines if len(squeeze(line)) > FRAGMENT)
+    joins = JOIN_COST * (len(lines) - 1)
+    if len(squeeze(lines[0])) <= FRAGMENT and cell_kind(lines[0]) not in STRONG:
+        joins += DANGLING_COST  # a wrapped tail (抽查) ends a cell, it does not start one
+    return 10 * (fit("".join(lines), key) + misfit) - joins - DANGLING_COST * dangling
 
 
 def rows_by_content(lines: list[str], keys: list[str | None]) -> list[list[str]]:
     """Rows of a table without 序号 given one paragraph a line, where a cell may wrap over
     several lines and an empty cell may have left no line at all: the order-keeping choice of
     (row, column) for every line that fits the lines best, as `place_cells` judges one row.
-    A row starts at its first column, which is never empty; neighbouring lines in one column
-    are one cell wrapped."""
+    Neighbouring lines in one column are one cell wrapped; a row whose first cell is empty
+    (merged down from the row above) is left so for the caller to carry down."""
     width = len(keys)
     count = len(lines)
     columns = [key or "other" for key in keys]
@@ -211,7 +226,7 @@ def rows_by_content(lines: list[str], keys: list[str | None]) -> list[list[str]]
                 continue
             following = (c + 1) % width
             row_end = ROW_COST if following == 0 else 0
-            if c > 0 and here - EMPTY_COST - row_end > best[i][following]:
+            if here - EMPTY_COST - row_end > best[i][following]:
                 best[i][following] = here - EMPTY_COST - row_end
                 back[i][following] = (i, c, False)
             for j in range(i + 1, min(count, i + MAX_LINES_A_CELL) + 1):
@@ -219,20 +234,26 @@ def rows_by_content(lines: list[str], keys: list[str | None]) -> list[list[str]]
                 if score > best[j][following]:
                     best[j][following] = score
                     back[j][following] = (i, c, True)
-    ends = [best[count][c] - EMPTY_COST * ((width - c) % width) for c in range(width)]
+    ends = [
+        best[count][c] - (EMPTY_COST * (width - c) + ROW_COST if c else 0) for c in range(width)
+    ]
     state = (count, max(range(width), key=lambda c: ends[c]))
-    placed: list[tuple[int, int, int]] = []  # (first line, last line + 1, column)
+    steps: list[tuple[int, int, int, bool]] = []  # (first line, last line + 1, column, filled)
     while state != (0, 0):
         step = back[state[0]][state[1]]
         if step is None:
             break
         start, column, filled = step
-        if filled:
-            placed.append((start, state[0], column))
+        steps.append((start, state[0], column, filled))
         state = (start, column)
     rows: list[list[str]] = []
-    for start, stop, column in reversed(placed):
-        if column == 0 or not rows:
-            rows.append([""] * width)
-        rows[-1][column] = "\n".join(lines[start:stop])
+    current = [""] * width
+    for start, stop, column, filled in reversed(steps):
+        if filled:
+            current[column] = "\n".join(lines[start:stop])
+        if column == width - 1:  # the row's last column, filled or left empty, ends it
+            rows.append(current)
+            current = [""] * width
+    if any(current):
+        rows.append(current)
     return rows

@@ -572,7 +572,10 @@ def _rows_without_numbers(body: list[str], header: list[str], grid: TextGrid) ->
     grid.texts.extend(line for line in body[notes_at:] if line)
     body = body[:notes_at]
     width = len(header)
-    rows = rows_by_content(body, [column_key(name) for name in header])
+    rows = [
+        [unwrap(cell) for cell in row]  # lines of one cell: wrapped, but before a numbered item
+        for row in rows_by_content(body, [column_key(name) for name in header])
+    ]
     by_width = [body[i : i + width] for i in range(0, len(body) - width + 1, width)]
     if rows == by_width:
         grid.notes.append(f"表格没有序号列：按表头的 {width} 列逐行拆分，请核对")
@@ -580,6 +583,15 @@ def _rows_without_numbers(body: list[str], header: list[str], grid: TextGrid) ->
         grid.notes.append(
             f"表格没有序号列，各行的段落数与表头的 {width} 列不一致："
             f"按各段内容拆分为 {len(rows)} 行（折行的单元格已接回，空单元格留空），请核对"
+        )
+    carried = 0
+    for above, row in itertools.pairwise(rows):
+        if not row[0].strip() and above[0].strip():
+            row[0] = above[0]  # a row's first cell is what starts it: empty, it was merged
+            carried += 1
+    if carried:
+        grid.notes.append(
+            f"{carried} 行的“{header[0]}”为空：按合并单元格沿用上一行的“{rows[0][0]}”等，请核对"
         )
     return rows
 
