@@ -288,13 +288,17 @@ def test_a_changed_listing_is_refused_or_read_as_the_rule_does(change: int) -> N
 # --- the pieces, against expectations written by hand ------------------------------------------
 
 
-def test_order_sorts_by_every_byte_when_the_first_eight_are_equal() -> None:
+def test_rows_whose_first_eight_bytes_are_equal_are_ordered_by_every_byte() -> None:
     keys = np.zeros((4, 32), dtype=np.uint8)
     keys[:, 31] = [9, 3, 3, 1]  # the first 31 bytes equal
     then = np.zeros((4, 32), dtype=np.uint8)
     then[:, 0] = [0, 7, 5, 0]  # rows 1 and 2 tie on every byte of `keys`
 
-    assert fastdraw.order(keys, then).tolist() == [3, 2, 1, 0]
+    everyone = np.arange(4)
+
+    ranked = fastdraw.ordered(everyone, fastdraw.leads(keys), keys, then)
+
+    assert ranked.tolist() == [3, 2, 1, 0]
 
 
 def test_codes_with_more_beginnings_than_one_number_ranks_are_sorted_as_text() -> None:

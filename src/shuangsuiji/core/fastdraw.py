@@ -36,19 +36,18 @@ CODE_WIDTH = 18
 SALT_WIDTH = 32
 DIGEST = 32
 PARALLEL_FROM = 50_000  # entities: below this a second process costs more than it saves
-CHUNK = 65_536  # rows hashed per batch: their bytes objects stay small and in cache
+CHUNK = 2_048  # rows hashed per batch: their bytes objects and digests stay in cache
 
 
-def _table(characters: bytes) -> npt.NDArray[np.bool_]:
-    """A lookup table: which of the 256 byte values are `characters`."""
-    table = np.zeros(256, dtype=np.bool_)
-    table[np.frombuffer(characters, dtype=np.uint8)] = True
-    return table
+CODE_BYTES = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # rule.USCC
+STRATUM_BYTES = "".join(rule.STRATA).encode()
+HEX_BYTES = b"0123456789abcdef"  # rule.SALT
+U64 = npt.NDArray[np.uint64]
 
 
-CODE_BYTES = _table(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # rule.USCC
-STRATUM_BYTES = _table("".join(rule.STRATA).encode())
-HEX_BYTES = _table(b"0123456789abcdef")  # rule.SALT
+def _only(column: Bytes2D, allowed: bytes) -> bool:
+    """Whether every byte of `column` is one of `allowed` (deleting them leaves nothing)."""
+    return not np.ascontiguousarray(column).tobytes().translate(None, allowed)
 
 
 # --- the population as arrays ----------------------------------------------------------------
@@ -64,7 +63,7 @@ class Entities:
     strata: npt.NDArray[np.uint8]
     salts: Bytes2D
     names: Sequence[str] | None = None  # the codes as text, when the caller has them
-    tokens_made: dict[int, Bytes2D] = field(default_factory=dict)
+    tokens_made: dict[int, tuple[Bytes2D, Bytes2D, U64]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.strata)
@@ -75,8 +74,9 @@ class Entities:
             return list(map(self.names.__getitem__, positions.tolist()))
         return [code.decode("ascii") for code in self.codes[positions].view("S18").ravel()]
 
-    def tokens(self, round_number: int, processes: int) -> Bytes2D:
-        """Every entity's raw token (rule.token) of a round, N × 32 bytes."""
+    def tokens(self, round_number: int, processes: int) -> tuple[Bytes2D, Bytes2D, U64]:
+        """Every entity's token (rule.token) of a round: raw (N × 32 bytes), as hex text
+        (N × 64) and its leading 64 bits (see `ordered`)."""
         if round_number not in self.tokens_made:
             rows = np.empty((len(self), CODE_WIDTH + 3 + self.salts.shape[1]), dtype=np.uint8)
             rows[:, :CODE_WIDTH] = self.codes
@@ -85,7 +85,8 @@ class Entities:
             rows[:, CODE_WIDTH + 2] = SEP
             rows[:, CODE_WIDTH + 3 :] = self.salts
             prefix = rule.SEP.join((rule.SPEC_V2, "token", str(round_number), "")).encode()
-            self.tokens_made[round_number] = digests(prefix, rows, processes)
+            raw = digests(prefix, rows, processes)
+            self.tokens_made[round_number] = (raw, hex_rows(raw), leads(raw))
         return self.tokens_made[round_number]
 
     @property
@@ -104,7 +105,7 @@ class Entities:
         return dict(zip(codes, (salt.decode() for salt in salts), strict=True))
 
 
-def _column(values: Sequence[Any], width: int, allowed: npt.NDArray[np.bool_]) -> Bytes2D | None:
+def _column(values: Sequence[Any], width: int, allowed: bytes) -> Bytes2D | None:
     """`values` as an N × width array when every one is text of exactly `width` characters out
     of `allowed`; else None. Joined with line feeds, they make N × (width + 1) bytes with a line
     feed at every (width + 1)th byte and only allowed bytes between exactly when each is so
@@ -116,7 +117,7 @@ def _column(values: Sequence[Any], width: int, allowed: npt.NDArray[np.bool_]) -
     if len(text) != len(values) * (width + 1):
         return None
     table = np.frombuffer(text, dtype=np.uint8).reshape(len(values), width + 1)
-    if not (table[:, width] == ord("\n")).all() or not allowed[table[:, :width]].all():
+    if not (table[:, width] == ord("\n")).all() or not _only(table[:, :width], allowed):
         return None
     return table[:, :width]
 
@@ -232,23 +233,27 @@ def hex_rows(raw: Bytes2D) -> Bytes2D:
     return np.frombuffer(raw.tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(-1, 64)
 
 
-def order(keys: Bytes2D, *then: Bytes2D) -> Positions:
-    """Positions of the rows of `keys` (M × 32 bytes) in the order of their bytes, equal keys
-    in the order of the rows of `then`. Sorting the first 8 bytes as a big-endian number
-    orders all but rows whose first 8 bytes are equal; should any be (about one draw in ten
-    thousand million at a million entities), every byte of every column is sorted on."""
-    if not len(keys):
-        return np.zeros(0, dtype=np.intp)
-    lead = keys[:, :8].copy().view(">u8").ravel().astype(np.uint64)
-    ranked = np.argsort(lead)  # not stable: equal leads are ordered again below
-    ordered = lead[ranked]
-    if not (ordered[1:] == ordered[:-1]).any():
-        return ranked
+def leads(keys: Bytes2D) -> U64:
+    """The first 8 bytes of each row as a big-endian number: they order rows of random bytes
+    (digests) as all their bytes do, but for the rows whose first 8 bytes are equal."""
+    return np.ascontiguousarray(keys[:, :8]).view(">u8").ravel().astype(np.uint64)
+
+
+def ordered(positions: Positions, lead: U64, keys: Bytes2D, *then: Bytes2D) -> Positions:
+    """`positions` in the order of the rows of `keys` there (all 32 bytes), equal rows in the
+    order of the rows of `then`; `lead` is leads(keys). The leading 64 bits order all but rows
+    whose first 8 bytes are equal; should any be (about one draw in ten thousand million at a
+    million entities), every byte of every column is sorted on."""
+    first = lead[positions]
+    ranked = np.argsort(first)  # not stable: equal leads are ordered again below
+    ordered_first = first[ranked]
+    if not (ordered_first[1:] == ordered_first[:-1]).any():
+        return positions[ranked]
     columns = []
     for column in (keys, *then):
-        words = np.ascontiguousarray(column).view(">u8").astype(np.uint64)
+        words = np.ascontiguousarray(column[positions]).view(">u8").astype(np.uint64)
         columns += [words[:, word] for word in range(words.shape[1])]
-    return np.lexsort(columns[::-1])
+    return positions[np.lexsort(columns[::-1])]
 
 
 def codes_digest(codes: Bytes2D) -> str:
@@ -294,15 +299,13 @@ def tokens_digest(group: Entities, rounds: int, processes: int) -> str:
     hasher = hashlib.sha256()
     members = _members(group)
     for number in range(1, rounds + 1):
-        raw = group.tokens(number, processes)
+        raw, texts, lead = group.tokens(number, processes)
         for stratum in rule.STRATA:
-            mine = raw[members[stratum]]
-            if not len(mine):
-                continue
+            mine = ordered(members[stratum], lead, raw)
             head = f"{number},{stratum},".encode()
             lines = np.empty((len(mine), len(head) + 65), dtype=np.uint8)
             lines[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
-            lines[:, len(head) : -1] = hex_rows(mine[order(mine)])
+            lines[:, len(head) : -1] = texts[mine]
             lines[:, -1] = ord("\n")
             hasher.update(lines.tobytes())
     return hasher.hexdigest()
@@ -458,12 +461,12 @@ def _listing(body: str) -> Entities | None:
         table = np.frombuffer(data, dtype=np.uint8).reshape(-1, width)
         salts = table[:, CODE_WIDTH + 3 : width - 1]
         if (
-            CODE_BYTES[table[:, :CODE_WIDTH]].all()
-            and (table[:, CODE_WIDTH] == ord(",")).all()
-            and STRATUM_BYTES[table[:, CODE_WIDTH + 1]].all()
+            (table[:, CODE_WIDTH] == ord(",")).all()
             and (table[:, CODE_WIDTH + 2] == ord(",")).all()
-            and HEX_BYTES[salts].all()
             and (table[:, -1] == ord("\n")).all()
+            and _only(table[:, :CODE_WIDTH], CODE_BYTES)
+            and _only(table[:, CODE_WIDTH + 1], STRATUM_BYTES)
+            and _only(salts, HEX_BYTES)
         ):
             codes = table[:, :CODE_WIDTH]
             if not _ascending(codes) and not _ascending(codes[code_order(codes)]):
@@ -493,10 +496,10 @@ def rounds_v2(
     full: list[dict[str, Any]] = []
     shown_rounds: list[dict[str, Any]] = []
     for number in range(1, parameters.rounds + 1):
-        tokens = group.tokens(number, processes)
-        texts = hex_rows(tokens)
+        tokens, texts, token_lead = group.tokens(number, processes)
         prefix = rule._priority_prefix(seed, freeze["draw_id"], number, rule.SPEC_V2)
         priorities = digests(prefix, texts, processes)
+        lead = leads(priorities)
         strata, shown = {}, {}
         picked: list[Positions] = []
         kept: list[Positions] = []
@@ -504,10 +507,10 @@ def rounds_v2(
             mine, k = members[stratum], ks[stratum]
             wanted = k + (k if parameters.reserve is None else parameters.reserve)
             fresh, earlier = mine[~drawn[mine]], mine[drawn[mine]]
-            taken = fresh[order(priorities[fresh], tokens[fresh])][:wanted]
+            taken = ordered(fresh, lead, priorities, tokens)[:wanted]
             taken_fresh = len(taken)
             if taken_fresh < wanted:
-                again = earlier[order(priorities[earlier], tokens[earlier])]
+                again = ordered(earlier, lead, priorities, tokens)
                 taken = np.concatenate((taken, again[: wanted - taken_fresh]))
             head = {"N": sizes[stratum], "ratio": rule.ratio_shown(parameters, stratum), "k": k}
             selected, reserve = taken[:k], taken[k:wanted]
@@ -519,7 +522,7 @@ def rounds_v2(
             if public:
                 shown[stratum] = {
                     **head,
-                    "earlier": _texts(texts[earlier[order(tokens[earlier])]]),
+                    "earlier": _texts(texts[ordered(earlier, token_lead, tokens)]),
                     "selected": _texts(texts[selected]),
                     "reserve": _texts(texts[reserve]),
                     "cutoff": _key(priorities, taken, taken_fresh, k - 1) if k else None,
