@@ -594,3 +594,69 @@ def test_a_department_under_the_plan_name_is_the_lead_and_a_bare_count_by_a_rati
         ["抽查数量“6”与抽查比例并列，未写单位：按抽取户数读取；如是抽查对象总数，请改正"],
         ["抽查数量“5”与抽查比例并列，未写单位：按抽取户数读取；如是抽查对象总数，请改正"],
     ]
+
+
+def test_a_bar_separated_header_wrapped_onto_a_second_line_is_one_header() -> None:
+    # A page's text of a wide form: the header's row breaks after its fourth cell, the rest
+    # of it on a line that does not open with a bar. 实施层级 holds a bare level (not a mode)
+    # and 联合部门 names no department.
+    text = "\n".join(
+        [
+            "| 某某县2026年行政检查计划统计表 | ||||||||",
+            "| 序号 | 任务名称 | 制定任务依据 | 检查类型 (日常/专项) |",
+            "实施主体 | 联合部门 | 实施层级 | 检查事项 | 任务日期 | 检查对象 | 检查比例 "
+            "| 检查频次上限 |",
+            "| 1 | 校外培训机构检查 | 《民办教育促进法》 | 日常 | 某某县教育局 | 根据需要 | 县 "
+            "| 办学行为检查 | 2026.01.01-2026.12.31 | 校外培训机构 | 100% | 年均1-2次 |",
+        ]
+    )
+
+    task = parse_plan(text.encode(), "计划.txt").tasks[0]
+
+    assert (
+        task.seq,
+        task.name,
+        task.items,
+        task.scope,
+        task.ratio_min,
+        task.frequency_per_year,
+        task.lead_department,
+        task.partner_departments,
+        task.window,
+        task.mode,
+    ) == (
+        1,
+        "校外培训机构检查",
+        ("办学行为检查",),
+        "校外培训机构",
+        1.0,
+        1,
+        "某某县教育局",
+        (),
+        Window("2026-01", "2026-12"),
+        None,
+    )
+    assert [f.message for f in task.findings if f.field == "partner_departments"] == [
+        "配合部门“根据需要”未写部门名称：按没有配合部门读取"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "mode"),
+    [
+        ("抽查层级", "市县(区)级", "市县(区)级"),
+        ("实施层级", "区级发起，区级检查", "区级发起，区级检查"),
+        ("实施层级", "县", None),
+    ],
+    ids=["check-level", "level-saying-who-draws", "bare-level"],
+)
+def test_a_level_column_is_the_mode_where_it_is_the_checks_own_or_says_who_draws(
+    header: str, cell: str, mode: str | None
+) -> None:
+    text = f"序号\t抽查任务名称\t抽查事项\t抽查对象\t抽查比例\t{header}\n" + (
+        f"1\t检查\t检查\t企业\t5%\t{cell}\n"
+    )
+
+    task = parse_plan(text.encode(), "2024年计划.txt").tasks[0]
+
+    assert (task.mode.text if task.mode else None) == mode

@@ -37,6 +37,9 @@ from shuangsuiji.core.plans.placement import cell_kind
 from shuangsuiji.core.plans.readers import read_grid
 
 YEAR = re.compile(r"(20\d{2})\s*年")
+# A 配合部门 cell that names no department: 根据需要, 视情况确定, 待定.
+UNNAMED_PARTNERS = re.compile(r"(?:根据|视|按)?[\u4e00-\u9fff]{0,6}?(?:需要|情况|确定|另定|待定)")
+LEVEL_MODE = re.compile(r"发起|检查|抽查|实施|组织|[省市县区]抽[省市县区]")
 LEADING_YEAR = re.compile(r"^\s*20\d{2}\s*年度?")
 CHECK_CLASS = re.compile(r"(?:重点|一般|日常|专项|特定)?(?:检查|抽查)?(?:事项|类)?")
 # A place name ends in its level (省, 市, 县…); 市场 and 城市管理 are not cities, and a name
@@ -143,7 +146,7 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
             parsed.note("ratio_min", Severity.INFO, message)
         ratio_text = local
     risk_text = cell("risk")
-    ratio = read_ratio(ratio_text, parsed, plan_level(locality, cell("level")))
+    ratio = read_ratio(ratio_text, parsed, plan_level(locality, cell("level") or cell("mode")))
     ratio_min = ratio.ratio_min
     frequency = read_frequency(cell("frequency"), parsed, column=True)
     if frequency is None:
@@ -190,7 +193,12 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
         parsed.note("lead_department", Severity.ERROR, "缺少发起部门")
     elif len(split_departments(lead)[0]) > 1:
         parsed.note("lead_department", Severity.WARNING, f"发起部门“{lead}”含多个部门")
-    partners, open_ended = split_departments(cell("partners"), parsed)
+    partners_text = cell("partners")
+    if UNNAMED_PARTNERS.fullmatch(squeeze(partners_text)):
+        message = f"配合部门“{squeeze(partners_text)}”未写部门名称：按没有配合部门读取"
+        parsed.note("partner_departments", Severity.INFO, message)
+        partners_text = ""
+    partners, open_ended = split_departments(partners_text, parsed)
     if joint:  # the joint departments but the lead are partners (the lead is not its own)
         partners += tuple(name for name in joint if name != lead and name not in partners)
     if open_ended:
@@ -213,7 +221,7 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
         lead_department=lead,
         partner_departments=partners,
         partners_open_ended=open_ended,
-        mode=parse_mode(cell("mode") or cell("level")),  # 实施层级: 区级发起，区级检查
+        mode=parse_mode(cell("mode") or _level_as_mode(cell("level"))),
         note=cell("note").strip(),
         source=dict(cells),
         findings=tuple(parsed.findings),
@@ -228,6 +236,12 @@ NOT_TEXT = re.compile(
     r"(?:\d{4}年)?\d{1,2}(?:-|—|－|至|~|～)?\d{0,2}月?(?:份)?|\d+(?:\.\d+)?[%％]|\d+[户家个]?|"
     r"(?:不低于|不少于)\d+(?:\.\d+)?[%％]"
 )
+
+
+def _level_as_mode(text: str) -> str:
+    """实施层级 as the mode where it says who draws and who checks (区级发起，区级检查, 县抽县查);
+    a bare level (县, 市级) is not a mode."""
+    return text if LEVEL_MODE.search(squeeze(text)) else ""
 
 
 def _misplaced_cells(cells: dict[str, str], parsed: Parsed) -> None:

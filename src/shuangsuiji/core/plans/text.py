@@ -186,6 +186,8 @@ def read_separated(text: str, separator: str) -> TextGrid:
     split = SPLITTERS[separator]
     grid = TextGrid(form=FORM_NAMES[separator])
     lines = lines_of(text)
+    if separator == "|":
+        lines = _join_bar_rows(lines)
     found = _find_header_line(lines, split)
     if found is None:
         return grid
@@ -248,6 +250,22 @@ def read_separated(text: str, separator: str) -> TextGrid:
     if sub_rows:
         grid.notes.append(f"表格中有 {sub_rows} 个没有序号的短行（合并单元格）：按内容归入各列")
     return grid
+
+
+def _join_bar_rows(lines: list[str]) -> list[str]:
+    """Where rows open with a bar (`| 1 | …`), a line with bars that does not open with one
+    is the rest of the row above, wrapped (a header cut after 检查类型 (日常/专项) |)."""
+    barred = [line.strip() for line in lines if "|" in line]
+    if not barred or sum(line.startswith("|") for line in barred) * 4 < len(barred) * 3:
+        return lines
+    joined: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if joined and "|" in stripped and not stripped.startswith("|") and "|" in joined[-1]:
+            joined[-1] = f"{joined[-1].rstrip().removesuffix('|').rstrip()} | {stripped}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _cells_ahead(lines: list[str], split: Callable[[str], list[str]]) -> list[int]:
