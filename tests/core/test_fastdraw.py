@@ -260,6 +260,23 @@ def test_a_stored_listing_reads_back_as_the_rule_reads_it_and_draws_the_same(
     )
 
 
+@settings(max_examples=100, deadline=None)
+@given(codes=codes_strategy, strata=st.data(), salted=st.booleans())
+def test_the_listing_kept_at_the_freeze_is_the_rules(
+    codes: list[str], strata: Any, salted: bool
+) -> None:
+    population = {c: strata.draw(st.sampled_from("ABCDU")) for c in codes}
+    salts = salts_of(codes, 5) if salted else None
+    chosen = rule.Parameters(ratio="0.3")
+
+    record, text = fastdraw.freeze_and_listing(
+        "T-1", chosen, population, frozen_at=FROZEN_AT, salts=salts
+    )
+
+    assert record == rule.freeze_record("T-1", chosen, population, frozen_at=FROZEN_AT, salts=salts)
+    assert text == rule.write_population_csv(population, salts)
+
+
 def listing_changes(text: str) -> list[str]:
     header, first, second, *rest = text.splitlines(keepends=True)
     return [

@@ -430,6 +430,49 @@ def run_draw(
     return bundle_from_freeze(record, source, ceremony, exclusions, salts, processes=processes)
 
 
+def freeze_and_listing(
+    draw_id: str,
+    parameters: rule.Parameters,
+    population: Mapping[str, str],
+    exclusions: Sequence[Mapping[str, str]] = (),
+    task: Mapping[str, Any] | None = None,
+    *,
+    salts: Mapping[str, str] | None = None,
+    processes: int = 2,
+    **freeze: Any,
+) -> tuple[dict[str, Any], str]:
+    """rule.freeze_record and rule.write_population_csv(population, salts): what the platform
+    keeps at a freeze, the listing written from the arrays the freeze checked."""
+    group = (
+        entities(population, salts) if freeze.get("spec", rule.SPEC_V2) == rule.SPEC_V2 else None
+    )
+    source = population if group is None else group
+    record = freeze_record(
+        draw_id, parameters, source, exclusions, task, salts=salts, processes=processes, **freeze
+    )
+    if group is None:
+        return record, rule.write_population_csv(population, salts)
+    return record, listing(group)
+
+
+def listing(group: Entities) -> str:
+    """rule.write_population_csv: a header, then "code,class,salt" (without salts:
+    "code,class") a line, sorted by code."""
+    ranked = np.arange(len(group)) if _ascending(group.codes) else code_order(group.codes)
+    salted = group.salts.shape[1] > 0
+    width = CODE_WIDTH + 3 + (1 + SALT_WIDTH if salted else 0)
+    lines = np.empty((len(group), width), dtype=np.uint8)
+    lines[:, :CODE_WIDTH] = group.codes[ranked]
+    lines[:, CODE_WIDTH] = ord(",")
+    lines[:, CODE_WIDTH + 1] = group.strata[ranked]
+    if salted:
+        lines[:, CODE_WIDTH + 2] = ord(",")
+        lines[:, CODE_WIDTH + 3 : -1] = group.salts[ranked]
+    lines[:, -1] = ord("\n")
+    header = rule.POPULATION_HEADER_V2 if salted else rule.POPULATION_HEADER
+    return header + lines.tobytes().decode("ascii")
+
+
 def population_from_file(text: str, freeze: Mapping[str, Any], processes: int = 2) -> Entities:
     """rule.population_from_file: the full listing stored at the freeze, refused (with the same
     words) unless it hashes to the freeze record's digests; as Entities, whose tokens the
