@@ -228,6 +228,7 @@ def load(count: int, seed: int) -> Scope:
     from itertools import islice
 
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from shuangsuiji.demo.catalog import LUCHENG
     from shuangsuiji.directory.models import Department, ScopeCategory
@@ -240,7 +241,10 @@ def load(count: int, seed: int) -> Scope:
         name=LEAD[0], short_name=LEAD[1], region=region, is_coordinator=True
     )
     plan = Plan.objects.create(
-        title=f"潞城区{YEAR}年度双随机抽查基准计划", year=YEAR, region=region
+        title=f"潞城区{YEAR}年度双随机抽查基准计划",
+        year=YEAR,
+        region=region,
+        published_at=timezone.now(),  # a draft's tasks are not drawn
     )
     deregistered = round(count * DEREGISTERED)
     records = entity_records(count, deregistered, region, category.pk, seed)

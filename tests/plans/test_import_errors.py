@@ -19,6 +19,7 @@ from shuangsuiji.directory.models import ScopeCategory
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
 from shuangsuiji.plans.models import Plan, PlanTask
+from shuangsuiji.plans.publication import publish_plan
 from shuangsuiji.plans.services import import_plan
 from tests.conftest import World
 
@@ -46,6 +47,7 @@ def drawn_plan(world: World) -> tuple[Plan, Draw]:
     task = plan.tasks.get(position=1)
     task.scope_categories.set([canteens])
     world.company.categories.add(canteens)
+    publish_plan(plan, actor=world.coordinator)
     return plan, freeze_draw(task, actor=world.coordinator)
 
 

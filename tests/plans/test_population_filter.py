@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from shuangsuiji.directory import tally
 from shuangsuiji.directory.models import Region, ScopeCategory
@@ -28,7 +29,12 @@ pytestmark = pytest.mark.django_db
 def hotel_task(world: World, *, region: Region | None = None, **fields: object) -> PlanTask:
     """Task 9 of 潞城区's plan, 旅馆 in scope, ratio 30 %, led by 区公安分局; no entities."""
     hotels, _ = ScopeCategory.objects.get_or_create(name="旅馆", industry_code="H6110")
-    plan = Plan.objects.create(title="潞城区2023年度计划", year=2023, region=region or lucheng())
+    plan = Plan.objects.create(
+        title="潞城区2023年度计划",
+        year=2023,
+        region=region or lucheng(),
+        published_at=timezone.now(),  # a draft's tasks are not drawn
+    )
     values = {
         "plan": plan,
         "position": 9,

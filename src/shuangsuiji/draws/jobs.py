@@ -29,6 +29,7 @@ from shuangsuiji.draws.services import (
     Progress,
     complete_draw,
     freeze_draw,
+    refuse_unpublished,
 )
 from shuangsuiji.lib.leases import held, is_held
 from shuangsuiji.operations.claims import claimed_by_a_dead_worker
@@ -37,7 +38,8 @@ from shuangsuiji.plans.population import PopulationFilter, listed
 
 
 class JobRefused(DrawStepError):
-    """A second start while a step of the same task is queued or running."""
+    """A start refused at once: a second start while a step of the same task is queued or
+    running, or a task whose plan is a draft or withdrawn."""
 
 
 def start_freeze(
@@ -45,6 +47,10 @@ def start_freeze(
 ) -> DrawJob:
     """Queue (or, for a small population, run) freezing the task's population."""
     require(may_draw(actor, task), DRAW_REFUSED)  # at once, not first when the job runs
+    try:
+        refuse_unpublished(task.plan)
+    except DrawStepError as error:
+        raise JobRefused(str(error)) from error
     params = {"reason": reason}
     job = _create(task, JobStep.FREEZE, actor, supersedes=supersedes, params=params)
     size = listed(PopulationFilter.of_task(task)).count()

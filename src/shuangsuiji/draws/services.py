@@ -24,7 +24,7 @@ from shuangsuiji.artefacts.services import store_json, store_text
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.draws.rules import may_draw, may_take_part
-from shuangsuiji.plans.models import PlanTask
+from shuangsuiji.plans.models import Plan, PlanTask
 from shuangsuiji.plans.population import PopulationFilter, in_scope, listed
 
 Progress = Callable[[str, int], None]
@@ -106,7 +106,8 @@ def _earlier_selections(task: PlanTask) -> tuple[Counter[str], set[str]]:
 
 
 def task_parameters(task: PlanTask) -> rule.Parameters:
-    """The plan's ratio (or count), risk rule and frequency as draw parameters."""
+    """The plan's ratio (or count), per-class ratios, risk rule and frequency as draw
+    parameters."""
     ratio = _decimal_text(task.ratio_min) if task.ratio_min is not None else None
     count = task.sample_count if ratio is None else None
     if ratio is None and count is None:
@@ -116,6 +117,8 @@ def task_parameters(task: PlanTask) -> rule.Parameters:
         count=count,
         risk_rule="escalate" if task.risk_kind == "escalate" else "none",
         rounds=task.frequency_per_year or 1,
+        # the plan's own per-class ratios (A类3%…) override the floor for the classes named
+        class_ratios=(dict(sorted(task.class_ratios.items())) or None) if count is None else None,
     )
 
 
@@ -141,10 +144,11 @@ def freeze_draw(
     demo's rehearsals give a fixed time and salts from their own seeded generator, since from
     version 2 both are under the seed and the demo must be the same data set on every build."""
     require(may_draw(actor, task), DRAW_REFUSED)
-    locked = PlanTask.objects.select_for_update().get(pk=task.pk)
+    locked = PlanTask.objects.select_for_update().select_related("plan").get(pk=task.pk)
     latest = locked.draws.order_by("-number").first()
     if supersedes is None and latest is not None:
         return latest
+    refuse_unpublished(locked.plan)
     if supersedes is not None:
         if latest is None or supersedes.pk != latest.pk:
             raise DrawStepError("只能更正本任务最新的一次抽取")
@@ -185,6 +189,15 @@ def freeze_draw(
         reason=reason if supersedes is not None else "",
         created_by=actor if getattr(actor, "pk", None) else None,
     )
+
+
+def refuse_unpublished(plan: Plan) -> None:
+    """A draw is a public record of a public plan: a draft's tasks may change or vanish, and
+    a withdrawn plan is no longer the region's plan."""
+    if plan.published_at is None:
+        raise DrawStepError(f"计划“{plan.title}”尚未发布：请协调员先发布计划，再抽取")
+    if plan.withdrawn_at is not None:
+        raise DrawStepError(f"计划“{plan.title}”已撤回，不能再抽取")
 
 
 def _draw_id(task: PlanTask, number: int) -> str:

@@ -84,6 +84,12 @@ class PlanTask(models.Model):
         "最低抽查比例", max_digits=7, decimal_places=6, null=True, blank=True
     )
     sample_count = models.PositiveIntegerField("抽查户数", null=True, blank=True)
+    # A per-class table of the plan (A类3% B类5% …): class letter → ratio as a decimal text,
+    # drawn as the draw's class ratios; ratio_min stays the lowest, for classes it leaves out.
+    class_ratios = models.JSONField("分类抽查比例", default=dict, blank=True)
+    # Every tier the ratio cell names (省级5%、市级10%、县级20%), as [name, ratio text]: the
+    # draw uses ratio_min, the plan's own level's figure, and the page shows the rest beside it.
+    ratio_tiers = models.JSONField("分级抽查比例", default=list, blank=True)
     frequency_per_year = models.PositiveSmallIntegerField("每年频次", null=True, blank=True)
     sampling_type = models.CharField("抽查类型", max_length=10, blank=True)
     risk_kind = models.CharField(

@@ -104,6 +104,8 @@ def _stored_as_dict(task: Any) -> dict[str, Any]:
         "items": task.items,
         "scope": task.scope,
         "ratio_min": float(task.ratio_min) if task.ratio_min is not None else None,
+        "class_ratios": {k: float(v) for k, v in task.class_ratios.items()} or None,
+        "ratio_tiers": [[name, float(ratio)] for name, ratio in task.ratio_tiers],
         "sample_count": task.sample_count,
         "frequency_per_year": task.frequency_per_year,
         "risk_rule": {
@@ -149,8 +151,18 @@ def _row(task: dict[str, Any]) -> Row:
 
 def _ratio_lines(task: dict[str, Any]) -> list[str]:
     lines = []
-    if task["ratio_min"] is not None:
+    classes = task.get("class_ratios") or {}
+    if classes:
+        shown = "、".join(f"{k}类 {v * 100:g}%" for k, v in sorted(classes.items()))
+        lines.append(f"按信用风险分类：{shown}")
+        if set(classes) != {"A", "B", "C", "D"} and task["ratio_min"] is not None:
+            lines.append(f"其他类不低于 {task['ratio_min'] * 100:g}%")
+    elif task["ratio_min"] is not None:
         lines.append(f"不低于 {task['ratio_min'] * 100:g}%")
+    tiers = task.get("ratio_tiers") or []
+    if tiers:
+        shown = "、".join(f"{name} {ratio * 100:g}%" for name, ratio in tiers)
+        lines.append(f"分级：{shown}")
     if task["sample_count"]:
         lines.append(f"{task['sample_count']} 户")
     if task["frequency_per_year"]:

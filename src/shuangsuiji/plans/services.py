@@ -181,6 +181,8 @@ def _store_task(
         scope=task.scope,
         ratio_min=Decimal(str(task.ratio_min)) if task.ratio_min is not None else None,
         sample_count=task.sample_count,
+        class_ratios={k: _ratio_text(v) for k, v in sorted((task.class_ratios or {}).items())},
+        ratio_tiers=[[name, _ratio_text(ratio)] for name, ratio in task.ratio_tiers],
         frequency_per_year=task.frequency_per_year,
         sampling_type=task.sampling_type or "",
         risk_kind=task.risk_rule.kind.value,
@@ -200,6 +202,12 @@ def _store_task(
     )
     stored.partner_departments.set(partners)
     return stored
+
+
+def _ratio_text(ratio: float) -> str:
+    """A parsed ratio as the exact decimal the plan wrote (0.03, not 0.0299999…): the draw
+    reads class ratios as decimal texts."""
+    return format(Decimal(str(ratio)).normalize(), "f")
 
 
 def _unknown_department(field: str, name: str) -> Finding:
@@ -231,6 +239,8 @@ def plan_as_parsed(plan: Plan) -> ParsedPlan:
             else None,
             note=task.note,
             source=dict(task.source),
+            class_ratios={k: float(v) for k, v in task.class_ratios.items()} or None,
+            ratio_tiers=tuple((name, float(ratio)) for name, ratio in task.ratio_tiers),
         )
         for task in plan.tasks.order_by("position")
     )
