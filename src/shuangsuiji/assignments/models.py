@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from shuangsuiji.artefacts.fields import FrozenContent
+from shuangsuiji.artefacts.frozen import frozen_record
 from shuangsuiji.artefacts.services import decode_json
 from shuangsuiji.directory.queries import ScopedQuerySet
 
@@ -22,7 +23,10 @@ class AssignmentState(models.TextChoices):
     ASSIGNED = "assigned", "已分派（不可更改）"
 
 
-class Assignment(models.Model):
+class Assignment(frozen_record("分派")):
+    """The seed, bundle, correction and who froze it are `frozen_record`'s, shared with
+    `Draw`."""
+
     plan = models.ForeignKey(
         "plans.Plan", verbose_name="抽查计划", on_delete=models.PROTECT, related_name="assignments"
     )
@@ -34,33 +38,6 @@ class Assignment(models.Model):
     freeze_artefact = models.ForeignKey(
         "artefacts.Artefact", verbose_name="冻结记录", on_delete=models.PROTECT, related_name="+"
     )
-    seed = models.CharField("种子", max_length=64, blank=True)
-    bundle_artefact = models.ForeignKey(
-        "artefacts.Artefact",
-        verbose_name="分派记录",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    supersedes = models.OneToOneField(
-        "self",
-        verbose_name="更正的分派",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-    )
-    reason = models.TextField("重新分派原因", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发起人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("冻结时间", auto_now_add=True)
     assigned_at = models.DateTimeField("分派时间", null=True, blank=True)
 
     REGION_LOOKUP = "plan__region"
@@ -68,7 +45,6 @@ class Assignment(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     freeze = FrozenContent("freeze_artefact", decode_json)
-    bundle = FrozenContent("bundle_artefact", decode_json)  # None until assigned
 
     class Meta:
         verbose_name = "人员分派"

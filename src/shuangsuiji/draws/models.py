@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import models
 
 from shuangsuiji.artefacts.fields import FrozenContent
-from shuangsuiji.artefacts.services import decode_json, decode_text
+from shuangsuiji.artefacts.frozen import frozen_record
+from shuangsuiji.artefacts.services import decode_text
 from shuangsuiji.directory.queries import ScopedQuerySet
 
 
@@ -22,7 +23,10 @@ class DrawState(models.TextChoices):
     DRAWN = "drawn", "已抽取（不可更改）"
 
 
-class Draw(models.Model):
+class Draw(frozen_record("抽取")):
+    """The seed, bundle, correction and who froze it are `frozen_record`'s, shared with
+    `Assignment`."""
+
     task = models.ForeignKey(
         "plans.PlanTask", verbose_name="抽查任务", on_delete=models.PROTECT, related_name="draws"
     )
@@ -38,33 +42,6 @@ class Draw(models.Model):
     exclusions = models.JSONField("排除名单", default=list)
     commitments = models.JSONField("承诺", default=list)
     reveals = models.JSONField("揭示", default=list)
-    seed = models.CharField("种子", max_length=64, blank=True)
-    bundle_artefact = models.ForeignKey(
-        "artefacts.Artefact",
-        verbose_name="抽取记录",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    supersedes = models.OneToOneField(
-        "self",
-        verbose_name="更正的抽取",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-    )
-    reason = models.TextField("重新抽取原因", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发起人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("冻结时间", auto_now_add=True)
     drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
 
     REGION_LOOKUP = "task__plan__region"
@@ -73,7 +50,6 @@ class Draw(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     population_csv = FrozenContent("population_artefact", decode_text)
-    bundle = FrozenContent("bundle_artefact", decode_json)  # None until drawn
 
     class Meta:
         verbose_name = "随机抽取"
