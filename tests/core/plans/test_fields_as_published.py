@@ -660,3 +660,55 @@ def test_a_level_column_is_the_mode_where_it_is_the_checks_own_or_says_who_draws
     task = parse_plan(text.encode(), "2024年计划.txt").tasks[0]
 
     assert (task.mode.text if task.mode else None) == mode
+
+
+def test_blank_separated_paragraphs_with_a_merged_column_before_the_numbers() -> None:
+    # Each cell its own paragraph (blank lines between), one cell wrapped onto a second line
+    # without a blank; 抽查单位 comes before 序号 and is merged down, so only the first row has
+    # it; no time column but 抽取日期; the first task's ratio is written in its object cell.
+    cells = [
+        "某某市卫生健康局2023年度双随机抽查工作计划",
+        *("抽查单位", "序号", "抽查任务名称", "抽查事项", "抽查数量", "抽查对象范围", "抽取日期"),
+        *("某某市卫生健康局", "1", "学校卫生监督抽查", "参照省随机监督抽查\n实施方案检查"),
+        *("5户", "辖区学校总数的 20%", "2023年1月至12月"),
+        *("2", "公共场所卫生监督抽查", "参照省随机监督抽查\n实施方案检查", "49户"),
+        *("住宿场所、沐浴场所", "2023年3月至10月"),
+    ]
+
+    plan = parse_plan("\n\n".join(cells).encode(), "计划.txt")
+
+    assert [
+        (
+            t.seq,
+            t.items,
+            t.scope,
+            t.sample_count,
+            t.ratio_min,
+            t.lead_department,
+            t.window,
+        )
+        for t in plan.tasks
+    ] == [
+        (
+            1,
+            ("参照省随机监督抽查实施方案检查",),
+            "辖区学校总数的20%",
+            5,
+            0.2,
+            "某某市卫生健康局",
+            Window("2023-01", "2023-12"),
+        ),
+        (
+            2,
+            ("参照省随机监督抽查实施方案检查",),
+            "住宿场所、沐浴场所",
+            49,
+            None,
+            "某某市卫生健康局",
+            Window("2023-03", "2023-10"),
+        ),
+    ]
+    assert [f.field for f in plan.tasks[0].findings if f.severity is Severity.INFO] == [
+        "ratio_min",
+        "window",
+    ]

@@ -36,7 +36,7 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("level", r"(实施|组织|抽查|检查)层级.*|层级|组织层级/?实施层级"),
     ("lead", r"(发起|牵头|实施)(部门|单位|处室)|(发起|牵头)主体(指导单位)?"),
     # 检查主体 is the lead where nothing else names one; beside 联查部门 it lists the bodies.
-    ("body", r"检查主体|实施主体|抽查主体"),
+    ("body", r"检查主体|实施主体|抽查主体|(抽查|检查)单位"),
     ("joint", r"联查(部门|单位)"),
     ("partners", r"(配合|参与|联合|协同)(部门|单位|处室)|参与联合(抽查)?(部门|单位)"),
     (

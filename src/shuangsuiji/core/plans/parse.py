@@ -146,7 +146,12 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
             parsed.note("ratio_min", Severity.INFO, message)
         ratio_text = local
     risk_text = cell("risk")
-    ratio = read_ratio(ratio_text, parsed, plan_level(locality, cell("level") or cell("mode")))
+    level = plan_level(locality, cell("level") or cell("mode"))
+    ratio = read_ratio(ratio_text, parsed, level)
+    if ratio.ratio_min is None and not squeeze(ratio_text) and parse_ratio(scope) is not None:
+        ratio = read_ratio(scope, parsed, level)  # 辖区学校总数的20%, where no column has one
+        message = f"抽查比例写在抽查对象范围“{scope}”中，已按其读取"
+        parsed.note("ratio_min", Severity.INFO, message)
     ratio_min = ratio.ratio_min
     frequency = read_frequency(cell("frequency"), parsed, column=True)
     if frequency is None:
@@ -175,7 +180,12 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
     risk_rule = parse_risk_rule(risk_text)
     if ratio.class_ratios and risk_rule.kind is RiskRuleKind.NONE:
         risk_rule = RiskRule(RiskRuleKind.ESCALATE, squeeze(ratio_text))
-    window = parse_window(cell("window"), year, parsed)
+    window_text = cell("window")
+    if not squeeze(window_text) and "window" not in cells and squeeze(cell("draw_date")):
+        window_text = cell("draw_date")  # 抽取日期 2023年1月至12月, where no column says when
+        message = f"表格没有抽查时间列：以抽取日期“{squeeze(window_text)}”为起止时间"
+        parsed.note("window", Severity.INFO, message)
+    window = parse_window(window_text, year, parsed)
     lead = squeeze(cell("lead"))
     plan_name = squeeze(cell("plan_name"))
     if not lead and plan_name and cell_kind(plan_name) == "department":

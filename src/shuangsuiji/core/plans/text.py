@@ -351,13 +351,35 @@ def _paragraph_lines(text: str) -> list[str]:
     cell (&nbsp; on the page), a blank line separates paragraphs; the ` |` a page's text puts
     after each cell is taken off."""
     out = []
-    for line in lines_of(text):
+    raw = lines_of(text)
+    filled = [index for index, line in enumerate(raw) if line.strip(" \t")]
+    apart = sum(1 for i in filled if i + 1 < len(raw) and not raw[i + 1].strip(" \t"))
+    blank_separated = len(filled) >= 6 and apart * 10 >= len(filled) * 7
+    for index, line in enumerate(raw):
         if not line.strip(" \t"):
             continue
         cell = line.strip(" \t")
         if cell.endswith("|") and not cell.startswith("|"):
             cell = cell.rstrip("|").rstrip()
-        out.append(cell.strip())
+        glued = blank_separated and index > 0 and raw[index - 1].strip(" \t") != ""
+        out.append(f"{WRAPPED}{cell.strip()}" if glued else cell.strip())
+    return out
+
+
+# Where paragraphs are separated by blank lines, a line right under another one is the same
+# cell wrapped (参照…抽查 / 计划实施方案检查); it is marked so (a white-space character, which
+# header names and titles lose when squeezed) and joined to the line above in a table's body.
+WRAPPED = "\u2028"
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line.startswith(WRAPPED) and out:
+            rest = line.removeprefix(WRAPPED)
+            out[-1] += f"\n{rest}" if _item_number(rest) else rest  # a break before item 2 stays
+        else:
+            out.append(line.removeprefix(WRAPPED))
     return out
 
 
@@ -450,10 +472,11 @@ def read_paragraphs(text: str) -> TextGrid:
     if start < 0:
         return grid
     header = [squeeze_line(line) for line in lines[start:end]]
-    first_width = _first_row_width(lines[end:])
+    body = _unwrapped(lines[end:])
+    first_width = _first_row_width(body)
     blank_seq = (
         first_width == len(header) + 1
-        and lines[end : end + 1] == ["1"]
+        and body[:1] == ["1"]
         and "seq" not in {column_key(name) for name in header}
     )
     if blank_seq:
@@ -461,21 +484,27 @@ def read_paragraphs(text: str) -> TextGrid:
         grid.notes.append("表头第一列没有列名，其下各行以 1、2、3… 开头：按“序号”列读取")
     header = _fit_header(header, first_width)
     width = len(header)
-    grid.texts = [line for line in lines[:start] if line]
+    grid.texts = [line.removeprefix(WRAPPED) for line in lines[:start] if line]
     grid.rows.append(header)
     groups: list[list[str]] = []
     expected = 1
-    numbered = column_key(header[0]) == "seq"
-    if not numbered:
-        groups = _rows_without_numbers(lines[end:], header, grid)
-    for line in lines[end:] if numbered else ():
+    keys = [column_key(name) for name in header]
+    seq_at = keys.index("seq") if "seq" in keys else -1
+    if seq_at < 0:
+        groups = _rows_without_numbers(body, header, grid)
+    leading: list[str] = []  # the first row's cells before its 序号 (抽查单位, merged down)
+    for line in body if seq_at >= 0 else ():
         if line == str(expected) and (not groups or len(groups[-1]) >= 2):
-            groups.append([line])
+            groups.append([*leading, line])
+            leading = []
             expected += 1
         elif groups:
             groups[-1].append(line)
+        elif line and len(leading) < seq_at:
+            leading.append(line)
         elif line:
             grid.texts.append(line)
+    grid.texts.extend(leading)
     sub_columns = sub_row_columns(header)
     for number, group in enumerate(groups, start=1):
         cells = list(group)
