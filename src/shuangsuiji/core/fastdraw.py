@@ -45,6 +45,16 @@ HEX_BYTES = b"0123456789abcdef"  # rule.SALT
 U64 = npt.NDArray[np.uint64]
 
 
+def take(rows: Bytes2D, positions: Positions) -> Bytes2D:
+    """rows[positions], each row moved as one value: several times faster than indexing the
+    two-dimensional array, which moves rows byte by byte."""
+    width = rows.shape[1]
+    if not width:
+        return np.zeros((len(positions), 0), dtype=np.uint8)
+    whole = np.ascontiguousarray(rows).view(f"V{width}").ravel()
+    return np.take(whole, positions).view(np.uint8).reshape(-1, width)
+
+
 def _only(column: Bytes2D, allowed: bytes) -> bool:
     """Whether every byte of `column` is one of `allowed` (deleting them leaves nothing)."""
     return not np.ascontiguousarray(column).tobytes().translate(None, allowed)
@@ -72,7 +82,8 @@ class Entities:
         """The codes at `positions`, as text."""
         if self.names is not None:
             return list(map(self.names.__getitem__, positions.tolist()))
-        return [code.decode("ascii") for code in self.codes[positions].view("S18").ravel()]
+        picked = take(self.codes, positions).view("S18").ravel()
+        return [code.decode("ascii") for code in picked]
 
     def tokens(self, round_number: int, processes: int) -> tuple[Bytes2D, Bytes2D, U64]:
         """Every entity's token (rule.token) of a round: raw (N × 32 bytes), as hex text
@@ -259,9 +270,9 @@ def ordered(positions: Positions, lead: U64, keys: Bytes2D, *then: Bytes2D) -> P
 def codes_digest(codes: Bytes2D) -> str:
     """rule.codes_listing's digest: the codes sorted, a line feed after each."""
     lines = np.empty((len(codes), CODE_WIDTH + 1), dtype=np.uint8)
-    lines[:, :CODE_WIDTH] = codes if _ascending(codes) else codes[code_order(codes)]
+    lines[:, :CODE_WIDTH] = codes if _ascending(codes) else take(codes, code_order(codes))
     lines[:, CODE_WIDTH] = ord("\n")
-    return hashlib.sha256(lines.tobytes()).hexdigest()
+    return hashlib.sha256(lines.data).hexdigest()
 
 
 def _ascending(codes: Bytes2D) -> bool:
@@ -305,9 +316,9 @@ def tokens_digest(group: Entities, rounds: int, processes: int) -> str:
             head = f"{number},{stratum},".encode()
             lines = np.empty((len(mine), len(head) + 65), dtype=np.uint8)
             lines[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
-            lines[:, len(head) : -1] = texts[mine]
+            lines[:, len(head) : -1] = take(texts, mine)
             lines[:, -1] = ord("\n")
-            hasher.update(lines.tobytes())
+            hasher.update(lines.data)
     return hasher.hexdigest()
 
 
@@ -462,15 +473,15 @@ def listing(group: Entities) -> str:
     salted = group.salts.shape[1] > 0
     width = CODE_WIDTH + 3 + (1 + SALT_WIDTH if salted else 0)
     lines = np.empty((len(group), width), dtype=np.uint8)
-    lines[:, :CODE_WIDTH] = group.codes[ranked]
+    lines[:, :CODE_WIDTH] = take(group.codes, ranked)
     lines[:, CODE_WIDTH] = ord(",")
     lines[:, CODE_WIDTH + 1] = group.strata[ranked]
     if salted:
         lines[:, CODE_WIDTH + 2] = ord(",")
-        lines[:, CODE_WIDTH + 3 : -1] = group.salts[ranked]
+        lines[:, CODE_WIDTH + 3 : -1] = take(group.salts, ranked)
     lines[:, -1] = ord("\n")
     header = rule.POPULATION_HEADER_V2 if salted else rule.POPULATION_HEADER
-    return header + lines.tobytes().decode("ascii")
+    return header + str(lines.data, "ascii")
 
 
 def population_from_file(text: str, freeze: Mapping[str, Any], processes: int = 2) -> Entities:
@@ -512,7 +523,7 @@ def _listing(body: str) -> Entities | None:
             and _only(salts, HEX_BYTES)
         ):
             codes = table[:, :CODE_WIDTH]
-            if not _ascending(codes) and not _ascending(codes[code_order(codes)]):
+            if not _ascending(codes) and not _ascending(take(codes, code_order(codes))):
                 return None  # a code twice: the rule reads it its own way
             return Entities(codes, table[:, CODE_WIDTH + 1].copy(), salts)
     return None
@@ -565,9 +576,9 @@ def rounds_v2(
             if public:
                 shown[stratum] = {
                     **head,
-                    "earlier": _texts(texts[ordered(earlier, token_lead, tokens)]),
-                    "selected": _texts(texts[selected]),
-                    "reserve": _texts(texts[reserve]),
+                    "earlier": _texts(take(texts, ordered(earlier, token_lead, tokens))),
+                    "selected": _texts(take(texts, selected)),
+                    "reserve": _texts(take(texts, reserve)),
                     "cutoff": _key(priorities, taken, taken_fresh, k - 1) if k else None,
                     "reserve_cutoff": (
                         _key(priorities, taken, taken_fresh, len(taken) - 1)
