@@ -712,3 +712,47 @@ def test_blank_separated_paragraphs_with_a_merged_column_before_the_numbers() ->
         "ratio_min",
         "window",
     ]
+
+
+def test_a_two_level_header_reads_its_lower_names_in_place_of_the_one_above() -> None:
+    # A page's text, one cell a line between bars: 检查对象 spans 对象范围, 抽查比例 and 频次,
+    # which come after the upper row's names.
+    cells = [
+        *("序号", "抽查事项", "具体内容", "检查对象", "执法人员范围", "时间安排"),
+        *("对象范围", "抽查比例", "频次"),
+        *("1", "兽药监督抽查", "兽药质量", "辖区内兽药经营企业", "30%以上", "4次", "农业"),
+        "全年",
+        *("2", "饲料监督抽查", "饲料质量", "辖区内饲料生产企业", "5%以上", "12次", "农业"),
+        "3月-10月",
+    ]
+    text = "某某县2024年农业抽查计划\n" + "\n|\n".join(cells) + "\n|\n"
+
+    plan = parse_plan(text.encode(), "计划.txt")
+
+    assert [
+        (t.seq, t.name, t.items, t.scope, t.ratio_min, t.frequency_per_year, t.window)
+        for t in plan.tasks
+    ] == [
+        (
+            1,
+            "兽药监督抽查",
+            ("兽药质量",),
+            "辖区内兽药经营企业",
+            0.3,
+            4,
+            Window("2024-01", "2024-12"),
+        ),
+        (
+            2,
+            "饲料监督抽查",
+            ("饲料质量",),
+            "辖区内饲料生产企业",
+            0.05,
+            12,
+            Window("2024-03", "2024-10"),
+        ),
+    ]
+    assert [f.message for f in plan.findings if "两层" in f.message] == [
+        "表头有两层：“检查对象”下分为下层的列，按各列读取为：序号、抽查事项、具体内容、对象范围、"
+        "抽查比例、频次、执法人员范围、时间安排，请核对"
+    ]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from shuangsuiji.core.celltext import read_csv_text
 from shuangsuiji.core.plans.columns import column_key, header_keys
-from shuangsuiji.core.plans.placement import ITEM_START, rows_by_content
+from shuangsuiji.core.plans.placement import ITEM_START, fit, rows_by_content
 
 SEQ = re.compile(r"\d{1,4}")
 SPACES = re.compile(r"(?: {2,}|\u3000+|\t+)")
@@ -482,7 +482,7 @@ def read_paragraphs(text: str) -> TextGrid:
     if blank_seq:
         header = ["序号", *header]  # the 序号 header cell was left empty (a blank paragraph)
         grid.notes.append("表头第一列没有列名，其下各行以 1、2、3… 开头：按“序号”列读取")
-    header = _fit_header(header, first_width)
+    header = _fit_header(header, first_width, body, grid)
     width = len(header)
     grid.texts = [line.removeprefix(WRAPPED) for line in lines[:start] if line]
     grid.rows.append(header)
@@ -651,10 +651,12 @@ def _first_row_width(lines: list[str]) -> int | None:
     return lines.index("2", first) - first if "2" in lines[first:] else None
 
 
-def _fit_header(header: list[str], width: int | None) -> list[str]:
-    """A header with more names than the first row has cells is a header whose wrapped names
-    were not joined (检查对 / 范围, 检查 / 方式): join neighbouring names that are neither a
-    known column, left to right, until the counts agree."""
+def _fit_header(header: list[str], width: int | None, body: list[str], grid: TextGrid) -> list[str]:
+    """A header with more names than the first row has cells is either a header whose wrapped
+    names were not joined (检查对 / 范围, 检查 / 方式): neighbouring names that are neither a
+    known column are joined, left to right, until the counts agree; or a two-level header
+    (检查对象 over 对象范围, 抽查比例, 频次): its last names are the sub-columns of a name
+    above them. Whichever fits the first row's cells better is kept; a two-level one is said."""
     if width is None or len(header) <= width:
         return header
     fitted = list(header)
@@ -664,7 +666,46 @@ def _fit_header(header: list[str], width: int | None) -> list[str]:
         if all(column_key(name) is None and len(name) <= 4 for name in pair):
             fitted[index : index + 2] = ["".join(pair)]
         index += 1
+    first_row = body[:width]
+    # Cells before the first 序号 (a merged column before it) also make a row look short.
+    two_level = _two_level_header(header, first_row) if body[:1] == ["1"] else None
+    if two_level is not None and _header_fit(two_level, first_row) > _header_fit(fitted, first_row):
+        replaced = "、".join(name for name in header if name not in two_level)
+        grid.notes.append(
+            f"表头有两层：“{replaced}”下分为下层的列，按各列读取为：{'、'.join(two_level)}，请核对"
+        )
+        return two_level
     return fitted
+
+
+def _header_fit(header: list[str], row: list[str]) -> int:
+    if len(header) != len(row):
+        return -(10**6)
+    return sum(
+        fit(cell, column_key(name) or "other") for cell, name in zip(row, header, strict=True)
+    )
+
+
+def _two_level_header(header: list[str], row: list[str]) -> list[str] | None:
+    """The header read as two levels: its last names (the lower level) in place of the
+    neighbouring names above them that span them (as many as the header has names too many),
+    placed where the first row's cells fit them best."""
+    spare = len(header) - len(row)
+    best: tuple[int, list[str]] | None = None
+    for lower in range(spare + 1, min(len(header) - 2, 8) + 1):
+        top, sub = header[:-lower], header[-lower:]
+        if any(column_key(name) is None for name in sub):
+            continue  # the lower level names known columns (对象范围, 抽查比例, 频次)
+        for at in range(len(top) - spare + 1):
+            columns = top[:at] + sub + top[at + spare :]
+            keys = [column_key(name) for name in columns]
+            fits = [fit(c, k) if k else 0 for c, k in zip(row, keys, strict=True)]
+            if min(fits, default=0) < 0:
+                continue  # every cell of the first row fits its known column
+            score = sum(fits)
+            if best is None or score > best[0]:
+                best = (score, columns)
+    return best[1] if best else None
 
 
 def _sub_row_size(header: list[str]) -> int:
