@@ -756,3 +756,88 @@ def test_a_two_level_header_reads_its_lower_names_in_place_of_the_one_above() ->
         "表头有两层：“检查对象”下分为下层的列，按各列读取为：序号、抽查事项、具体内容、对象范围、"
         "抽查比例、频次、执法人员范围、时间安排，请核对"
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "title", "locality"),
+    [
+        (
+            "首页 > 专题专栏 > 区文化和旅游局\n某某区文化和旅游局随机抽查事项清单(文化执法部分)",
+            "某某区文化和旅游局随机抽查事项清单(文化执法部分)",
+            "某某区",
+        ),
+        (
+            "某某市生态环境局某某区分局2025年度抽查工作计划表",
+            "某某市生态环境局某某区分局2025年度抽查工作计划表",
+            "某某市某某区",
+        ),
+    ],
+    ids=["list-of-check-items", "district-branch-of-a-city-bureau"],
+)
+def test_title_and_locality_of_a_list_and_of_a_branch(
+    before: str, title: str, locality: str
+) -> None:
+    plan = parse_plan(f"{before}\n{TABLE}".encode(), "计划.txt")
+
+    assert (plan.title, plan.locality) == (title, locality)
+
+
+def test_two_plan_titles_above_the_table_are_said() -> None:
+    before = (
+        "某某市农业农村局2025年度抽查工作计划\n时间:2025-05-08\n"
+        "某某市农业农村局2025年度内部抽查计划"
+    )
+
+    plan = parse_plan(f"{before}\n{TABLE}".encode(), "计划.txt")
+
+    assert [f.message for f in plan.findings if f.field == "title"] == [
+        "表格前有不止一个标题：取“某某市农业农村局2025年度抽查工作计划”，"
+        "另有“某某市农业农村局2025年度内部抽查计划”，请核对"
+    ]
+
+
+def test_a_note_under_the_table_is_not_its_title() -> None:
+    text = f"{TABLE}备注:1.抽查计划名称为年度+部门+序号。\n"
+
+    assert parse_plan(text.encode(), "计划.txt").title == ""
+
+
+def test_a_space_only_paragraph_between_blank_lines_is_an_empty_cell() -> None:
+    # The 备注 cell is a paragraph holding one space; the next lines are a sub-row (a partner
+    # department and its own items), which must not slide into 备注.
+    cells = [
+        "某某市2024年度部门联合抽查工作计划",
+        *("序号", "任务名称", "联查部门", "抽查事项", "联查对象", "抽查比例", "时间安排", "备注"),
+        *("1", "民办学校联合抽查", "教育行政部门", "办学行为检查", "民办学校", "不低于5%"),
+        *("2024年4月至9月", " ", "市场监管部门", "食品安全检查"),
+    ]
+
+    task = parse_plan("\n\n".join(cells).encode(), "计划.txt").tasks[0]
+
+    assert (task.items, task.partner_departments, task.note) == (
+        ("办学行为检查", "食品安全检查"),
+        ("市场监管部门",),
+        "",
+    )
+
+
+def test_a_space_separated_cell_ending_in_a_semicolon_goes_on_at_the_next_line() -> None:
+    text = "\n".join(
+        [
+            "某某市2023年度抽查计划",
+            "序号 任务名称 联查部门 抽查事项 抽查比例 时间安排 备注 本市计划",
+            "1 粮食加工企业抽查 粮食行政管理部门 粮食流通监督检查 5% 2023年4月至10月 省计划;",
+            "市县发起",
+            "抽查比例:10%",
+            "市场监管部门 食品生产监督检查",
+        ]
+    )
+
+    task = parse_plan(text.encode(), "计划.txt").tasks[0]
+
+    assert (task.note, task.ratio_min, task.items, task.partner_departments) == (
+        "省计划;\n市县发起",
+        0.1,
+        ("粮食流通监督检查", "食品生产监督检查"),
+        ("市场监管部门",),
+    )

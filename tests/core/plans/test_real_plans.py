@@ -38,14 +38,14 @@ SEED_PLANS = {
 # Silent misses are printed by the command but not held here: a file the parser refused (every
 # field flagged) that it starts to read can show new silent misses on the way to none.
 RATCHET: dict[str, tuple[int, int]] = {
-    "title": (27, 31),
-    "locality": (28, 31),
+    "title": (29, 31),
+    "locality": (30, 31),
     "year": (30, 31),
     "seq": (123, 129),
     "name": (121, 129),
-    "items": (119, 129),
+    "items": (121, 129),
     "scope": (118, 129),
-    "ratio_min": (114, 129),
+    "ratio_min": (115, 129),
     "sample_count": (121, 129),
     "frequency_per_year": (122, 129),
     "sampling_type": (124, 129),
@@ -53,7 +53,7 @@ RATCHET: dict[str, tuple[int, int]] = {
     "risk_class": (124, 129),
     "window": (111, 129),
     "lead": (111, 129),
-    "partners": (114, 129),
+    "partners": (116, 129),
     "partners_open_ended": (124, 129),
     "mode": (121, 129),
     "class_ratios": (1, 1),

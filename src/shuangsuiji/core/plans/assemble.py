@@ -50,7 +50,11 @@ def assemble(grid: Grid) -> Table:
         if name:
             message = f"未识别的列“{name}”，其内容保存在原文中"
             findings.append(Finding("columns", Severity.INFO, message))
-    title = _title(grid, header_at)
+    title, others = _title(grid, header_at)
+    if others:
+        shown = "、".join(f"“{other}”" for other in others)
+        message = f"表格前有不止一个标题：取“{title}”，另有{shown}，请核对"
+        findings.append(Finding("title", Severity.WARNING, message))
     width = len(columns)
     tasks: list[RawTask] = []
     repeated_headers = dropped_titles = page_numbers = 0
@@ -138,7 +142,9 @@ def _find_header(rows: list[list[str]]) -> tuple[int, list[str | None] | None]:
 TITLE_LABEL = re.compile(r"^(?:信息名称|文件名称|名称|标题|主题|公开目录)[:：]?")
 TITLE_TAIL = re.compile(r"(?:成文日期|发布日期|发文日期|生成日期|文号|索引号).*$")
 NOTICE = re.compile(r"关于印发(.+?)的通知")
-NOT_A_TITLE = re.compile(r"首页|当前位置|>|＞|^(?:为|根据|按照|依据)")
+NOT_A_TITLE = re.compile(r"首页|当前位置|>|＞|^(?:为|根据|按照|依据)|^(?:备注|注|说明)[:：]")
+# What a plan's title names: the plan, or the list of check items it is published as.
+TITLE_WORDS = re.compile(r"计划|事项清单|抽查清单")
 # A page's catalogue (公开目录 抽查计划) names the kind of document, not the plan.
 CATALOGUE = re.compile(r"^\s*(?:公开目录|主题分类|信息类别|所属类别|栏目)")
 ANNEX = re.compile(r"附件\s*\d*\s*[:：]?")
@@ -156,7 +162,7 @@ def _clean_title(text: str) -> str:
     return value.strip("《》|｜")
 
 
-def _title(grid: Grid, header_at: int) -> str:
+def _title(grid: Grid, header_at: int) -> tuple[str, list[str]]:
     """The plan's title: the first line naming a plan that reads as a title (not a sentence,
     a breadcrumb or the site's path), preferring the one under an 附件 line (an annex's own
     title is the plan's)."""
@@ -171,16 +177,18 @@ def _title(grid: Grid, header_at: int) -> str:
         cleaned = _clean_title(text)
         if CATALOGUE.match(text):
             continue
-        if "计划" in cleaned and len(cleaned) <= 80 and not NOT_A_TITLE.search(cleaned):
+        if TITLE_WORDS.search(cleaned) and len(cleaned) <= 80 and not NOT_A_TITLE.search(cleaned):
             eligible.append(cleaned)
             previous = _squeeze(candidates[index - 1]) if index else ""
             if after_annex is None and ANNEX.fullmatch(previous):
                 after_annex = cleaned
     if after_annex:
-        return after_annex
+        return after_annex, []
     if eligible:
-        return eligible[0]
-    return _clean_title(candidates[0]) if candidates else ""
+        others = [t for t in dict.fromkeys(eligible[1:]) if t != eligible[0] and "计划" in t]
+        return eligible[0], others
+    plain = [_clean_title(t) for t in candidates if not NOT_A_TITLE.search(_clean_title(t))]
+    return (plain[0] if plain else ""), []
 
 
 def _squeeze(text: str) -> str:

@@ -40,6 +40,7 @@ YEAR = re.compile(r"(20\d{2})\s*年")
 # A 配合部门 cell that names no department: 根据需要, 视情况确定, 待定.
 UNNAMED_PARTNERS = re.compile(r"(?:根据|视|按)?[\u4e00-\u9fff]{0,6}?(?:需要|情况|确定|另定|待定)")
 LEVEL_MODE = re.compile(r"发起|检查|抽查|实施|组织|[省市县区]抽[省市县区]")
+BRANCH = re.compile(r"局([\u4e00-\u9fff]{1,5}?[区县旗])分局")
 LEADING_YEAR = re.compile(r"^\s*20\d{2}\s*年度?")
 CHECK_CLASS = re.compile(r"(?:重点|一般|日常|专项|特定)?(?:检查|抽查)?(?:事项|类)?")
 # A place name ends in its level (省, 市, 县…); 市场 and 城市管理 are not cities, and a name
@@ -94,6 +95,9 @@ def build_plan(table: Table, *, year: int | None = None) -> Plan:
     # A title may open with its year (2023年度临沂市…): the locality follows it.
     locality_match = LOCALITY.match(LEADING_YEAR.sub("", title))
     locality = locality_match[1] if locality_match else ""
+    branch = BRANCH.search(title)
+    if locality.endswith("市") and branch and branch[1] not in locality:
+        locality += branch[1]  # 武汉市生态环境局青山区分局: the city's bureau's district branch
     tasks = tuple(_task(raw, plan_year, locality) for raw in table.tasks)
     findings += _sequence_findings(
         tuple(task for task, raw in zip(tasks, table.tasks, strict=True) if not raw.sub_row)

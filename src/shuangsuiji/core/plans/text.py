@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from shuangsuiji.core.celltext import read_csv_text
 from shuangsuiji.core.plans.columns import column_key, header_keys
-from shuangsuiji.core.plans.placement import ITEM_START, fit, rows_by_content
+from shuangsuiji.core.plans.placement import ITEM_START, cell_kind, fit, rows_by_content
 
 SEQ = re.compile(r"\d{1,4}")
 SPACES = re.compile(r"(?: {2,}|\u3000+|\t+)")
@@ -201,7 +201,7 @@ def read_separated(text: str, separator: str) -> TextGrid:
     sub_rows = 0
     in_sub_row = False
     body = lines[at + 1 :]
-    ahead = _cells_ahead(body, split)
+    ahead = _cells_ahead(body, split, width)
     for index, line in enumerate(body):
         if not line.strip() or (separator == "|" and PIPE_RULE.fullmatch(line)):
             continue
@@ -211,7 +211,11 @@ def read_separated(text: str, separator: str) -> TextGrid:
         # cells than the header has.
         wraps = separator != " " or (
             pending is not None
-            and (_continues(pending[-1], cells[0]) or len(pending) + ahead[index] > width)
+            and (
+                _continues(pending[-1], cells[0])
+                or len(pending) + ahead[index] > width
+                or pending[-1].rstrip().endswith(("；", ";", "、", "，", ","))  # 省计划; / 市县发起
+            )
         )
         if len(cells) == 1:
             if separator == " " and pending is not None and len(pending) < width and not wraps:
@@ -268,16 +272,17 @@ def _join_bar_rows(lines: list[str]) -> list[str]:
     return joined
 
 
-def _cells_ahead(lines: list[str], split: Callable[[str], list[str]]) -> list[int]:
-    """For each line, the cells from it to the next line starting with a number (the rest
-    of its row)."""
+def _cells_ahead(lines: list[str], split: Callable[[str], list[str]], width: int) -> list[int]:
+    """For each line, the cells from it to the next line starting with a number or a sub-row
+    of its own (a partner department and its items: the rest of its row)."""
     counts = [0] * len(lines)
     total = 0
     for index in range(len(lines) - 1, -1, -1):
         cells = split(lines[index]) if lines[index].strip() else []
         total += len(cells)
         counts[index] = total
-        if cells and SEQ.fullmatch(cells[0].strip()):
+        sub_row = 1 < len(cells) < width - 1 and cell_kind(cells[0]) == "department"
+        if cells and (SEQ.fullmatch(cells[0].strip()) or sub_row):
             total = 0
     return counts
 
@@ -357,6 +362,9 @@ def _paragraph_lines(text: str) -> list[str]:
     blank_separated = len(filled) >= 6 and apart * 10 >= len(filled) * 7
     for index, line in enumerate(raw):
         if not line.strip(" \t"):
+            spaced = line != "" and blank_separated and 0 < index < len(raw) - 1
+            if spaced and raw[index - 1] == "" and raw[index + 1] == "":
+                out.append("")  # a paragraph of only a space between blank lines: an empty cell
             continue
         cell = line.strip(" \t")
         if cell.endswith("|") and not cell.startswith("|"):
