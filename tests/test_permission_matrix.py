@@ -24,6 +24,7 @@ from django.utils import timezone
 from shuangsuiji.accounts.models import User
 from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
 from shuangsuiji.assignments.services import bundle_with_recusals
+from shuangsuiji.checks.models import CheckCap, OtherCheck
 from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.core.draw import read_population_csv
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
@@ -106,6 +107,11 @@ MATRIX: dict[str, list[int]] = {
     "analysis:plan": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "analysis:report": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "analysis:risk": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
+    "checks:index": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],  # each its own bodies
+    "checks:frequent": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
+    "checks:entity": [LOGIN, OK, OK, FORBIDDEN, OK, MISSING, FORBIDDEN],
+    "checks:cap": [LOGIN] + [WRITE_ONLY] * 6,  # the form is on checks:index
+    "checks:record": [LOGIN] + [WRITE_ONLY] * 6,
     "disclosure:index": [OK] * 7,
     "disclosure:results": [OK] * 7,
     "disclosure:draw": [OK] * 7,
@@ -139,6 +145,8 @@ WRITES: dict[str, list[int | str]] = {
     "assignments:step (redo)":              [LOGIN, DONE, 403, 404, 403, 404, 404],
     "assignments:recuse (the inspector's)": [LOGIN, DONE, DONE, DONE, 403, 404, 404],
     "inspections:step (approve)":           [LOGIN, DONE, DONE, 404, 404, 404, 404],  # recorder
+    "checks:cap (区教育局's)":               [LOGIN, DONE, DONE, 403, 403, KEPT, 403],
+    "checks:record (区教育局's check)":      [LOGIN, DONE, DONE, 403, 403, KEPT, 403],
     "logout":                               [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE],
 }
 # fmt: on
@@ -286,6 +294,11 @@ def urls(at: Scene) -> dict[str, str]:
         "analysis:plan": reverse("analysis:plan", args=[plan.pk]),
         "analysis:report": reverse("analysis:report", args=[plan.pk, "xlsx"]),
         "analysis:risk": reverse("analysis:risk", args=[plan.pk]),
+        "checks:index": reverse("checks:index"),
+        "checks:frequent": reverse("checks:frequent"),
+        "checks:entity": reverse("checks:entity", args=[entity.uscc]),
+        "checks:cap": reverse("checks:cap"),
+        "checks:record": reverse("checks:record"),
         "disclosure:index": reverse("disclosure:index"),
         "disclosure:results": reverse("disclosure:results"),
         "disclosure:draw": reverse("disclosure:draw", args=[draw.draw_id]),
@@ -346,7 +359,9 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
     # A result the inspector recorded and submitted, of a task 区教育局 leads (not the draw's),
     # on a visit 区教育局 takes part in but the inspector is not on (so it does not find it):
     # the department reviews it, the recorder may not.
-    department = at.inspector.department
+    department = education = at.inspector.department
+    company = Entity.objects.filter(region=at.plan.region).order_by("uscc").first()
+    assert company is not None
     candidates = (
         Visit.objects.filter(assignment__plan=at.plan, departments=department)
         .exclude(members__inspector=at.inspector)
@@ -429,6 +444,24 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
             reverse("inspections:step", args=[inspection.pk]),
             {"step": "approve"},
             state(Inspection, inspection.pk),
+        ),
+        "checks:cap (区教育局's)": (
+            reverse("checks:cap"),
+            {"department": str(education.pk), "year": "2023", "limit": "2", "source": "示例公告"},
+            count(CheckCap),
+        ),
+        "checks:record (区教育局's check)": (
+            reverse("checks:record"),
+            {
+                "uscc": company.uscc,
+                "department": str(education.pk),
+                "checked_on": "2023-05-06",
+                "kind": "专项检查",
+                "method": "现场检查",
+                "items": "校外培训机构消防安全",
+                "basis": "区教育局2023年专项行动方案",
+            },
+            count(OtherCheck),
         ),
         "logout": (reverse("logout"), {}, lambda client: client.session.get("_auth_user_id")),
     }

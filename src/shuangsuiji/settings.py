@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shuangsuiji.draws",
     "shuangsuiji.assignments",
     "shuangsuiji.inspections",
+    "shuangsuiji.checks",
     "shuangsuiji.disclosure",
     "shuangsuiji.audit",
     "shuangsuiji.dashboard",

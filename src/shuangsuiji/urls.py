@@ -23,6 +23,7 @@ urlpatterns = [
     path("public/", include("shuangsuiji.disclosure.urls")),
     path("api/v1/", include("shuangsuiji.api.urls")),
     path("analysis/", include("shuangsuiji.analysis.urls")),
+    path("checks/", include("shuangsuiji.checks.urls")),
     path("publication/", disclosure_views.publication, name="publication"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("login/", LoginView.as_view(), name="login"),

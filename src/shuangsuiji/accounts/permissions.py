@@ -53,6 +53,7 @@ SHARED_REFERENCE = ("region", "scopecategory", "qualification")
 DEPARTMENT_OWNED = ("inspector", "conflict", "checkitem")
 ASSIGNMENT_ROWS = ("visit", "teammember")
 INSPECTION_ROWS = ("inspection", "attachment")
+LEDGER_ROWS = ("checkcap", "othercheck")  # the check ledger's own rows, by department
 
 # (app_label, model) -> actions, per role. Row scope is applied on top by `restrict`.
 MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
@@ -70,6 +71,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("inspections", "resultcategory"): ("view",),
         ("directory", "entityimport"): ("view", "add", "change"),
         ("analysis", "riskproposal"): ("view", "add", "change"),
+        **{("checks", m): ("view", "add", "change") for m in LEDGER_ROWS},
         ("axes", "accessattempt"): ("view", "delete"),  # unlock a locked-out username
         ("accounts", "user"): ALL_ACTIONS,
     },
@@ -84,6 +86,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("assignments", "recusal"): ("view", "add"),
         **{("inspections", m): ("view", "add", "change") for m in INSPECTION_ROWS},
         ("inspections", "resultcategory"): ("view",),
+        **{("checks", m): ("view", "add", "change") for m in LEDGER_ROWS},
     },
     Role.INSPECTOR: {
         ("directory", "inspector"): ("view",),
@@ -104,6 +107,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("assignments", "assignment"): ("view",),
         **{("assignments", m): ("view",) for m in (*ASSIGNMENT_ROWS, "recusal")},
         **{("inspections", m): ("view",) for m in (*INSPECTION_ROWS, "resultcategory")},
+        **{("checks", m): ("view",) for m in LEDGER_ROWS},
         ("accounts", "user"): ("view",),
     },
 }

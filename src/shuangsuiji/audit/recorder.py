@@ -20,7 +20,7 @@ from django.utils import timezone
 from shuangsuiji.core.draw import sha256_hex
 
 ACTOR: ContextVar[Any] = ContextVar("audit_actor", default=None)
-AUDITED_APPS = {"accounts", "directory", "plans", "draws", "assignments", "inspections"}
+AUDITED_APPS = {"accounts", "directory", "plans", "draws", "assignments", "inspections", "checks"}
 # Derived from audited records and rebuilt whole: auditing them would only repeat those records.
 UNAUDITED_MODELS = {"directory.entitytally", "directory.tallystamp", "directory.directorychanges"}
 LARGE = 2000  # characters: longer values are recorded by their digest and length

@@ -21,6 +21,8 @@ from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import STAFF_ROLES, SYSTEM, Role
 from shuangsuiji.assignments.models import TeamMember
 from shuangsuiji.assignments.services import complete_assignment, freeze_assignment
+from shuangsuiji.checks.models import CheckKind, CheckMethod
+from shuangsuiji.checks.services import record_check, set_cap
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
@@ -124,6 +126,7 @@ def build_demo(
                 summary.visits[label] = _demo_assignment(plan, Random(seed + number))
                 _put_inspector_login_on_a_team(region)
                 summary.inspections[label] = _demo_inspections(plan, Random(seed + number))
+                _demo_ledger(plan, departments)
             progress(f"{label}：完成")
         tally.rebuild()  # the population pages count from it from the first request
     return summary
@@ -412,6 +415,30 @@ def _demo_inspections(plan: Plan, rng: Random) -> dict[str, int]:
                 inspection.results.set(results)
                 counts[state_now] = counts.get(state_now, 0) + 1
     return counts
+
+
+def _demo_ledger(plan: Plan, departments: dict[str, Department]) -> None:
+    """The check ledger's year: the coordinating body and the next two publish yearly caps,
+    and the first visited company was also checked three times in June by three bodies (the
+    frequent-check warning lists it), one an upper-level 专项 check that no cap counts. Made
+    after the draws, as a year's other checks come in: the demo's draws stay as they were."""
+    bodies = sorted(departments.values(), key=lambda d: (not d.is_coordinator, d.name))[:3]
+    for body, limit in zip(bodies, (2, 4, 3), strict=True):
+        source = f"{body.name}{plan.year}年度涉企行政检查频次上限公告（演示数据）"
+        set_cap(body, year=plan.year, limit=limit, source=source, actor=SYSTEM)
+    visited = min(plan.assignments.get().visits.all(), key=lambda visit: visit.code).entity
+    kinds = (CheckKind.SPECIAL, CheckKind.TRIGGERED, CheckKind.UPPER_SPECIAL)
+    for day, body, kind in zip((3, 12, 25), bodies, kinds, strict=True):
+        record_check(
+            visited,
+            body,
+            checked_on=date(plan.year, 6, day),
+            kind=kind,
+            method=CheckMethod.ON_SITE,
+            items=f"{body.short_name}{kind}（演示数据）",
+            basis=f"演示数据：{body.short_name}{plan.year}年{kind}",
+            actor=SYSTEM,
+        )
 
 
 def _put_inspector_login_on_a_team(region: Region) -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from shuangsuiji.accounts.permissions import require
 from shuangsuiji.artefacts.models import ArtefactKind
 from shuangsuiji.artefacts.services import store_json, store_text
+from shuangsuiji.checks.ledger import yearly_cap, yearly_counts
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.draws.rules import may_draw, may_take_part
@@ -49,7 +50,7 @@ def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]
     entities not in the filter's statuses (存续/在业 unless narrowed); with DRAW_YEARLY_CAP,
     entities already drawn that many times this plan year; with DRAW_COOLDOWN_MONTHS, entities
     the same lead department drew within that many months (until inspection records exist, a
-    draw stands for a visit).
+    draw stands for a visit); companies at a body's published yearly cap (`at_their_cap`).
     """
     scope = PopulationFilter.of_task(task)
     stratum = Case(When(risk_class="", then=Value("U")), default=F("risk_class"))
@@ -72,7 +73,33 @@ def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]
         else:
             reason = f"近{settings.DRAW_COOLDOWN_MONTHS}个月内已被本部门抽中（冷却期）"
         exclusions.append({"uscc": code, "reason": reason})
+    for code, reason in at_their_cap(task, population).items():
+        del population[code]
+        exclusions.append({"uscc": code, "reason": reason})
     return population, exclusions
+
+
+def at_their_cap(task: PlanTask, population: dict[str, str]) -> dict[str, str]:
+    """Companies a body of the task (its lead, and its partners on a joint inspection) has
+    already checked or is set to check this year as often as the body's published cap allows
+    (checks.ledger counts them), each with its reason. High-risk (D) companies stay in: a cap
+    protects companies of good standing, not those the rules say to watch most closely."""
+    bodies = [task.lead_department] if task.lead_department_id else []
+    if task.joint_inspection:
+        bodies += list(task.partner_departments.all())
+    reasons: dict[str, str] = {}
+    for body in bodies:
+        cap = yearly_cap(body.pk, task.plan.year)
+        if cap is None:
+            continue
+        counts = yearly_counts(body.pk, task.plan.year, leave_out_plan=task.plan_id)
+        for code, stratum in population.items():
+            if code not in reasons and stratum != "D" and counts[code] >= cap.limit:
+                reasons[code] = (
+                    f"本年度已被{body.short_name}检查或安排检查{counts[code]}次，"
+                    f"达到其公布的每年{cap.limit}次上限（{cap.source}）"
+                )
+    return reasons
 
 
 def _earlier_selections(task: PlanTask) -> tuple[Counter[str], set[str]]:

@@ -1,0 +1,206 @@
+"""One ledger per company: the platform's own spot-check visits and every other check entered,
+counted per inspecting body and year against the body's published cap (国办发〔2024〕54号:
+"each body publishes a yearly cap on how often it inspects the same company"; upper-level
+专项 checks do not count).
+
+What counts towards a body's cap in a year:
+- each visit of a current (not superseded) assignment of that year in which the body takes
+  part — a joint visit counts once for every body on it, since each is a 检查主体;
+- for a plan of that year drawn but not yet assigned, each company drawn in a task the body
+  leads or joins, once per plan (the second random merges a company's tasks into one visit);
+- each other check the body entered for that year, except 上级部署专项.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from shuangsuiji.assignments.models import Visit
+from shuangsuiji.checks.models import CheckCap, CheckKind, OtherCheck
+from shuangsuiji.directory.models import Entity
+from shuangsuiji.draws.models import Draw, DrawState
+from shuangsuiji.inspections.models import Inspection
+
+SPOT_CHECK = "双随机联合抽查"
+
+
+def yearly_cap(department_id: int | None, year: int) -> CheckCap | None:
+    if department_id is None:
+        return None
+    return CheckCap.objects.filter(department_id=department_id, year=year).first()
+
+
+def yearly_counts(
+    department_id: int, year: int, *, leave_out_plan: int | None = None
+) -> Counter[str]:
+    """Checks per company code that count towards the body's cap in `year`. The draws of
+    `leave_out_plan` are left out: a task of that plan merges with them into one visit."""
+    counts: Counter[str] = Counter()
+    counts.update(
+        OtherCheck.objects.filter(department_id=department_id, checked_on__year=year)
+        .exclude(kind=CheckKind.UPPER_SPECIAL)
+        .values_list("entity__uscc", flat=True)
+    )
+    visits = Visit.objects.filter(
+        departments=department_id,
+        assignment__plan__year=year,
+        assignment__superseded_by__isnull=True,
+    )
+    counts.update(visits.values_list("entity__uscc", flat=True))
+    assigned = set(visits.values_list("assignment__plan_id", flat=True).distinct())
+    counts.update(_planned(department_id, year, assigned | {leave_out_plan}))
+    return counts
+
+
+def _planned(department_id: int, year: int, leave_out: set[int | None]) -> Iterable[str]:
+    """Companies drawn this year in tasks the body takes part in, once per plan, for plans
+    not yet assigned."""
+    draws = (
+        Draw.objects.filter(
+            Q(task__lead_department_id=department_id)
+            | Q(task__partner_departments=department_id, task__joint_inspection=True),
+            state=DrawState.DRAWN,
+            task__plan__year=year,
+            superseded_by__isnull=True,
+        )
+        .exclude(task__plan_id__in=[p for p in leave_out if p is not None])
+        .distinct()
+    )
+    per_plan: dict[int, set[str]] = defaultdict(set)
+    for draw in draws.only("bundle_artefact", "task__plan_id").select_related("task"):
+        per_plan[draw.task.plan_id].update(
+            code
+            for round_data in draw.bundle["rounds"]
+            for stratum in round_data["strata"].values()
+            for code in stratum["selected"]
+        )
+    for codes in per_plan.values():
+        yield from codes
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One check of a company, whichever way it was recorded."""
+
+    day: date | None  # None: assigned, not yet carried out
+    window: str  # the months allowed, for a visit not yet carried out
+    bodies: tuple[str, ...]
+    kind: str
+    method: str
+    items: str
+    basis: str
+    counts_to_cap: bool
+
+
+def ledger_of(entity: Entity, year: int | None = None) -> list[LedgerLine]:
+    """Every check of the company, newest first: spot-check visits and other checks."""
+    lines: list[LedgerLine] = []
+    visits = Visit.objects.filter(entity=entity, assignment__superseded_by__isnull=True)
+    others = OtherCheck.objects.filter(entity=entity).select_related("department")
+    if year is not None:
+        visits = visits.filter(assignment__plan__year=year)
+        others = others.filter(checked_on__year=year)
+    done = _inspection_days(visits)
+    for visit in visits.prefetch_related("departments", "tasks").select_related("assignment"):
+        lines.append(
+            LedgerLine(
+                day=done.get(visit.pk),
+                window=f"{visit.window_start} 至 {visit.window_end}",
+                bodies=tuple(d.short_name for d in visit.departments.all()),
+                kind=SPOT_CHECK,
+                method="现场检查",
+                items="；".join(t.name for t in visit.tasks.all()),
+                basis=f"{visit.assignment.assignment_id} · {visit.code}",
+                counts_to_cap=True,
+            )
+        )
+    for check in others:
+        lines.append(
+            LedgerLine(
+                day=check.checked_on,
+                window="",
+                bodies=(check.department.short_name,),
+                kind=check.kind,
+                method=check.method,
+                items=check.items,
+                basis=check.basis,
+                counts_to_cap=check.kind != CheckKind.UPPER_SPECIAL,
+            )
+        )
+    return sorted(lines, key=lambda line: (line.day or date.max, line.window), reverse=True)
+
+
+def _inspection_days(visits: object) -> dict[int, date]:
+    rows = Inspection.objects.filter(visit__in=visits, inspected_on__isnull=False)
+    return dict(rows.values_list("visit_id", "inspected_on"))
+
+
+@dataclass(frozen=True)
+class FrequentlyChecked:
+    """A company checked at least `times` times within `days` days, and by whom."""
+
+    entity: Entity
+    checks: int
+    first: date
+    last: date
+    bodies: tuple[str, ...]
+
+
+def frequently_checked(
+    entities: object, *, year: int, times: int = 3, days: int = 30
+) -> list[FrequentlyChecked]:
+    """Companies among `entities` (a queryset, already scoped to the reader) checked at least
+    `times` times within any `days` consecutive days of `year`, counting every body: the
+    warning 54号 asks for before another check is added."""
+    events: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    others = OtherCheck.objects.filter(entity__in=entities, checked_on__year=year)
+    for entity_id, day, body in others.values_list(
+        "entity_id", "checked_on", "department__short_name"
+    ):
+        events[entity_id].append((day, body))
+    done = Inspection.objects.filter(
+        visit__entity__in=entities,
+        inspected_on__year=year,
+        visit__assignment__superseded_by__isnull=True,
+    )
+    seen: set[tuple[int, str]] = set()
+    for visit_id, entity_id, day, body in done.values_list(
+        "visit_id", "visit__entity_id", "inspected_on", "visit__departments__short_name"
+    ):
+        if (visit_id, body) not in seen:  # a visit's several results are one check per body
+            seen.add((visit_id, body))
+            events[entity_id].append((day, body))
+    found = []
+    for entity_id, checks in events.items():
+        window = _densest(sorted(checks), days)
+        if len(window) >= times:
+            found.append((entity_id, window))
+    names = Entity.objects.in_bulk([entity_id for entity_id, _ in found])
+    return sorted(
+        (
+            FrequentlyChecked(
+                entity=names[entity_id],
+                checks=len(window),
+                first=window[0][0],
+                last=window[-1][0],
+                bodies=tuple(dict.fromkeys(body for _, body in window)),
+            )
+            for entity_id, window in found
+        ),
+        key=lambda row: (-row.checks, row.entity.uscc),
+    )
+
+
+def _densest(checks: list[tuple[date, str]], days: int) -> list[tuple[date, str]]:
+    """The most checks inside any `days` consecutive days (two pointers over sorted days)."""
+    best: list[tuple[date, str]] = []
+    start = 0
+    for end, (day, _) in enumerate(checks):
+        while (day - checks[start][0]).days >= days:
+            start += 1
+        if end + 1 - start > len(best):
+            best = checks[start : end + 1]
+    return best

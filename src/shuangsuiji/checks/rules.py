@@ -1,0 +1,22 @@
+"""Who may set a body's cap and enter its other checks: the coordinator of the body's region,
+or an admin of that body itself (the body publishes its own cap); everyone else reads at most.
+The one place the ledger's writes are decided, whatever calls them (page, command)."""
+
+from typing import Any
+
+from shuangsuiji.accounts.permissions import SYSTEM, Role, role_of, within
+from shuangsuiji.directory.models import Department, Entity
+
+
+def may_write_for(user: Any, department: Department) -> bool:
+    if user is SYSTEM:
+        return True
+    role = role_of(user)
+    if role is Role.COORDINATOR:
+        return within(user, department, "view")
+    return role is Role.DEPARTMENT_ADMIN and getattr(user, "department_id", None) == department.pk
+
+
+def may_record_check(user: Any, department: Department, entity: Entity) -> bool:
+    """A check of a company within the body's reach: the entity is one the user may see."""
+    return may_write_for(user, department) and (user is SYSTEM or within(user, entity, "view"))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from shuangsuiji.checks import views
+
+app_name = "checks"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("caps/", views.cap, name="cap"),
+    path("record/", views.record, name="record"),
+    path("frequent/", views.frequent, name="frequent"),
+    path("entity/<str:uscc>/", views.entity, name="entity"),
+]

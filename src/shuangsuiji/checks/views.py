@@ -1,0 +1,157 @@
+"""The check ledger's pages: caps and other checks per body, a company's ledger, and the
+warning list of companies checked too often. Coordinators, department admins and auditors
+read them within their jurisdiction; inspectors and the public do not (403 / sign-in)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.checks.forms import CapForm, OtherCheckForm
+from shuangsuiji.checks.ledger import frequently_checked, ledger_of, yearly_counts
+from shuangsuiji.checks.models import CheckCap, OtherCheck
+from shuangsuiji.checks.rules import may_write_for
+from shuangsuiji.checks.services import LedgerError, record_check, set_cap
+from shuangsuiji.directory.models import Department, Entity
+
+READERS = (Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR)
+
+
+def _reader(request: HttpRequest) -> None:
+    if role_of(request.user) not in READERS:
+        raise PermissionDenied("涉企检查台账仅供协调员、部门管理员和审计员查看")
+
+
+def _writable(user: Any) -> Any:
+    """The bodies whose caps and checks `user` may write, for the forms' choices."""
+    visible = Department.objects.visible_to(user).order_by("name")
+    return visible.filter(pk__in=[d.pk for d in visible if may_write_for(user, d)])
+
+
+def _year(request: HttpRequest) -> int:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    year = _year(request)
+    caps = {c.department_id: c for c in CheckCap.objects.visible_to(request.user).filter(year=year)}
+    bodies = Department.objects.visible_to(request.user).order_by("name")
+    rows = [{"department": body, "cap": caps.get(body.pk)} for body in bodies]
+    writable = _writable(request.user)
+    context = {
+        "year": year,
+        "rows": rows,
+        # one page, two forms: ids of their own, names as the POST handlers read them
+        "cap_form": CapForm(departments=writable, initial={"year": year}, auto_id="cap_%s"),
+        "check_form": OtherCheckForm(departments=writable, auto_id="check_%s"),
+        "can_write": writable.exists(),
+        "others": OtherCheck.objects.visible_to(request.user)
+        .select_related("entity", "department")
+        .order_by("-checked_on", "-pk")[:50],
+    }
+    return render(request, "checks/index.html", context)
+
+
+@login_required
+@require_POST
+def cap(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    form = CapForm(request.POST, departments=Department.objects.visible_to(request.user))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("checks:index")
+    data = form.cleaned_data
+    try:
+        saved = set_cap(
+            data["department"],
+            year=data["year"],
+            limit=data["limit"],
+            source=data["source"],
+            actor=request.user,
+        )
+    except LedgerError as error:
+        messages.error(request, str(error))
+        return redirect("checks:index")
+    messages.success(request, f"已设置：{saved}（{saved.source}）")
+    return redirect(f"{reverse('checks:index')}?year={saved.year}")
+
+
+@login_required
+@require_POST
+def record(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    form = OtherCheckForm(request.POST, departments=Department.objects.visible_to(request.user))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("checks:index")
+    data = form.cleaned_data
+    entity = Entity.objects.visible_to(request.user).filter(uscc=data["uscc"]).first()
+    if entity is None:
+        messages.error(request, f"检查对象统一社会信用代码：名录库中没有 {data['uscc']}")
+        return redirect("checks:index")
+    try:
+        check = record_check(
+            entity,
+            data["department"],
+            checked_on=data["checked_on"],
+            kind=data["kind"],
+            method=data["method"],
+            items=data["items"],
+            basis=data["basis"],
+            actor=request.user,
+        )
+    except LedgerError as error:
+        messages.error(request, str(error))
+        return redirect("checks:index")
+    messages.success(request, f"已登记 {entity.name} 的{check.kind}（{check.checked_on}）")
+    ledger = reverse("checks:entity", args=[entity.uscc])
+    return redirect(f"{ledger}?year={check.checked_on.year}")
+
+
+def _form_errors(form: Any) -> str:
+    return "；".join(
+        f"{form.fields[name].label if name in form.fields else ''}：{'，'.join(errors)}"
+        for name, errors in form.errors.items()
+    )
+
+
+@login_required
+def entity(request: HttpRequest, uscc: str) -> HttpResponse:
+    _reader(request)
+    company = get_object_or_404(Entity.objects.visible_to(request.user), uscc=uscc)
+    year = _year(request)
+    lines = ledger_of(company, year)
+    caps = CheckCap.objects.filter(year=year).select_related("department")
+    standing = [
+        {"cap": c, "count": yearly_counts(c.department_id, year)[company.uscc]}
+        for c in caps
+        if any(c.department.short_name in line.bodies for line in lines)
+    ]
+    context = {"entity": company, "year": year, "lines": lines, "standing": standing}
+    return render(request, "checks/entity.html", context)
+
+
+@login_required
+def frequent(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    times = _bounded(request.GET.get("times", ""), 3, 2, 20)
+    days = _bounded(request.GET.get("days", ""), 30, 1, 366)
+    year = _year(request)
+    visible = Entity.objects.visible_to(request.user)
+    rows = frequently_checked(visible, year=year, times=times, days=days)
+    context = {"rows": rows, "times": times, "days": days, "year": year}
+    return render(request, "checks/frequent.html", context)
+
+
+def _bounded(text: str, default: int, low: int, high: int) -> int:
+    return min(max(int(text), low), high) if text.isdigit() else default
