@@ -280,8 +280,13 @@ def test_each_run_of_bare_departments_shares_the_suffix_that_ends_it() -> None:
     [
         ("4.保安从业单位的检查", ("保安从业单位的检查",)),
         ("6.许可证情况的检查\n7.消防情况的检查", ("许可证情况的检查", "消防情况的检查")),
+        ("12.年度报告公示信息的检查", ("年度报告公示信息的检查",)),
+        (
+            "1.是否超范围经营。包括:是否吸收存款;是否自营贷款\n2.资产比例是否合规",
+            ("是否超范围经营。包括:是否吸收存款;是否自营贷款", "资产比例是否合规"),
+        ),
     ],
-    ids=["one", "two"],
+    ids=["one", "two", "before-a-year-word", "semicolons-inside-an-item"],
 )
 def test_items_numbered_throughout_the_table_lose_their_numbers(
     text: str, items: tuple[str, ...]
@@ -841,3 +846,38 @@ def test_a_space_separated_cell_ending_in_a_semicolon_goes_on_at_the_next_line()
         ("粮食流通监督检查", "食品生产监督检查"),
         ("市场监管部门",),
     )
+
+
+def test_a_space_separated_header_whose_names_wrap_onto_the_lines_under_it() -> None:
+    text = "\n".join(
+        [
+            "某某市2024年度部门联合抽查工作计划",
+            "序号 抽查任务名称 抽查事项 抽查对象范围 抽查比例",
+            "及频次",
+            "智慧监管",
+            "(信用风险分类)要求",
+            "发起部门 配合部门 抽查检查",
+            "模式",
+            "1 医保经办检查 经办服务检查 医疗保障经办部门 20%;1次/年 不涉及信用风险分类 "
+            "市医保局 市审批服务管理局 市抽市查",
+        ]
+    )
+
+    task = parse_plan(text.encode(), "计划.txt").tasks[0]
+
+    assert (
+        task.ratio_min,
+        task.frequency_per_year,
+        task.risk_rule.kind,
+        task.lead_department,
+        task.partner_departments,
+        task.mode.text if task.mode else None,
+    ) == (0.2, 1, RiskRuleKind.NONE, "市医保局", ("市审批服务管理局",), "市抽市查")
+
+
+def test_a_task_number_written_with_zeros_and_a_suffix_is_its_seq() -> None:
+    text = "序号\t抽查任务名称\t抽查事项\t抽查对象\t抽查比例\n001号\t检查\t检查\t企业\t5%\n"
+
+    task = parse_plan(text.encode(), "2024年计划.txt").tasks[0]
+
+    assert (task.seq, [f.field for f in task.findings if f.field == "seq"]) == (1, [])

@@ -41,24 +41,24 @@ RATCHET: dict[str, tuple[int, int]] = {
     "title": (29, 31),
     "locality": (30, 31),
     "year": (30, 31),
-    "seq": (123, 129),
+    "seq": (124, 129),
     "name": (121, 129),
-    "items": (121, 129),
+    "items": (123, 129),
     "scope": (118, 129),
     "ratio_min": (115, 129),
     "sample_count": (121, 129),
     "frequency_per_year": (122, 129),
     "sampling_type": (124, 129),
-    "risk_kind": (122, 129),
+    "risk_kind": (123, 129),
     "risk_class": (124, 129),
-    "window": (111, 129),
-    "lead": (111, 129),
-    "partners": (116, 129),
+    "window": (114, 129),
+    "lead": (114, 129),
+    "partners": (119, 129),
     "partners_open_ended": (124, 129),
-    "mode": (121, 129),
+    "mode": (124, 129),
     "class_ratios": (1, 1),
 }
-RATCHET_TASKS_RIGHT = 29
+RATCHET_TASKS_RIGHT = 30
 
 
 def seed_expected(key: str) -> dict[str, Any]:

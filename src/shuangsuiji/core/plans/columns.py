@@ -4,7 +4,7 @@ import re
 
 # Order matters: the first pattern that matches the whole (normalised) header wins.
 COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("seq", r"序号|编号"),
+    ("seq", r"序号|编号|(抽查)?任务编号"),
     ("plan_no", r"(抽查)?计划编号"),
     ("domain", r"抽查(领域|类别)|检查领域|监管领域|领域|行业|行业领域"),
     ("name", r"(抽查|检查)?任务(名称)?|抽查任务名称|任务名|抽查项目"),

@@ -59,9 +59,13 @@ class Parsed:
         self.findings.append(Finding(field_name, severity, message))
 
 
+SEQ_NUMBER = re.compile(r"第?0*(\d{1,4})[号项]?")
+
+
 def parse_seq(text: str, parsed: Parsed) -> int | None:
     value = squeeze(text)
-    number = to_int(value) if value else None
+    numbered = SEQ_NUMBER.fullmatch(value)  # 001号, 第3项
+    number = int(numbered[1]) if numbered else to_int(value) if value else None
     if number is None:
         parsed.note("seq", Severity.WARNING, f"序号“{value}”不是数字" if value else "缺少序号")
     return number
@@ -72,9 +76,14 @@ def split_items(text: str) -> tuple[str, ...]:
     items: list[str] = []
     expected = 1  # numbering runs on over lines: "1.…\n2.…" is one list, not two
     for segment in ITEM_SEGMENTS.split(text):
-        parts, expected = _split_numbered(segment, expected)
-        for part in parts:
-            items.extend(piece for piece in re.split(r"[；;]", part))
+        parts, following = _split_numbered(segment, expected)
+        numbered = following != expected  # the segment holds numbered items
+        expected = following
+        for index, part in enumerate(parts):
+            if numbered and index > 0:
+                items.append(part)  # inside a numbered item, semicolons list its points
+            else:
+                items.extend(piece for piece in re.split(r"[；;]", part))
     cleaned = (squeeze(item).strip(EDGE_PUNCTUATION) for item in items)
     return tuple(item for item in cleaned if item)
 
@@ -90,13 +99,13 @@ def _split_numbered(segment: str, expected: int) -> tuple[list[str], int]:
             continue  # a table numbering its items throughout starts a cell at 4. or 6.
         before = segment[match.start() - 1] if match.start() else ""
         after = segment[match.end() : match.end() + 1]
+        punctuated = bool(match["p"] or match["cp"])
         if (
             before.isdigit()
             or before in (".", "．", "第")  # 第二、三类: an ordinal, not item 2
-            or after in ("%", "％", "年", "月", "日", "次", "户")
+            or (not punctuated and after in ("%", "％", "年", "月", "日", "次", "户"))
         ):
-            continue
-        punctuated = bool(match["p"] or match["cp"])
+            continue  # 12.年度报告… is item 12; 2年, 5% are not items
         if not punctuated and not (cuts and expected >= 2) and not (at_start and after == " "):
             continue
         cuts.append(match)
@@ -167,12 +176,13 @@ def looks_like_frequency(text: str) -> bool:
     return parse_frequency(text) is not None and "风险" not in text
 
 
+NOT_APPLICABLE = re.compile(r"(?:不涉及|不适用|无需|不需要|不区分|不按)")  # 不涉及信用风险分类
 RISK_CLASS_TAIL = re.compile(r"(?:企业|对象|单位|主体)?(?:\d+[个家户所])?$")
 
 
 def parse_risk_rule(text: str) -> RiskRule:
     value = squeeze(text)
-    if value.strip(EDGE_PUNCTUATION) in EMPTY_MARKS:
+    if value.strip(EDGE_PUNCTUATION) in EMPTY_MARKS or NOT_APPLICABLE.match(value):
         return RiskRule(RiskRuleKind.NONE, text.strip())
     if any(word in value for word in ESCALATE_WORDS) or (
         "分别" in value and "风险" in value and ("比例" in value or "频次" in value)

@@ -18,6 +18,7 @@ import math
 import re
 
 SEQ = re.compile(r"\d{1,4}")
+NUMBERED = re.compile(r"第?\d{1,4}号")  # 001号, a task's number as some tables write it
 # A numbered item a cell's later paragraph starts with: "2.", "（2）", "2、", "二、".
 ITEM_START = re.compile(r"[（(]?\d{1,2}[)）.．、]|[一二三四五六七八九十]{1,3}、")
 RATIO = re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+\s*[户家个所]|比例|全覆盖")
@@ -83,7 +84,7 @@ def cell_kind(text: str) -> str:
     value = re.sub(r"\s+", "", text)
     if not value:
         return "empty"
-    if SEQ.fullmatch(value):
+    if SEQ.fullmatch(value) or NUMBERED.fullmatch(value):
         return "seq"
     if len(value) <= 16 and SAMPLING.fullmatch(value):
         return "sampling"

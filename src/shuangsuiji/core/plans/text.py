@@ -133,7 +133,7 @@ def _find_header_line(
     for index, line in enumerate(lines):
         cells = split(line)
         if len(cells) >= 3 and header_keys(cells) is not None:
-            return index, index, cells
+            return index, *_header_goes_on(lines, index, cells, split)
     for index, line in enumerate(lines):
         cells = split(line)
         if len(cells) < 3 or column_key(cells[0]) != "seq" or "|" in line:
@@ -147,6 +147,27 @@ def _find_header_line(
                     return index, end - 1, header
                 break
     return None
+
+
+def _header_goes_on(
+    lines: list[str], at: int, cells: list[str], split: Callable[[str], list[str]]
+) -> tuple[int, list[str]]:
+    """A header line whose names wrap onto the lines under it (抽查比例 / 及频次, 发起部门 配合部门
+    抽查检查 / 模式): the short lines up to the first row's "1" are the rest of it."""
+    for end in range(at + 1, min(at + 10, len(lines))):
+        following = [cell.strip() for cell in split(lines[end]) if cell.strip()]
+        if following and following[0] == "1" and end > at + 1:
+            names = [cell for row in lines[at:end] for cell in split(row) if cell.strip()]
+            joined = _join_header_fragments(names)
+            known = header_keys(joined)
+            if known is not None and len([k for k in known if k]) > len(
+                [k for k in header_keys(cells) or [] if k]
+            ):
+                return end - 1, joined
+            break
+        if not following or any(len(c) > 12 or re.search(r"\d", c) for c in following):
+            break
+    return at, cells
 
 
 SUB_ROW_KEYS = ("joint", "partners", "lead")
@@ -430,8 +451,10 @@ def _join_header_fragments(lines: list[str]) -> list[str]:
         line = lines[index]
         following = lines[index + 1] if index + 1 < len(lines) else ""
         both = squeeze_line(line + following)
-        short = len(line) <= 6 and 0 < len(following) <= 6
-        alone = column_key(following) is None or column_key(line) is None
+        short = len(line) <= 6 and 0 < len(following) <= 12
+        # 智慧监管 / (信用风险分类)要求: two names of one column, wrapped
+        same = column_key(line) is not None and column_key(line) == column_key(following)
+        alone = column_key(following) is None or column_key(line) is None or same
         if short and column_key(both) is not None and alone:
             out.append(both)
             index += 2
@@ -497,7 +520,9 @@ def read_paragraphs(text: str) -> TextGrid:
     groups: list[list[str]] = []
     expected = 1
     keys = [column_key(name) for name in header]
-    seq_at = keys.index("seq") if "seq" in keys else -1
+    # Rows start at their 序号 1, 2, 3…; a table numbered otherwise (001号) or not at all is
+    # split by what its lines hold.
+    seq_at = keys.index("seq") if "seq" in keys and "1" in body else -1
     if seq_at < 0:
         groups = _rows_without_numbers(body, header, grid)
     leading: list[str] = []  # the first row's cells before its 序号 (抽查单位, merged down)
