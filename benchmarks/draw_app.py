@@ -102,6 +102,8 @@ PARTS = (
     ("read_csv", "`rule.read_population_csv` (csv.DictReader)"),
     ("run_draw", "`rule.run_draw` (freeze record again, seed, ranking)"),
     ("draw_rounds", "`rule.draw_rounds` alone (the selection itself)"),
+    ("fast_freeze", "`fastdraw.freeze_and_listing` (record and listing, numpy, one process)"),
+    ("fast_run_draw", "`fastdraw.run_draw`, one process (the same bundle)"),
     ("bundle_json", "`json.dumps(bundle)` (as the JSONField adapts it)"),
     ("row_read", "one Draw row read (`Draw.objects.get`, as each step's `_frozen`)"),
 )
@@ -447,6 +449,7 @@ def measure_parts(scope: Scope, draw: Any, repeat: int, timings: Timings) -> dic
     from django.db import connection
 
     from shuangsuiji.core import draw as rule
+    from shuangsuiji.core import fastdraw
     from shuangsuiji.draws.models import Draw
     from shuangsuiji.draws.services import task_parameters, task_population
 
@@ -455,6 +458,7 @@ def measure_parts(scope: Scope, draw: Any, repeat: int, timings: Timings) -> dic
     parameters = task_parameters(task)
     info = draw.freeze["task"]
     ceremony_record = draw.bundle["ceremony"]
+    frozen = {"frozen_at": draw.freeze.get("frozen_at")}  # both engines freeze at the draw's time
 
     def once() -> None:
         freeze = timings.measure(
@@ -466,10 +470,32 @@ def measure_parts(scope: Scope, draw: Any, repeat: int, timings: Timings) -> dic
         bundle = timings.measure(
             "run_draw",
             lambda: rule.run_draw(
-                draw.draw_id, parameters, population, ceremony_record, exclusions, info
+                draw.draw_id, parameters, population, ceremony_record, exclusions, info, **frozen
             ),
         )
         timings.measure("draw_rounds", lambda: rule.draw_rounds(freeze, bundle["seed"], population))
+        # the bulk engine as the app's worker runs it: one process (its heartbeat is a thread)
+        timings.measure(
+            "fast_freeze",
+            lambda: fastdraw.freeze_and_listing(
+                draw.draw_id, parameters, population, exclusions, info, processes=1
+            ),
+        )
+        fast = timings.measure(
+            "fast_run_draw",
+            lambda: fastdraw.run_draw(
+                draw.draw_id,
+                parameters,
+                population,
+                ceremony_record,
+                exclusions,
+                info,
+                processes=1,
+                **frozen,
+            ),
+        )
+        if fast != bundle:  # same inputs and freeze time: the same bundle
+            raise SystemExit("fastdraw.run_draw and rule.run_draw differ")
         timings.measure("bundle_json", lambda: json.dumps(bundle))
         timings.measure("row_read", lambda: Draw.objects.get(pk=draw.pk))
 
