@@ -211,10 +211,13 @@ def test_separate_frequency_column_is_not_joined_into_the_ratio() -> None:
         ("2021.04.01\n2021.10.31", Window("2021-04", "2021-10"), None),
         ("2021/5/10-2021/12/20/", Window("2021-05", "2021-12"), None),
         ("202210", Window("2022-10", "2022-10"), Severity.WARNING),
+        ("3月10月", Window("2024-03", "2024-10"), Severity.WARNING),
+        ("3月11", Window("2024-03", "2024-11"), Severity.WARNING),
     ],
     ids=[
         *("days", "deadline", "two-deadlines", "season", "event", "one-month", "from"),
         *("whole-year", "start-and-end-columns", "slashed-dates", "glued-year-month"),
+        *("months-without-a-dash", "months-without-a-dash-or-last-month-word"),
     ],
 )
 def test_window_forms(text: str, window: Window, severity: Severity | None) -> None:
@@ -881,3 +884,35 @@ def test_a_task_number_written_with_zeros_and_a_suffix_is_its_seq() -> None:
     task = parse_plan(text.encode(), "2024年计划.txt").tasks[0]
 
     assert (task.seq, [f.field for f in task.findings if f.field == "seq"]) == (1, [])
+
+
+def test_a_ceiling_with_words_before_its_percentage_is_no_minimum() -> None:
+    parsed = Parsed()
+
+    reading = read_ratio("抽查比例不超过抽查对象名录库的20%;抽查次数为1次。", parsed)
+
+    assert (reading.ratio_min, [f.severity for f in parsed.findings]) == (None, [Severity.WARNING])
+
+
+def test_a_class_whose_share_is_no_percentage_leaves_the_minimum_in_doubt() -> None:
+    parsed = Parsed()
+
+    reading = read_ratio("重点源100%;一般源全年按在编在岗人员1:10比例抽取。", parsed)
+
+    assert (reading.ratio_min, [f.message for f in parsed.findings]) == (
+        1.0,
+        [
+            "抽查比例“重点源100%;一般源全年按在编在岗人员1:10比例抽取。”中"
+            "“一般源全年按在编在岗人员1:10比例抽取”未写百分比：最低比例暂按写明的 1 读取，请核对"
+        ],
+    )
+
+
+def test_a_leading_office_and_a_joint_check_unit_are_lead_and_partner() -> None:
+    text = "序号\t抽查事项\t抽取对象\t抽查比例\t牵头股室\t联合检查单位\n" + (
+        "1\t种子检查\t种子经营单位\t2%\t资源管理股\t林业稽查队\n"
+    )
+
+    task = parse_plan(text.encode(), "2022年计划.txt").tasks[0]
+
+    assert (task.lead_department, task.partner_departments) == ("资源管理股", ("林业稽查队",))

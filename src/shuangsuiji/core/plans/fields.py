@@ -255,6 +255,14 @@ def parse_window(text: str, year: int | None, parsed: Parsed) -> Window:
         parts = lines  # a start column and an end column (任务开始时间, 任务结束时间)
     if len(parts) == 1:
         parts = re.split(r"(?<=[月日\d])\s*-\s*(?=(?:次年)?\d)", value, maxsplit=1)
+    months = list(ENDPOINT.finditer(value))  # 3月10月, 3月11 (its 月 lost too)
+    if len(parts) == 1 and len(months) == 2 and not DEADLINE.search(squeezed):
+        parts = [months[0][0], value[months[0].end() :]]  # 3月10月: a range that lost its 至
+        message = (
+            f"起止时间“{squeezed}”的两个月份之间没有“至”或“-”："
+            f"按从{months[0][0]}到{months[1][0]}读取"
+        )
+        parsed.note("window", Severity.WARNING, message)
     start = _endpoint(parts[0], year)
     end = _endpoint(parts[1], start[0] if start else year) if len(parts) > 1 else None
     if len(parts) == 1 and start is not None and not re.search(r"起|开始|以后|之后", value):
@@ -378,8 +386,8 @@ def parse_mode(text: str) -> Mode | None:
 
 NUM = r"\d+(?:\.\d+)?"
 PERCENT_RANGE = re.compile(rf"({NUM})\s*[%％]?\s*(?:-|－|—|–|~|～|至|到)\s*({NUM})\s*[%％]")
-CEILING_BEFORE = re.compile(
-    r"(不高于|不超过|最高|上限为?|最多|≤|<=|＜=|(?<!不)低于|(?<!不)小于)\s*$"
+CEILING_BEFORE = re.compile(  # 不超过抽查对象名录库的20%: the words between do not matter
+    r"(不高于|不超过|最高|上限为?|最多|≤|<=|＜=|(?<!不)低于|(?<!不)小于)[^%％\d；;，,。]{0,12}$"
 )
 CLASS_RATIO = re.compile(rf"([ABCD])\s*类?\s*(?:企业)?\s*[:：]?\s*({NUM})\s*[%％]")
 TIER = re.compile(
@@ -388,6 +396,8 @@ TIER = re.compile(
 COUNT_UNITS = "户家所个批辆台条艘项"
 COUNT_RANGE = re.compile(rf"(\d+)\s*(?:-|－|—|–|~|～|至|到)\s*(\d+)\s*([{COUNT_UNITS}])")
 COUNT_ANY = re.compile(rf"(?<![\d.:：])(\d+|[{CHINESE_DIGITS}]+)\s*([户家所])(?!\d)")
+# A share set otherwise than as a percentage: by staff (1:10), by count.
+OTHER_BASIS = re.compile(r"\d+\s*[:：比]\s*\d+(?:\.\d+)?")
 POPULATION_BEFORE = re.compile(r"(基数|总数|共有|现有|名录库|数在)\s*[:：]?\s*$")
 LEVEL_OF = {"省": "省级", "市": "市级", "县": "县级", "区": "县级", "旗": "县级"}
 
@@ -436,6 +446,14 @@ def read_ratio(text: str, parsed: Parsed, level: str | None = None) -> RatioRead
     tiers = _tiers(value, floors)
     if tiers:
         return _tiered(tiers, parsed, level)
+    unstated = [part for part in re.split(r"[；;]", value) if OTHER_BASIS.search(part)]
+    if unstated and not PERCENT.search(unstated[0]):
+        # 重点源100%;一般源全年按在编在岗人员1:10比例抽取: one class has no percentage
+        message = (
+            f"抽查比例“{value}”中“{unstated[0].strip(EDGE_PUNCTUATION)}”未写百分比："
+            f"最低比例暂按写明的 {parse_ratio(floors[0][0]):.4g} 读取，请核对"
+        )
+        parsed.note("ratio_min", Severity.WARNING, message)
     return RatioReading(parse_ratio(floors[0][0]))
 
 
