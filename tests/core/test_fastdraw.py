@@ -333,3 +333,13 @@ def test_codes_digest_is_the_digest_of_the_sorted_codes_one_a_line() -> None:
     listing = b"11140000MA000000ZZ\n91140406MA0000001X\n91140406MA0000002X\n"
 
     assert fastdraw.codes_digest(table) == hashlib.sha256(listing).hexdigest()
+
+
+def test_new_salts_are_one_per_code_32_hex_digits_and_never_the_same() -> None:
+    codes = [f"91140406MA{i:08d}" for i in range(1000)]
+
+    salts = fastdraw.new_salts(codes)
+
+    assert list(salts) == codes
+    assert rule.check_salts(dict.fromkeys(codes, "A"), salts) == salts
+    assert len(set(salts.values())) == 1000

@@ -19,7 +19,7 @@ import hashlib
 import mmap
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,6 +154,15 @@ def entities(population: Mapping[str, str], salts: Mapping[str, str] | None) -> 
             return None
         salt_bytes = column
     return Entities(codes, strata.ravel().copy(), salt_bytes, names)
+
+
+def new_salts(codes: Iterable[str]) -> dict[str, str]:
+    """rule.new_salts in one call to the operating system's CSPRNG: 16 random bytes per
+    entity, as 32 lower-case hex digits (secrets.token_hex draws from the same os.urandom, one
+    call per entity)."""
+    listed = list(codes)
+    text = os.urandom(16 * len(listed)).hex()
+    return dict(zip(listed, (text[i : i + 32] for i in range(0, len(text), 32)), strict=True))
 
 
 # --- hashing in bulk, in two processes where it is safe --------------------------------------

@@ -23,6 +23,7 @@ from shuangsuiji.artefacts.models import ArtefactKind
 from shuangsuiji.artefacts.services import store_json, store_text
 from shuangsuiji.checks.ledger import yearly_cap, yearly_counts
 from shuangsuiji.core import draw as rule
+from shuangsuiji.core import fastdraw
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.draws.rules import may_draw, may_take_part
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -162,7 +163,7 @@ def freeze_draw(
     reason: str = "",
     progress: Progress = _silent,
     frozen_at: str | None = None,
-    salt_source: SaltSource = rule.new_salts,
+    salt_source: SaltSource = fastdraw.new_salts,
 ) -> Draw:
     """Freeze the task's population and parameters. Starting a draw that already exists returns
     it (two people pressing the button get one draw); a redraw must name the draw it corrects.
@@ -191,9 +192,9 @@ def freeze_draw(
     progress("冻结名单", 45)
     # a salt per entity, so the public can verify without learning classes (draw-spec V11)
     salts = salt_source(population)
-    population_csv = rule.write_population_csv(population, salts)
     progress("计算摘要", 60)
-    freeze = rule.freeze_record(
+    # the rule's record and listing, in bulk (core/fastdraw.py: the same bytes, faster)
+    freeze, population_csv = fastdraw.freeze_and_listing(
         draw_id,
         parameters,
         population,
@@ -333,8 +334,8 @@ def complete_draw(
     exclusions_digest = rule.sha256_hex(rule.exclusions_listing(locked.exclusions))
     salts = None
     try:
-        if freeze["spec"] == rule.SPEC_V2:
-            population, salts = rule.population_from_file(locked.population_csv, freeze)
+        if freeze["spec"] == rule.SPEC_V2:  # the tokens it hashes serve the draw below too
+            population = fastdraw.population_from_file(locked.population_csv, freeze)
         else:
             listing = locked.population_csv.removeprefix(rule.POPULATION_HEADER).encode("ascii")
             population = rule.population_from_listing(listing, freeze["population_digest"])
@@ -343,7 +344,7 @@ def complete_draw(
     if exclusions_digest != freeze["exclusions_digest"]:
         raise DrawStepError("排除名单与冻结记录不符，拒绝抽取")
     progress("排序抽取", 50)
-    bundle = rule.bundle_from_freeze(freeze, population, ceremony, locked.exclusions, salts)
+    bundle = fastdraw.bundle_from_freeze(freeze, population, ceremony, locked.exclusions, salts)
     if locked.supersedes_id and freeze["spec"] == rule.SPEC:  # version 2 binds it in the freeze
         bundle["supersedes"] = locked.supersedes.draw_id  # type: ignore[union-attr]
     progress("写入记录", 85)
