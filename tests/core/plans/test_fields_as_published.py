@@ -916,3 +916,32 @@ def test_a_leading_office_and_a_joint_check_unit_are_lead_and_partner() -> None:
     task = parse_plan(text.encode(), "2022年计划.txt").tasks[0]
 
     assert (task.lead_department, task.partner_departments) == ("资源管理股", ("林业稽查队",))
+
+
+def test_a_row_whose_empty_cell_slid_to_its_end_is_placed_again_and_said() -> None:
+    # A page's text lost the empty 抽查类型 cell in the middle of the row and kept one at
+    # its end, so every cell after it sits one column to the left.
+    header = "序号\t任务名称\t抽查类型\t抽查对象\t发起部门\t参与部门\t抽查比例\t起止时间\t抽查事项"
+    row = "1\t污水处理设施抽查\t某县处理厂(站)\t某县生态环境局\t某县住房和城乡建设部门\t10%"
+    text = f"{header}\n{row}\t2026年1月-12月\t对污水处理设施运营情况的检查\t\n"
+
+    task = parse_plan(text.encode(), "2026年计划.txt").tasks[0]
+
+    assert (
+        task.sampling_type,
+        task.scope,
+        task.lead_department,
+        task.partner_departments,
+        task.ratio_min,
+        task.window,
+        task.items,
+    ) == (
+        None,
+        "某县处理厂(站)",
+        "某县生态环境局",
+        ("某县住房和城乡建设部门",),
+        0.1,
+        Window("2026-01", "2026-12"),
+        ("对污水处理设施运营情况的检查",),
+    )
+    assert [f.severity for f in task.findings if f.field == "table"] == [Severity.WARNING]

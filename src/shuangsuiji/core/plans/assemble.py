@@ -100,6 +100,17 @@ def assemble(grid: Grid) -> Table:
                 f"“{COLUMN_LABELS.get(columns[i], columns[i])}”列为“{texts[i]}”" for i in misfit
             )
             message = f"本行的内容与表头不符（{named}）：各列可能错位，请核对"
+            moved = _replaced(texts, columns)
+            if (
+                moved is not None
+            ):  # an empty cell lost in the middle of the row turned up at its end
+                cells = _cells(columns, moved)
+                raw = RawTask(cells)
+                shown = "、".join(COLUMN_LABELS.get(columns[i], columns[i]) for i in misfit)
+                message = (
+                    f"本行的内容与表头不符（{named}）：按内容重排后“{shown}”等列已对齐，"
+                    "空单元格移到其应在的列，请核对"
+                )
             raw.findings.append(Finding("table", Severity.WARNING, message))
         if "seq" in cells and not cells["seq"].strip() and tasks:
             _merge_continuation(tasks[-1], raw, number)
@@ -248,6 +259,20 @@ def _place_short_row(
         + "，请核对"
     )
     return RawTask(cells, [Finding("table", Severity.WARNING, message)], sub_row="seq" not in own)
+
+
+def _replaced(texts: list[str], columns: list[str]) -> list[str] | None:
+    """A full row that has slid around an empty cell (the page lost it in the middle and kept
+    one at the end): its filled cells placed again by what they hold, in order, where that
+    leaves no cell plainly in the wrong column; None otherwise."""
+    filled = [text for text in texts if text]
+    if len(filled) == len(texts):
+        return None
+    positions = place_cells(filled, columns)
+    row = [""] * len(columns)
+    for text, position in zip(filled, positions, strict=True):
+        row[position] = text
+    return row if not misfits(row, columns) else None
 
 
 def _is_note(cells: dict[str, str]) -> bool:
