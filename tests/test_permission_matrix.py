@@ -22,8 +22,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
 from shuangsuiji.assignments.services import bundle_with_recusals
+from shuangsuiji.checks.codes import code_for
 from shuangsuiji.checks.models import CheckCap, OtherCheck
 from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.core.draw import read_population_csv
@@ -112,6 +114,7 @@ MATRIX: dict[str, list[int]] = {
     "checks:entity": [LOGIN, OK, OK, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "checks:cap": [LOGIN] + [WRITE_ONLY] * 6,  # the form is on checks:index
     "checks:record": [LOGIN] + [WRITE_ONLY] * 6,
+    "code": [OK] * 7,  # the inspection code's card: the code is the key
     "disclosure:index": [OK] * 7,
     "disclosure:results": [OK] * 7,
     "disclosure:draw": [OK] * 7,
@@ -299,6 +302,7 @@ def urls(at: Scene) -> dict[str, str]:
         "checks:entity": reverse("checks:entity", args=[entity.uscc]),
         "checks:cap": reverse("checks:cap"),
         "checks:record": reverse("checks:record"),
+        "code": reverse("code", args=[code_for(visit, actor=SYSTEM).code]),
         "disclosure:index": reverse("disclosure:index"),
         "disclosure:results": reverse("disclosure:results"),
         "disclosure:draw": reverse("disclosure:draw", args=[draw.draw_id]),

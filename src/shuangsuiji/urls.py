@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from shuangsuiji.accounts.login import LoginView
 from shuangsuiji.audit import views as audit_views
+from shuangsuiji.checks import views as checks_views
 from shuangsuiji.disclosure import views as disclosure_views
 from shuangsuiji.operations.views import health_view
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("shuangsuiji.api.urls")),
     path("analysis/", include("shuangsuiji.analysis.urls")),
     path("checks/", include("shuangsuiji.checks.urls")),
+    path("c/<str:code>/", checks_views.code_page, name="code"),  # short: printed as a QR
     path("publication/", disclosure_views.publication, name="publication"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("login/", LoginView.as_view(), name="login"),

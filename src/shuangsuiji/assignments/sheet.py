@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -52,6 +52,7 @@ class Sheet:
     tables: list[Table]
     title: str = TITLE
     closing: list[str] = field(default_factory=lambda: [NOTICE, SIGNATURES])
+    image: bytes | None = None  # a PNG after the lines (the notice's inspection code)
 
 
 def sheet_content(visit: Visit, items: list[dict[str, str]]) -> Sheet:
@@ -99,6 +100,8 @@ def task_sheet_docx(sheet: Sheet) -> bytes:
     run.bold, run.font.size = True, Pt(16)
     for line in sheet.lines:
         document.add_paragraph(line)
+    if sheet.image:
+        document.add_picture(BytesIO(sheet.image), width=Cm(3))
     for table in sheet.tables:
         document.add_paragraph(table.title)
         add_docx_table(document, table)
@@ -134,6 +137,8 @@ def task_sheet_pdf(sheet: Sheet) -> bytes:
     pdf.set_font("cjk", size=10.5)
     for line in sheet.lines:
         pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    if sheet.image:
+        pdf.image(BytesIO(sheet.image), w=30)
     for table in sheet.tables:
         pdf.ln(2)
         pdf.multi_cell(0, 7, table.title, new_x="LMARGIN", new_y="NEXT")

@@ -115,3 +115,31 @@ class OtherCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checked_on} {self.department.short_name} {self.kind}"
+
+
+class VisitCode(models.Model):
+    """The inspection code of one visit (扫码入企, 亮码检查): printed on the notice and shown on
+    the inspector's phone; whoever holds it opens the visit's public card without signing in.
+    Random, not derived from the visit's code, which a company's code and a month reveal."""
+
+    visit = models.OneToOneField(
+        "assignments.Visit",
+        verbose_name="检查",
+        on_delete=models.PROTECT,
+        related_name="check_code",
+    )
+    code = models.CharField("检查码", max_length=12, unique=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    REGION_LOOKUP = "visit__assignment__plan__region"
+    DEPARTMENT_LOOKUP = "visit__departments"
+    INSPECTOR_LOOKUP = "visit__members__inspector"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检查码"
+        verbose_name_plural = "检查码"
+
+    def __str__(self) -> str:
+        return self.code

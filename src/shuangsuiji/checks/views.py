@@ -7,16 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import Role, role_of
+from shuangsuiji.checks.codes import card, read
 from shuangsuiji.checks.forms import CapForm, OtherCheckForm
 from shuangsuiji.checks.ledger import frequently_checked, ledger_of, yearly_counts
-from shuangsuiji.checks.models import CheckCap, OtherCheck
+from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitCode
 from shuangsuiji.checks.rules import may_write_for
 from shuangsuiji.checks.services import LedgerError, record_check, set_cap
 from shuangsuiji.directory.models import Department, Entity
@@ -155,3 +156,20 @@ def frequent(request: HttpRequest) -> HttpResponse:
 
 def _bounded(text: str, default: int, low: int, high: int) -> int:
     return min(max(int(text), low), high) if text.isdigit() else default
+
+
+def code_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The card a company opens by scanning its visit's code: no sign-in; the code is the key
+    (60 random bits), and the card names nothing about any other company."""
+    stored = read(code)
+    found = (
+        VisitCode.objects.select_related("visit").filter(code=stored).first() if stored else None
+    )
+    if found is None:
+        raise Http404("没有这个检查码：请核对通知书上的检查码")
+    if stored != code:
+        return redirect("code", code=stored)
+    response = render(request, "checks/code.html", {"card": card(found)})
+    response["Cache-Control"] = "no-store"  # a team may change by recusal; never cached
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -17,7 +17,15 @@ REFUSAL = (
 SIGNATURES = "（发起部门盖章）                    年    月    日"
 
 
-def notice_content(visit: Visit, items: list[dict[str, str]]) -> Sheet:
+def notice_content(
+    visit: Visit,
+    items: list[dict[str, str]],
+    code: str = "",
+    url: str = "",
+    qr: bytes | None = None,
+) -> Sheet:
+    """The notice; with the visit's inspection code, its line and QR image (扫码入企): the
+    company checks the visit and the team from the code before letting anyone in."""
     entity = visit.entity
     departments = "、".join(d.short_name for d in visit.departments.order_by("pk"))
     return Sheet(
@@ -27,7 +35,16 @@ def notice_content(visit: Visit, items: list[dict[str, str]]) -> Sheet:
             f"根据{visit.assignment.plan.title}，经随机抽取，你单位被确定为本次抽查对象。"
             f"{departments}将于 {visit.window_start} 至 {visit.window_end} 期间对你单位进行联合检查"
             f"（检查编号 {visit.code}），请予配合。",
+            *(
+                [
+                    f"检查码 {code}：检查前请扫描下方二维码或访问 {url}，核对本次检查和检查人员；"
+                    "未出示检查码或人员与登记不符的，可以拒绝检查。"
+                ]
+                if code
+                else []
+            ),
         ],
+        image=qr,
         tables=[
             Table(
                 "检查事项与方式",

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import Role, role_of
@@ -16,6 +18,7 @@ from shuangsuiji.assignments.integrity import visit_discrepancies
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.services import visit_items
 from shuangsuiji.assignments.sheet import sheet_response
+from shuangsuiji.checks.codes import code_for, qr_png, qr_svg, shown
 from shuangsuiji.inspections.access import reachable_inspection, visible_visit
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState, ResultCategory
 from shuangsuiji.inspections.notice import notice_content
@@ -52,7 +55,16 @@ def visit_inspections(request: HttpRequest, visit_id: int) -> HttpResponse:
         for inspection in inspections_of(visit)
     ]
     categories = ResultCategory.objects.filter(children__isnull=True).select_related("parent")
-    context = {"visit": visit, "rows": rows, "categories": categories, "today": date.today()}
+    code = code_for(visit, actor=request.user)
+    url = request.build_absolute_uri(reverse("code", args=[code.code]))
+    context = {
+        "visit": visit,
+        "rows": rows,
+        "categories": categories,
+        "today": date.today(),
+        # the QR image is SVG this code drew from our own URL: nothing of a user's in it
+        "check_code": {"code": shown(code.code), "url": url, "qr": mark_safe(qr_svg(url))},
+    }
     return render(request, "inspections/visit.html", context)
 
 
@@ -178,7 +190,10 @@ def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
     visit = visible_visit(request.user, visit_id)
     if discrepancies := visit_discrepancies(visit):
         return _discrepant(request, visit, discrepancies)
-    return sheet_response(notice_content(visit, visit_items(visit)), kind, f"notice-{visit.code}")
+    code = code_for(visit, actor=request.user)
+    url = request.build_absolute_uri(reverse("code", args=[code.code]))
+    content = notice_content(visit, visit_items(visit), shown(code.code), url, qr_png(url))
+    return sheet_response(content, kind, f"notice-{visit.code}")
 
 
 @login_required
