@@ -111,3 +111,14 @@ def test_the_inspectors_visit_page_shows_the_code_and_its_qr_and_the_notice_prin
     assert f"检查码{shown(code)}" in text  # white space as the PDF's text extraction gives it
     assert f"/c/{code}/" in text
     assert any(page.images for page in reader.pages)  # the QR image
+
+
+def test_an_auditor_reading_the_visit_makes_no_code(demo: DemoSummary) -> None:
+    visits = Visit.objects.filter(assignment__plan__region__code="140406", check_code=None)
+    visit = max(visits, key=lambda v: v.code)
+
+    page = signed_in("lucheng-auditor").get(reverse("inspections:visit", args=[visit.pk]))
+
+    assert page.status_code == 200
+    assert "亮码检查" not in page.content.decode()
+    assert not Visit.objects.filter(pk=visit.pk, check_code__isnull=False).exists()

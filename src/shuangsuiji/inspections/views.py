@@ -55,15 +55,12 @@ def visit_inspections(request: HttpRequest, visit_id: int) -> HttpResponse:
         for inspection in inspections_of(visit)
     ]
     categories = ResultCategory.objects.filter(children__isnull=True).select_related("parent")
-    code = code_for(visit, actor=request.user)
-    url = request.build_absolute_uri(reverse("code", args=[code.code]))
     context = {
         "visit": visit,
         "rows": rows,
         "categories": categories,
         "today": date.today(),
-        # the QR image is SVG this code drew from our own URL: nothing of a user's in it
-        "check_code": {"code": shown(code.code), "url": url, "qr": mark_safe(qr_svg(url))},
+        "check_code": _check_code(request, visit),
     }
     return render(request, "inspections/visit.html", context)
 
@@ -190,10 +187,23 @@ def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
     visit = visible_visit(request.user, visit_id)
     if discrepancies := visit_discrepancies(visit):
         return _discrepant(request, visit, discrepancies)
-    code = code_for(visit, actor=request.user)
-    url = request.build_absolute_uri(reverse("code", args=[code.code]))
-    content = notice_content(visit, visit_items(visit), shown(code.code), url, qr_png(url))
+    code = _check_code(request, visit)
+    content = (
+        notice_content(visit, visit_items(visit), code["code"], code["url"], qr_png(code["url"]))
+        if code
+        else notice_content(visit, visit_items(visit))
+    )
     return sheet_response(content, kind, f"notice-{visit.code}")
+
+
+def _check_code(request: HttpRequest, visit: Visit) -> dict[str, str] | None:
+    """The visit's inspection code as shown: its text, its card's address and QR image."""
+    code = code_for(visit, actor=request.user)
+    if code is None:
+        return None
+    url = request.build_absolute_uri(reverse("code", args=[code.code]))
+    # the QR image is SVG drawn here from our own address: nothing a user wrote is in it
+    return {"code": shown(code.code), "url": url, "qr": mark_safe(qr_svg(url))}
 
 
 @login_required
