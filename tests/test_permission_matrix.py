@@ -114,6 +114,7 @@ MATRIX: dict[str, list[int]] = {
     "checks:entity": [LOGIN, OK, OK, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "checks:cap": [LOGIN] + [WRITE_ONLY] * 6,  # the form is on checks:index
     "checks:record": [LOGIN] + [WRITE_ONLY] * 6,
+    "checks:export": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],  # each its own scope
     "code": [OK] * 7,  # the inspection code's card: the code is the key
     "disclosure:index": [OK] * 7,
     "disclosure:results": [OK] * 7,
@@ -302,6 +303,7 @@ def urls(at: Scene) -> dict[str, str]:
         "checks:entity": reverse("checks:entity", args=[entity.uscc]),
         "checks:cap": reverse("checks:cap"),
         "checks:record": reverse("checks:record"),
+        "checks:export": reverse("checks:export", args=["xlsx"]),
         "code": reverse("code", args=[code_for(visit, actor=SYSTEM).code]),
         "disclosure:index": reverse("disclosure:index"),
         "disclosure:results": reverse("disclosure:results"),

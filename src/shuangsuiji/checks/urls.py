@@ -9,4 +9,5 @@ urlpatterns = [
     path("record/", views.record, name="record"),
     path("frequent/", views.frequent, name="frequent"),
     path("entity/<str:uscc>/", views.entity, name="entity"),
+    path("export.<str:fmt>", views.export_view, name="export"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.checks.codes import card, read
+from shuangsuiji.checks.export import FORMATS, export
 from shuangsuiji.checks.forms import CapForm, OtherCheckForm
 from shuangsuiji.checks.ledger import frequently_checked, ledger_of, yearly_counts
 from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitCode
@@ -172,4 +173,17 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
     response = render(request, "checks/code.html", {"card": card(found)})
     response["Cache-Control"] = "no-store"  # a team may change by recusal; never cached
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The year's checks in the reader's scope (and, in .xlsx and JSON, the cap breaches) for
+    行政执法监督 bodies; CSV holds the checks only."""
+    _reader(request)
+    if fmt not in FORMATS:
+        raise Http404("没有这种格式")
+    year = _year(request)
+    response = HttpResponse(export(request.user, year, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="checks-{year}.{fmt}"'
     return response
