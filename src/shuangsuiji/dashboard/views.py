@@ -11,7 +11,7 @@ from shuangsuiji.assignments.models import TeamMember, Visit
 from shuangsuiji.dashboard.progress import plan_progress, stage_counts
 from shuangsuiji.directory import tally
 from shuangsuiji.directory.models import CheckItem, Inspector
-from shuangsuiji.disclosure.services import publication_due
+from shuangsuiji.disclosure.services import publication_due_count
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState
 from shuangsuiji.inspections.rules import reviewable
@@ -60,8 +60,8 @@ def _publication(user: Any, role: Role | None) -> dict[str, int] | None:
     """For the coordinator: approved results waiting to be published, and how many are late."""
     if role is not Role.COORDINATOR:
         return None
-    due = publication_due(Inspection.objects.visible_to(user))
-    return {"due": len(due), "overdue": sum(d.overdue for d in due)}
+    counted = publication_due_count(Inspection.objects.visible_to(user))
+    return {"due": counted.due, "overdue": counted.overdue}
 
 
 def _my_open_visits(user: Any) -> list[Any]:

@@ -37,15 +37,18 @@ class ReviewFilter(forms.Form):
     def __init__(self, data: Any, *, queue: QuerySet[Inspection]) -> None:
         super().__init__(data)
         fields: Any = self.fields
-        fields["task"].queryset = PlanTask.objects.filter(pk__in=queue.values("task_id")).order_by(
-            "plan_id", "position"
-        )
+        # The queue's tasks and recorders are read once (a few hundred pairs) and the lists
+        # are made from them: joined to the queue in SQL, PostgreSQL ran the whole queue once
+        # per department or user of the province (0.7 and 0.5 s at 100,000 waiting results).
+        pairs = set(queue.order_by().values_list("task_id", "recorded_by_id").distinct())
+        tasks = PlanTask.objects.filter(pk__in=sorted({task for task, _ in pairs}))
+        fields["task"].queryset = tasks.order_by("plan_id", "position")
         fields["task"].label_from_instance = lambda task: f"{task.seq or task.position}. {task}"
         fields["department"].queryset = Department.objects.filter(
-            pk__in=queue.values("task__lead_department_id")
+            pk__in=tasks.values("lead_department_id")
         )
         fields["recorder"].queryset = get_user_model().objects.filter(
-            pk__in=queue.values("recorded_by_id")
+            pk__in=sorted({user for _, user in pairs if user is not None})
         )
         fields["recorder"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
