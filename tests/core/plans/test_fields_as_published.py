@@ -945,3 +945,40 @@ def test_a_row_whose_empty_cell_slid_to_its_end_is_placed_again_and_said() -> No
         ("对污水处理设施运营情况的检查",),
     )
     assert [f.severity for f in task.findings if f.field == "table"] == [Severity.WARNING]
+
+
+def test_a_blank_paragraph_more_marks_an_empty_cell_that_is_not_merged_from_above() -> None:
+    # Cells separated by one blank line; the second row's empty 抽查比例 left a blank line
+    # more, so it is empty rather than the first row's ratio carried down.
+    lines = [
+        "某某市发展和改革局2022年粮食领域监督检查计划",
+        *("序号", "检查事项", "检查时间", "抽查比例", "抽查频次", "备注"),
+        *("1", "政策性粮食出库检查", "3月-6月", "全年抽查比例不低于5%", "至少1次"),
+        *("2", "春季粮油安全普查", "4月-6月", "", "至少2次"),
+    ]
+    text = "\n\n".join(lines).replace("4月-6月\n\n\n\n", "4月-6月\n\n\n")
+
+    tasks = parse_plan(text.encode(), "计划.txt").tasks
+
+    assert [(t.ratio_min, t.frequency_per_year, t.window) for t in tasks] == [
+        (0.05, 1, Window("2022-03", "2022-06")),
+        (None, 2, Window("2022-04", "2022-06")),
+    ]
+
+
+def test_the_first_of_two_name_columns_is_the_group_merged_down_over_its_rows() -> None:
+    # 计划名称 groups the rows and is merged down; 抽查类别 names each task.
+    text = "\n".join(
+        [
+            "序号\t计划名称\t抽查类别\t抽查对象\t抽查比例\t实施时间",
+            "1\t污染源专项抽查\t农村污水设施检查\t污水处理设施\t20%\t4-11月",
+            "2\t汽车维修企业监管\t汽车维修单位\t100%\t4-6月",
+        ]
+    )
+
+    tasks = parse_plan(text.encode(), "2025年计划.txt").tasks
+
+    assert [(t.name, t.scope, t.ratio_min) for t in tasks] == [
+        ("农村污水设施检查", "污水处理设施", 0.2),
+        ("汽车维修企业监管", "汽车维修单位", 1.0),
+    ]

@@ -75,8 +75,9 @@ COUNT_COLUMNS = frozenset({"sample_count", "population"})
 STRONG = frozenset({"seq", "ratio", "frequency", "window", "department", "level", "sampling"})
 MAX_PLACEMENTS = 5000  # C(14, 7) is 3432: every real plan's header is within it
 NAME_COLUMNS = frozenset({"name", "domain", "plan_name"})
-# 抽查领域/抽查类别 groups rows: its cell is merged down, so a short row rarely has its own.
-GROUP_COLUMNS = frozenset({"domain"})
+# 抽查领域/抽查类别 or 计划名称, whichever comes first, groups rows: its cell is merged down,
+# so a short row rarely has its own.
+GROUP_COLUMNS = frozenset({"domain", "plan_name"})
 
 
 def cell_kind(text: str) -> str:
@@ -149,18 +150,19 @@ def place_cells(cells: list[str], keys: list[str], above: list[str] | None = Non
     if math.comb(width, len(cells)) > MAX_PLACEMENTS:
         return best_columns  # a table this wide keeps its cells in order, and is warned about
     numbered = bool(cells) and "seq" in keys and cell_kind(cells[0]) == "seq"
+    group_at = next((i for i, key in enumerate(keys) if key in GROUP_COLUMNS), -1)
     fits = [[fit(text, key) for key in keys] for text in cells]
     for row, text in zip(fits, cells, strict=True):
         for column, upper in enumerate(above or []):
             if text.strip() and squeeze(text) == squeeze(upper):
                 row[column] += 1
-            elif text.strip() and upper.strip() and keys[column] in GROUP_COLUMNS:
+            elif text.strip() and upper.strip() and column == group_at:
                 row[column] -= 1  # a group's name is merged down over its rows
     best: tuple[int, int, int] | None = None
     for columns in itertools.combinations(range(width), len(cells)):
         score = sum(fits[i][c] for i, c in enumerate(columns))
         named = any(
-            keys[c] in NAME_COLUMNS - GROUP_COLUMNS and t
+            keys[c] in NAME_COLUMNS and c != group_at and t
             for t, c in zip(cells, columns, strict=True)
         )
         if numbered and named:

@@ -375,17 +375,22 @@ def read_spaced(text: str) -> TextGrid:
 def _paragraph_lines(text: str) -> list[str]:
     """Lines holding a cell each: a line of only non-breaking or ideographic spaces is an empty
     cell (&nbsp; on the page), a blank line separates paragraphs; the ` |` a page's text puts
-    after each cell is taken off."""
-    out = []
+    after each cell is taken off. Where paragraphs are separated by blank lines, a blank line
+    more (or a paragraph of one space) is an empty cell, and a line right under another is
+    marked as the same cell wrapped."""
+    out: list[str] = []
     raw = lines_of(text)
     filled = [index for index, line in enumerate(raw) if line.strip(" \t")]
     apart = sum(1 for i in filled if i + 1 < len(raw) and not raw[i + 1].strip(" \t"))
     blank_separated = len(filled) >= 6 and apart * 10 >= len(filled) * 7
     for index, line in enumerate(raw):
         if not line.strip(" \t"):
-            spaced = line != "" and blank_separated and 0 < index < len(raw) - 1
+            inside = blank_separated and 0 < index < len(raw) - 1 and out != []
+            spaced = line != "" and inside
             if spaced and raw[index - 1] == "" and raw[index + 1] == "":
                 out.append("")  # a paragraph of only a space between blank lines: an empty cell
+            elif inside and line == "" and raw[index - 1] == "":
+                out.append("")  # a blank line more than the one between cells: an empty cell
             continue
         cell = line.strip(" \t")
         if cell.endswith("|") and not cell.startswith("|"):
@@ -541,6 +546,8 @@ def read_paragraphs(text: str) -> TextGrid:
     sub_columns = sub_row_columns(header)
     for number, group in enumerate(groups, start=1):
         cells = list(group)
+        while len(cells) > 1 and not cells[-1]:
+            cells.pop()  # blank paragraphs at a row's end say nothing of its last cells
         last = number == len(groups)
         while len(cells) > width:
             joined = next(
@@ -567,6 +574,10 @@ def read_paragraphs(text: str) -> TextGrid:
             grid.texts.extend(line for line in extra if line)  # the text after the table
         elif extra:
             cells += extra  # the assembler reports the cells past the header's width
+        if "" in cells[1:] and len(cells) < width:
+            # Its empty cells are marked (a blank paragraph more): the rest are empty too,
+            # not merged from the row above.
+            cells += [""] * (width - len(cells))
         grid.rows.append(cells)  # a short row is warned about by the assembler
         grid.rows.extend(subs)
     return grid
@@ -677,11 +688,17 @@ def _rows_without_numbers(body: list[str], header: list[str], grid: TextGrid) ->
 
 
 def _first_row_width(lines: list[str]) -> int | None:
-    """Cells in the first numbered row: the lines from "1" to "2"."""
+    """Cells in the first numbered row: the lines from "1" to "2", but the empty cells that
+    blank paragraphs mark at its end."""
     if "1" not in lines:
         return None
     first = lines.index("1")
-    return lines.index("2", first) - first if "2" in lines[first:] else None
+    if "2" not in lines[first:]:
+        return None
+    row = lines[first : lines.index("2", first)]
+    while row and not row[-1]:
+        row.pop()
+    return len(row)
 
 
 def _fit_header(header: list[str], width: int | None, body: list[str], grid: TextGrid) -> list[str]:
