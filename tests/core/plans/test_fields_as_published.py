@@ -982,3 +982,15 @@ def test_the_first_of_two_name_columns_is_the_group_merged_down_over_its_rows() 
         ("农村污水设施检查", "污水处理设施", 0.2),
         ("汽车维修企业监管", "汽车维修单位", 1.0),
     ]
+
+
+def test_a_department_under_the_note_column_is_doubted_as_the_partners_going_on() -> None:
+    text = "序号\t抽查任务名称\t抽查事项\t抽查对象\t抽查比例\t牵头部门\t参与部门\t备注\n" + (
+        "1\t预付卡检查\t制度落实情况\t发卡企业\t20%\t商务局\t市场监管局\t市税务局\n"
+    )
+
+    task = parse_plan(text.encode(), "2023年计划.txt").tasks[0]
+
+    assert [f.message for f in task.findings if f.field == "partner_departments"] == [
+        "备注列为部门名称“市税务局”：可能是配合部门的续行，请核对"
+    ]

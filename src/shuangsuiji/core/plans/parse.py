@@ -259,6 +259,11 @@ def _level_as_mode(text: str) -> str:
 
 
 def _misplaced_cells(cells: dict[str, str], parsed: Parsed) -> None:
+    note = squeeze(cells.get("note", ""))
+    if note and cell_kind(note) == "department" and "partners" in cells:
+        # 市场监管局 / 市税务局: a partner list's second paragraph taken for the next cell
+        message = f"备注列为部门名称“{note}”：可能是配合部门的续行，请核对"
+        parsed.note("partner_departments", Severity.WARNING, message)
     for key in ("name", "items", "scope"):
         text = squeeze(cells.get(key, ""))
         if text and NOT_TEXT.fullmatch(text.strip(EDGE_PUNCTUATION)):
