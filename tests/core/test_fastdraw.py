@@ -329,10 +329,13 @@ def test_codes_with_more_beginnings_than_one_number_ranks_are_sorted_as_text() -
 
 def test_codes_digest_is_the_digest_of_the_sorted_codes_one_a_line() -> None:
     codes = ["91140406MA0000002X", "11140000MA000000ZZ", "91140406MA0000001X"]
-    table = np.frombuffer("".join(codes).encode(), dtype=np.uint8).reshape(-1, 18)
+    group = fastdraw.entities(dict.fromkeys(codes, "A"), None)
+    assert group is not None
     listing = b"11140000MA000000ZZ\n91140406MA0000001X\n91140406MA0000002X\n"
 
-    assert fastdraw.codes_digest(table) == hashlib.sha256(listing).hexdigest()
+    digest = fastdraw.codes_digest(group.codes_in_order())
+
+    assert digest == hashlib.sha256(listing).hexdigest()
 
 
 def test_new_salts_are_one_per_code_32_hex_digits_and_never_the_same() -> None:

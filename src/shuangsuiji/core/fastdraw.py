@@ -74,6 +74,19 @@ class Entities:
     salts: Bytes2D
     names: Sequence[str] | None = None  # the codes as text, when the caller has them
     tokens_made: dict[int, tuple[Bytes2D, Bytes2D, U64]] = field(default_factory=dict)
+    ranked: Positions | None = None  # positions in the order of the codes, once sorted
+
+    def ranking(self) -> Positions:
+        """Positions of the entities in the order of their codes (a stored listing is in that
+        order already), sorted once: the freeze's digest and the listing kept beside it both
+        need it."""
+        if self.ranked is None:
+            ascending = _ascending(self.codes)
+            self.ranked = np.arange(len(self)) if ascending else code_order(self.codes)
+        return self.ranked
+
+    def codes_in_order(self) -> Bytes2D:
+        return take(self.codes, self.ranking())
 
     def __len__(self) -> int:
         return len(self.strata)
@@ -277,9 +290,9 @@ def ordered(positions: Positions, lead: U64, keys: Bytes2D, *then: Bytes2D) -> P
 
 
 def codes_digest(codes: Bytes2D) -> str:
-    """rule.codes_listing's digest: the codes sorted, a line feed after each."""
+    """rule.codes_listing's digest of `codes` already sorted: a line feed after each."""
     lines = np.empty((len(codes), CODE_WIDTH + 1), dtype=np.uint8)
-    lines[:, :CODE_WIDTH] = codes if _ascending(codes) else take(codes, code_order(codes))
+    lines[:, :CODE_WIDTH] = codes
     lines[:, CODE_WIDTH] = ord("\n")
     return hashlib.sha256(lines.data).hexdigest()
 
@@ -391,7 +404,7 @@ def freeze_record(
     counts = np.bincount(group.strata, minlength=256)
     sizes = {s: int(counts[ord(s)]) for s in rule.STRATA}
     # the codes are sorted beside the tokens' hashing (a child process, when allowed)
-    codes = _aside(lambda: codes_digest(group.codes).encode(), 64, processes, len(group))
+    codes = _aside(lambda: codes_digest(group.codes_in_order()).encode(), 64, processes, len(group))
     digest = tokens_digest(group, parameters.rounds, processes)
     return rule._freeze(  # the rule's own record, from these digests
         spec,
@@ -478,7 +491,7 @@ def freeze_and_listing(
 def listing(group: Entities) -> str:
     """rule.write_population_csv: a header, then "code,class,salt" (without salts:
     "code,class") a line, sorted by code."""
-    ranked = np.arange(len(group)) if _ascending(group.codes) else code_order(group.codes)
+    ranked = group.ranking()
     salted = group.salts.shape[1] > 0
     width = CODE_WIDTH + 3 + (1 + SALT_WIDTH if salted else 0)
     lines = np.empty((len(group), width), dtype=np.uint8)
@@ -507,7 +520,7 @@ def population_from_file(text: str, freeze: Mapping[str, Any], processes: int = 
         return made
     rounds = rule.Parameters.from_dict(freeze["parameters"]).rounds
     if (
-        codes_digest(group.codes) != freeze["population_digest"]
+        codes_digest(group.codes_in_order()) != freeze["population_digest"]
         or tokens_digest(group, rounds, processes) != freeze["tokens_digest"]
     ):
         raise rule.DrawError("名单与冻结时的名单摘要不符")
