@@ -25,8 +25,8 @@ from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
 from shuangsuiji.assignments.services import bundle_with_recusals
-from shuangsuiji.checks.codes import code_for
-from shuangsuiji.checks.models import CheckCap, OtherCheck
+from shuangsuiji.checks.codes import code_for, rating_code
+from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitRating
 from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.core.draw import read_population_csv
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
@@ -151,6 +151,7 @@ WRITES: dict[str, list[int | str]] = {
     "inspections:step (approve)":           [LOGIN, DONE, DONE, 404, 404, 404, 404],  # recorder
     "checks:cap (区教育局's)":               [LOGIN, DONE, DONE, 403, 403, KEPT, 403],
     "checks:record (区教育局's check)":      [LOGIN, DONE, DONE, 403, 403, KEPT, 403],
+    "code (the company rates its visit)":   [DONE] * 7,  # the rating code is the key
     "logout":                               [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE],
 }
 # fmt: on
@@ -368,6 +369,10 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
     department = education = at.inspector.department
     company = Entity.objects.filter(region=at.plan.region).order_by("uscc").first()
     assert company is not None
+    carried_out = Visit.objects.filter(
+        assignment__plan=at.plan, inspections__inspected_on__isnull=False
+    ).distinct()
+    done_code = code_for(min(carried_out, key=lambda v: v.code), actor=SYSTEM).code
     candidates = (
         Visit.objects.filter(assignment__plan=at.plan, departments=department)
         .exclude(members__inspector=at.inspector)
@@ -468,6 +473,11 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
                 "basis": "区教育局2023年专项行动方案",
             },
             count(OtherCheck),
+        ),
+        "code (the company rates its visit)": (
+            reverse("code", args=[done_code]),
+            {"rating_code": rating_code(done_code), "score": "4"},
+            count(VisitRating),
         ),
         "logout": (reverse("logout"), {}, lambda client: client.session.get("_auth_user_id")),
     }

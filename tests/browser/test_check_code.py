@@ -1,6 +1,7 @@
 """A company holds its notice's inspection code: on a phone, without signing in, it opens the
 code's card, sees the team and their certificates, and follows 为什么是我 to prove in its own
-browser that it was drawn by the rule. Screenshots go to var/screenshots/check-code/."""
+browser that it was drawn by the rule; then it rates the visit with the rating code printed
+on its notice. Screenshots go to var/screenshots/check-code/."""
 
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.assignments.models import Visit
-from shuangsuiji.checks.codes import code_for, shown
+from shuangsuiji.checks.codes import code_for, rating_code, shown
 from shuangsuiji.demo.build import build_demo
 
 pytestmark = [pytest.mark.browser]
@@ -44,3 +45,12 @@ def test_a_company_opens_its_code_on_a_phone_and_proves_it_was_drawn(
     section.get_by_role("button", name="核验", exact=True).click()
     expect(section.locator("output")).to_contain_text("PASS", timeout=30_000)
     page.screenshot(path=SHOTS / "2-why-me-passes.png", full_page=True)
+
+    page.go_back()
+    page.get_by_label("评价码").fill(rating_code(code.code).lower())  # as typed from paper
+    page.get_by_label("4 分").check()
+    page.get_by_label("意见（选填）").fill("提前预约，检查规范")
+    page.get_by_role("button", name="提交评价").click()
+    expect(page.get_by_role("alert")).to_contain_text("感谢您的评价")
+    expect(page.locator("#rated")).to_be_visible()
+    page.screenshot(path=SHOTS / "3-rated.png", full_page=True)

@@ -15,7 +15,16 @@ from pypdf import PdfReader
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import NotAllowed
 from shuangsuiji.assignments.models import Visit
-from shuangsuiji.checks.codes import ALPHABET, code_for, read, shown
+from shuangsuiji.checks.codes import (
+    ALPHABET,
+    RatingError,
+    code_for,
+    rate_visit,
+    rating_code,
+    read,
+    shown,
+)
+from shuangsuiji.checks.models import VisitCode
 from shuangsuiji.core import draw as rule
 from shuangsuiji.demo.build import DemoSummary
 from shuangsuiji.draws.models import Draw
@@ -122,3 +131,69 @@ def test_an_auditor_reading_the_visit_makes_no_code(demo: DemoSummary) -> None:
     assert page.status_code == 200
     assert "亮码检查" not in page.content.decode()
     assert not Visit.objects.filter(pk=visit.pk, check_code__isnull=False).exists()
+
+
+def rated_visit() -> tuple[Visit, str]:
+    """The first visit already carried out, and its inspection code."""
+    done = Visit.objects.filter(
+        assignment__plan__region__code="140406", inspections__inspected_on__isnull=False
+    ).distinct()
+    visit = min(done, key=lambda v: v.code)
+    code = code_for(visit, actor=User.objects.get(username="lucheng-coordinator"))
+    assert code is not None
+    return visit, code.code
+
+
+def test_the_company_rates_a_carried_out_visit_once_with_the_code_on_its_notice(
+    demo: DemoSummary,
+) -> None:
+    visit, code = rated_visit()
+    card_url = reverse("code", args=[code])
+    company = Client()
+
+    wrong = company.post(card_url, {"rating_code": "00000000", "score": "5"}, follow=True)
+    rated = company.post(
+        card_url,
+        {"rating_code": rating_code(code).lower(), "score": "2", "comment": "检查人员态度生硬"},
+        follow=True,
+    )
+    again = company.post(card_url, {"rating_code": rating_code(code), "score": "5"}, follow=True)
+
+    assert "评价码不正确" in wrong.content.decode()
+    assert "感谢您的评价" in rated.content.decode()
+    assert "已经评价过" in again.content.decode()
+    assert (visit.rating.score, visit.rating.comment) == (2, "检查人员态度生硬")
+
+
+def test_a_visit_not_yet_carried_out_cannot_be_rated(demo: DemoSummary) -> None:
+    waiting = Visit.objects.filter(assignment__plan__region__code="140406").exclude(
+        inspections__inspected_on__isnull=False
+    )
+    visit = min(waiting, key=lambda v: v.code)
+    code = code_for(visit, actor=User.objects.get(username="lucheng-coordinator"))
+    assert code is not None
+
+    with pytest.raises(RatingError, match="尚未进行"):
+        rate_visit(code, rating_code_text=rating_code(code.code), score=5, comment="")
+
+
+def test_the_department_never_sees_a_visits_rating_the_coordinator_sees_the_aggregate(
+    demo: DemoSummary,
+) -> None:
+    visit, code = rated_visit()
+    stored = VisitCode.objects.get(code=code)
+    rate_visit(stored, rating_code_text=rating_code(code), score=1, comment="未出示执法证")
+    lead = visit.lead_department.short_name
+
+    coordinator = signed_in("lucheng-coordinator").get(reverse("checks:index") + "?year=2023")
+    department = signed_in("lucheng-dept-admin").get(reverse("checks:index") + "?year=2023")
+    visit_page = signed_in("lucheng-dept-admin").get(reverse("inspections:visit", args=[visit.pk]))
+
+    shown_to_coordinator = coordinator.content.decode()
+    assert f'<td>{lead}</td><td class="num">1</td><td class="num">1.0</td>' in shown_to_coordinator
+    assert "未出示执法证" in shown_to_coordinator
+    assert visit.entity.name not in shown_to_coordinator.split("企业评价")[1].split("</section>")[0]
+    for page in (department, visit_page):
+        text = page.content.decode()
+        assert "企业评价" not in text
+        assert "未出示执法证" not in text

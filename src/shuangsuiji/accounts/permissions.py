@@ -72,6 +72,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("directory", "entityimport"): ("view", "add", "change"),
         ("analysis", "riskproposal"): ("view", "add", "change"),
         **{("checks", m): ("view", "add", "change") for m in LEDGER_ROWS},
+        ("checks", "visitrating"): ("view",),  # in aggregate, by department
         ("axes", "accessattempt"): ("view", "delete"),  # unlock a locked-out username
         ("accounts", "user"): ALL_ACTIONS,
     },
@@ -107,7 +108,7 @@ MODEL_PERMISSIONS: dict[Role, dict[tuple[str, str], tuple[Action, ...]]] = {
         ("assignments", "assignment"): ("view",),
         **{("assignments", m): ("view",) for m in (*ASSIGNMENT_ROWS, "recusal")},
         **{("inspections", m): ("view",) for m in (*INSPECTION_ROWS, "resultcategory")},
-        **{("checks", m): ("view",) for m in LEDGER_ROWS},
+        **{("checks", m): ("view",) for m in (*LEDGER_ROWS, "visitrating")},
         ("accounts", "user"): ("view",),
     },
 }

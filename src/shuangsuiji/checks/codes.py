@@ -5,6 +5,7 @@ from paper without confusion), 60 random bits: nobody finds a visit by trying co
 shown as XXXX-XXXX-XXXX; typed in lower case, with or without dashes, with I/L for 1 and O
 for 0, it is the same code."""
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -13,13 +14,14 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import Role, require, role_of, within
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.services import visit_items
-from shuangsuiji.checks.models import VisitCode
+from shuangsuiji.checks.models import VisitCode, VisitRating
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState
@@ -165,3 +167,39 @@ def _proofs(visit: Visit) -> list[tuple[str, str, str]]:
         if salts and uscc in salts:
             proofs.append((draw.task.name, draw.draw_id, f"{uscc}.{salts[uscc]}"))
     return proofs
+
+
+RATING_LENGTH = 8
+
+
+def rating_code(code: str) -> str:
+    """The visit's rating code, printed on the notice beside the inspection code: derived
+    from the inspection code under the installation's secret, so it is stored nowhere and the
+    card's page, which anyone with the inspection code opens, cannot show it."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"visit-rating:{code}".encode(), "sha256")
+    number = int.from_bytes(mac.digest()[:5], "big")  # 40 bits
+    return "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(RATING_LENGTH))
+
+
+class RatingError(ValueError):
+    """A rating the card refuses, said to the company."""
+
+
+def rate_visit(code: VisitCode, *, rating_code_text: str, score: int, comment: str) -> VisitRating:
+    """The company's one rating of its visit, once the visit has been carried out."""
+    given = rating_code_text.upper().translate(READ_AS)  # typed as the inspection code is
+    if not hmac.compare_digest(given, rating_code(code.code)):
+        raise RatingError("评价码不正确：请核对通知书上的评价码")
+    if not Inspection.objects.filter(visit=code.visit, inspected_on__isnull=False).exists():
+        raise RatingError("本次检查尚未进行，检查结束后才能评价")
+    if not 1 <= score <= 5:
+        raise RatingError("请选择 1 至 5 分")
+    if len(comment) > 500:
+        raise RatingError("意见不超过 500 字")
+    try:
+        with transaction.atomic():
+            return VisitRating.objects.create(
+                visit=code.visit, score=score, comment=comment.strip()
+            )
+    except IntegrityError as error:
+        raise RatingError("本次检查已经评价过，每次检查只能评价一次") from error

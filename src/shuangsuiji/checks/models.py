@@ -6,7 +6,7 @@ The platform's own spot checks are not copied here: the ledger reads them from t
 results where they live (`checks.ledger`)."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from shuangsuiji.directory.queries import ScopedQuerySet
@@ -143,3 +143,37 @@ class VisitCode(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class VisitRating(models.Model):
+    """The company's one rating of a visit, made with the rating code printed on its notice.
+    It names no person, and no page shows a department the rating of one visit: coordinators
+    and auditors read them by department, in aggregate (54号: 扫码评价 reaching the supervisor)."""
+
+    visit = models.OneToOneField(
+        "assignments.Visit",
+        verbose_name="检查",
+        on_delete=models.PROTECT,
+        related_name="rating",
+    )
+    score = models.PositiveSmallIntegerField(
+        "满意度（1–5）", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField("意见", max_length=500, blank=True)
+    created_at = models.DateTimeField("评价时间", auto_now_add=True)
+
+    REGION_LOOKUP = "visit__assignment__plan__region"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业评价"
+        verbose_name_plural = "企业评价"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} 分"

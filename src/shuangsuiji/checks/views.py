@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,14 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import Role, role_of
-from shuangsuiji.checks.codes import card, read
+from shuangsuiji.checks.codes import RatingError, card, rate_visit, read
 from shuangsuiji.checks.export import FORMATS, export
 from shuangsuiji.checks.forms import CapForm, OtherCheckForm
 from shuangsuiji.checks.ledger import frequently_checked, ledger_of, yearly_counts
-from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitCode
+from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitCode, VisitRating
 from shuangsuiji.checks.rules import may_write_for
 from shuangsuiji.checks.services import LedgerError, record_check, set_cap
 from shuangsuiji.directory.models import Department, Entity
+from shuangsuiji.inspections.models import Inspection
 
 READERS = (Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR)
 
@@ -57,11 +59,31 @@ def index(request: HttpRequest) -> HttpResponse:
         "cap_form": CapForm(departments=writable, initial={"year": year}, auto_id="cap_%s"),
         "check_form": OtherCheckForm(departments=writable, auto_id="check_%s"),
         "can_write": writable.exists(),
+        "ratings": _ratings(request.user, year),
         "others": OtherCheck.objects.visible_to(request.user)
         .select_related("entity", "department")
         .order_by("-checked_on", "-pk")[:50],
     }
     return render(request, "checks/index.html", context)
+
+
+def _ratings(user: Any, year: int) -> dict[str, Any] | None:
+    """Companies' ratings by lead department, for the coordinator and the auditor only: a
+    department never sees the rating of one of its visits."""
+    if role_of(user) not in (Role.COORDINATOR, Role.AUDITOR):
+        return None
+    ratings = VisitRating.objects.visible_to(user).filter(visit__assignment__plan__year=year)
+    by_department = (
+        ratings.values("visit__lead_department__short_name")
+        .annotate(count=Count("pk"), mean=Avg("score"), low=Count("pk", filter=Q(score__lte=2)))
+        .order_by("visit__lead_department__short_name")
+    )
+    comments = (
+        ratings.exclude(comment="")
+        .select_related("visit__lead_department")
+        .order_by("-created_at")[:50]
+    )
+    return {"by_department": list(by_department), "comments": comments}
 
 
 @login_required
@@ -170,7 +192,27 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("没有这个检查码：请核对通知书上的检查码")
     if stored != code:
         return redirect("code", code=stored)
-    response = render(request, "checks/code.html", {"card": card(found)})
+    if request.method == "POST":
+        score = request.POST.get("score", "")
+        try:
+            rate_visit(
+                found,
+                rating_code_text=request.POST.get("rating_code", ""),
+                score=int(score) if score.isdigit() else 0,
+                comment=request.POST.get("comment", ""),
+            )
+        except RatingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "感谢您的评价。评价不署名，检查部门看不到单次检查的评价。")
+        return redirect("code", code=stored)
+    done = Inspection.objects.filter(visit=found.visit, inspected_on__isnull=False).exists()
+    context = {
+        "card": card(found),
+        "may_rate": done and not VisitRating.objects.filter(visit=found.visit).exists(),
+        "rated": VisitRating.objects.filter(visit=found.visit).exists(),
+    }
+    response = render(request, "checks/code.html", context)
     response["Cache-Control"] = "no-store"  # a team may change by recusal; never cached
     response["X-Robots-Tag"] = "noindex"
     return response

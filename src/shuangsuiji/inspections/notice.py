@@ -23,6 +23,7 @@ def notice_content(
     code: str = "",
     url: str = "",
     qr: bytes | None = None,
+    rating: str = "",
 ) -> Sheet:
     """The notice; with the visit's inspection code, its line and QR image (扫码入企): the
     company checks the visit and the team from the code before letting anyone in."""
@@ -38,7 +39,9 @@ def notice_content(
             *(
                 [
                     f"检查码 {code}：检查前请扫描下方二维码或访问 {url}，核对本次检查和检查人员；"
-                    "未出示检查码或人员与登记不符的，可以拒绝检查。"
+                    "未出示检查码或人员与登记不符的，可以拒绝检查。",
+                    f"评价码 {rating}：检查结束后可在同一页面凭评价码评价本次检查"
+                    "（不署名，检查部门看不到单次检查的评价）。",
                 ]
                 if code
                 else []

@@ -18,7 +18,7 @@ from shuangsuiji.assignments.integrity import visit_discrepancies
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.services import visit_items
 from shuangsuiji.assignments.sheet import sheet_response
-from shuangsuiji.checks.codes import code_for, qr_png, qr_svg, shown
+from shuangsuiji.checks.codes import code_for, qr_png, qr_svg, rating_code, shown
 from shuangsuiji.inspections.access import reachable_inspection, visible_visit
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState, ResultCategory
 from shuangsuiji.inspections.notice import notice_content
@@ -189,7 +189,14 @@ def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
         return _discrepant(request, visit, discrepancies)
     code = _check_code(request, visit)
     content = (
-        notice_content(visit, visit_items(visit), code["code"], code["url"], qr_png(code["url"]))
+        notice_content(
+            visit,
+            visit_items(visit),
+            code["code"],
+            code["url"],
+            qr_png(code["url"]),
+            code["rating"],
+        )
         if code
         else notice_content(visit, visit_items(visit))
     )
@@ -203,7 +210,12 @@ def _check_code(request: HttpRequest, visit: Visit) -> dict[str, str] | None:
         return None
     url = request.build_absolute_uri(reverse("code", args=[code.code]))
     # the QR image is SVG drawn here from our own address: nothing a user wrote is in it
-    return {"code": shown(code.code), "url": url, "qr": mark_safe(qr_svg(url))}
+    return {
+        "code": shown(code.code),
+        "url": url,
+        "qr": mark_safe(qr_svg(url)),
+        "rating": rating_code(code.code),  # printed on the notice only
+    }
 
 
 @login_required
