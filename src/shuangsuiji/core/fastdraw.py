@@ -175,7 +175,7 @@ def new_salts(codes: Iterable[str]) -> dict[str, str]:
     call per entity)."""
     listed = list(codes)
     text = os.urandom(16 * len(listed)).hex()
-    return dict(zip(listed, (text[i : i + 32] for i in range(0, len(text), 32)), strict=True))
+    return dict(zip(listed, [text[i : i + 32] for i in range(0, len(text), 32)], strict=True))
 
 
 # --- hashing in bulk, in two processes where it is safe --------------------------------------
