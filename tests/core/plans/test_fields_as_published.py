@@ -994,3 +994,26 @@ def test_a_department_under_the_note_column_is_doubted_as_the_partners_going_on(
     assert [f.message for f in task.findings if f.field == "partner_departments"] == [
         "备注列为部门名称“市税务局”：可能是配合部门的续行，请核对"
     ]
+
+
+def test_bracketed_header_qualifiers_and_a_credit_class_scale() -> None:
+    # One cell per paragraph; 发起方式 / (牵头指导单位) and 抽查主体 / (层级) are one name each;
+    # the risk cell sets a share per credit class, rising with the risk.
+    lines = [
+        "某某区财政局2021年度抽查工作计划",
+        *("序号", "抽查任务名称", "抽查事项", "发起方式", "(牵头指导单位)", "抽查主体", "(层级)"),
+        *("抽查对象", "抽查比例", "信用风险分类监管要求", "抽查时间段"),
+        *("1", "代理记账机构检查", "记账质量检查", "市财政局", "区财政局", "代理记账机构"),
+        *("不低于25%", "根据企业信用分类结果,守信5%、警示10%、失信20%比例抽取。"),
+        "2021年10月至11月",
+    ]
+
+    task = parse_plan("\n".join(lines).encode(), "计划.txt").tasks[0]
+
+    assert (
+        task.lead_department,
+        task.scope,
+        task.ratio_min,
+        task.risk_rule.kind,
+        task.window,
+    ) == ("市财政局", "代理记账机构", 0.25, RiskRuleKind.ESCALATE, Window("2021-10", "2021-11"))

@@ -184,9 +184,13 @@ def parse_risk_rule(text: str) -> RiskRule:
     value = squeeze(text)
     if value.strip(EDGE_PUNCTUATION) in EMPTY_MARKS or NOT_APPLICABLE.match(value):
         return RiskRule(RiskRuleKind.NONE, text.strip())
-    if any(word in value for word in ESCALATE_WORDS) or (
-        "分别" in value and "风险" in value and ("比例" in value or "频次" in value)
-    ):
+    shares = [float(m[1]) for m in PERCENT.finditer(value) if m[1]]
+    rising = len(shares) >= 2 and shares == sorted(shares) and shares[0] < shares[-1]
+    if (
+        any(word in value for word in ESCALATE_WORDS)
+        or ("分别" in value and "风险" in value and ("比例" in value or "频次" in value))
+        or (rising and ("信用" in value or "风险" in value))
+    ):  # 守信5%、警示10%、失信20%
         return RiskRule(RiskRuleKind.ESCALATE, text.strip())
     # 低风险企业, 低风险对象50个 (every object drawn is of that one class)
     bare = RISK_CLASS_TAIL.sub("", value.strip(EDGE_PUNCTUATION))

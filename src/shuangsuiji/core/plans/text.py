@@ -449,13 +449,20 @@ def _is_bar(line: str) -> bool:
 
 def _join_header_fragments(lines: list[str]) -> list[str]:
     """A header cell wrapped over two lines (任务 / 名称, 抽查 / 比例, 抽查检查 / 起止时间)
-    joined again where the two together name a column and one of them alone does not."""
+    joined again where the two together name a column and one of them alone does not, or
+    the second is a bracket qualifying the first (抽查主体 / (层级))."""
     out: list[str] = []
     index = 0
     while index < len(lines):
         line = lines[index]
         following = lines[index + 1] if index + 1 < len(lines) else ""
         both = squeeze_line(line + following)
+        # 抽查主体 / (层级), 发起方式 / (牵头指导单位): a bracket qualifies the name above it
+        bracketed = following.startswith(("(", "（")) and len(following) <= 12
+        if bracketed and len(line) <= 12 and column_key(both) is not None:
+            out.append(both)
+            index += 2
+            continue
         short = len(line) <= 6 and 0 < len(following) <= 12
         # 智慧监管 / (信用风险分类)要求: two names of one column, wrapped
         same = column_key(line) is not None and column_key(line) == column_key(following)
