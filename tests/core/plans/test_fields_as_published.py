@@ -1017,3 +1017,19 @@ def test_bracketed_header_qualifiers_and_a_credit_class_scale() -> None:
         task.risk_rule.kind,
         task.window,
     ) == ("市财政局", "代理记账机构", 0.25, RiskRuleKind.ESCALATE, Window("2021-10", "2021-11"))
+
+
+def test_a_share_per_class_of_object_gives_its_lowest_as_the_minimum() -> None:
+    parsed = Parsed()
+
+    reading = read_ratio("日处理能力≥100吨100%;100吨≥日处理能力≥20吨每年20%", parsed)
+
+    assert (reading.ratio_min, [f.severity for f in parsed.findings]) == (0.2, [Severity.INFO])
+
+
+def test_the_checking_department_column_is_the_lead() -> None:
+    text = "序号\t抽查部门\t抽查对象\t抽查事项\t抽查比例\n1\t区住建局\t建筑业企业\t建造师监管\t5%\n"
+
+    task = parse_plan(text.encode(), "2022年计划.txt").tasks[0]
+
+    assert task.lead_department == "区住建局"

@@ -37,7 +37,7 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     # 发起方式（牵头指导单位）names the department that starts the check.
     (
         "lead",
-        r"(发起方式)?牵头指导单位|(发起|牵头|实施)(部门|单位|处室|股室|科室)|(发起|牵头)主体(指导单位)?",
+        r"(发起方式)?牵头指导单位|(抽查|检查)部门|(发起|牵头|实施)(部门|单位|处室|股室|科室)|(发起|牵头)主体(指导单位)?",
     ),
     # 检查主体 is the lead where nothing else names one; beside 联查部门 it lists the bodies.
     ("body", r"(检查|实施|抽查)主体(层级)?|(抽查|检查)单位"),

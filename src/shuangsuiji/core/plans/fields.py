@@ -450,7 +450,15 @@ def read_ratio(text: str, parsed: Parsed, level: str | None = None) -> RatioRead
     tiers = _tiers(value, floors)
     if tiers:
         return _tiered(tiers, parsed, level)
-    unstated = [part for part in re.split(r"[；;]", value) if OTHER_BASIS.search(part)]
+    parts = [part for part in re.split(r"[；;]", value) if part.strip(EDGE_PUNCTUATION)]
+    per_part = [parse_ratio(part) for part in parts]
+    if len(parts) >= 2 and all(share is not None for share in per_part):
+        # 日处理能力≥100吨100%;100吨≥日处理能力≥20吨每年20%: a share per class of object
+        lowest = min(share for share in per_part if share is not None)
+        message = f"抽查比例按对象类别分列（{value}）：按其中最低的 {lowest:.4g} 作为最低比例"
+        parsed.note("ratio_min", Severity.INFO, message)
+        return RatioReading(lowest)
+    unstated = [part for part in parts if OTHER_BASIS.search(part)]
     if unstated and not PERCENT.search(unstated[0]):
         # 重点源100%;一般源全年按在编在岗人员1:10比例抽取: one class has no percentage
         message = (
