@@ -73,7 +73,7 @@ class Entities:
     strata: npt.NDArray[np.uint8]
     salts: Bytes2D
     names: Sequence[str] | None = None  # the codes as text, when the caller has them
-    tokens_made: dict[int, tuple[Bytes2D, Bytes2D, U64]] = field(default_factory=dict)
+    tokens_made: dict[int, tuple[Bytes2D, U64]] = field(default_factory=dict)
     ranked: Positions | None = None  # positions in the order of the codes, once sorted
 
     def ranking(self) -> Positions:
@@ -98,9 +98,9 @@ class Entities:
         picked = take(self.codes, positions).view("S18").ravel()
         return [code.decode("ascii") for code in picked]
 
-    def tokens(self, round_number: int, processes: int) -> tuple[Bytes2D, Bytes2D, U64]:
-        """Every entity's token (rule.token) of a round: raw (N × 32 bytes), as hex text
-        (N × 64) and its leading 64 bits (see `ordered`)."""
+    def tokens(self, round_number: int, processes: int) -> tuple[Bytes2D, U64]:
+        """Every entity's token (rule.token) of a round, raw (N × 32 bytes; its text is its
+        hex), and its leading 64 bits (see `ordered`)."""
         if round_number not in self.tokens_made:
             rows = np.empty((len(self), CODE_WIDTH + 3 + self.salts.shape[1]), dtype=np.uint8)
             rows[:, :CODE_WIDTH] = self.codes
@@ -110,7 +110,7 @@ class Entities:
             rows[:, CODE_WIDTH + 3 :] = self.salts
             prefix = rule.SEP.join((rule.SPEC_V2, "token", str(round_number), "")).encode()
             raw = digests(prefix, rows, processes)
-            self.tokens_made[round_number] = (raw, hex_rows(raw), leads(raw))
+            self.tokens_made[round_number] = (raw, leads(raw))
         return self.tokens_made[round_number]
 
     @property
@@ -181,30 +181,32 @@ def new_salts(codes: Iterable[str]) -> dict[str, str]:
 # --- hashing in bulk, in two processes where it is safe --------------------------------------
 
 
-def digests(prefix: bytes, rows: Bytes2D, processes: int = 2) -> Bytes2D:
-    """SHA-256 of `prefix` followed by each row, N × 32 bytes. The prefix is hashed once and
-    each row continues a copy of that state, as core/draw.py does. With `processes` 2 and
-    enough rows, a forked child hashes the second half while this process hashes the first."""
+def digests(prefix: bytes, rows: Bytes2D, processes: int = 2, *, hexed: bool = False) -> Bytes2D:
+    """SHA-256 of `prefix` followed by each row (with `hexed`, by each row written as hex, a
+    batch at a time: a token's priority hashes its hex, and a million tokens' hex at once is
+    64 MB more to hold), N × 32 bytes. The prefix is hashed once and each row continues a copy
+    of that state, as core/draw.py does. With `processes` 2 and enough rows, a forked child
+    hashes the second half while this process hashes the first."""
     count = len(rows)
     half = count // 2
     rest = _aside(
-        lambda: _hash_rows(prefix, rows[half:]), (count - half) * DIGEST, processes, count
+        lambda: _hash_rows(prefix, rows[half:], hexed), (count - half) * DIGEST, processes, count
     )
-    first = _hash_rows(prefix, rows[:half])
+    first = _hash_rows(prefix, rows[:half], hexed)
     return _as_rows(first + rest())
 
 
-def _hash_rows(prefix: bytes, rows: Bytes2D) -> bytes:
+def _hash_rows(prefix: bytes, rows: Bytes2D, hexed: bool = False) -> bytes:
     """The digests of prefix + row, concatenated. Each row becomes a bytes object through a
     fixed-width view (a view drops trailing NUL bytes; no row ends in one: rows end in a
     code, a stratum, a separator or hex), a batch at a time."""
     copy = hashlib.sha256(prefix).copy
-    flat = np.ascontiguousarray(rows).view(f"S{rows.shape[1]}").ravel()
     made: list[bytes] = []
-    for start in range(0, len(flat), CHUNK):
+    for start in range(0, len(rows), CHUNK):
         batch: list[bytes] = []
         append = batch.append
-        for row in flat[start : start + CHUNK].tolist():
+        part = hex_rows(rows[start : start + CHUNK]) if hexed else rows[start : start + CHUNK]
+        for row in np.ascontiguousarray(part).view(f"S{part.shape[1]}").ravel().tolist():
             hasher = copy()
             hasher.update(row)
             append(hasher.digest())
@@ -332,13 +334,13 @@ def tokens_digest(group: Entities, rounds: int, processes: int) -> str:
     hasher = hashlib.sha256()
     members = _members(group)
     for number in range(1, rounds + 1):
-        raw, texts, lead = group.tokens(number, processes)
+        raw, lead = group.tokens(number, processes)
         for stratum in rule.STRATA:
             mine = ordered(members[stratum], lead, raw)
             head = f"{number},{stratum},".encode()
             lines = np.empty((len(mine), len(head) + 65), dtype=np.uint8)
             lines[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
-            lines[:, len(head) : -1] = take(texts, mine)
+            lines[:, len(head) : -1] = hex_rows(take(raw, mine))
             lines[:, -1] = ord("\n")
             hasher.update(lines.data)
     return hasher.hexdigest()
@@ -572,9 +574,9 @@ def rounds_v2(
     full: list[dict[str, Any]] = []
     shown_rounds: list[dict[str, Any]] = []
     for number in range(1, parameters.rounds + 1):
-        tokens, texts, token_lead = group.tokens(number, processes)
+        tokens, token_lead = group.tokens(number, processes)
         prefix = rule._priority_prefix(seed, freeze["draw_id"], number, rule.SPEC_V2)
-        priorities = digests(prefix, texts, processes)
+        priorities = digests(prefix, tokens, processes, hexed=True)
         lead = leads(priorities)
         strata, shown = {}, {}
         picked: list[Positions] = []
@@ -598,9 +600,9 @@ def rounds_v2(
             if public:
                 shown[stratum] = {
                     **head,
-                    "earlier": _texts(take(texts, ordered(earlier, token_lead, tokens))),
-                    "selected": _texts(take(texts, selected)),
-                    "reserve": _texts(take(texts, reserve)),
+                    "earlier": _texts(take(tokens, ordered(earlier, token_lead, tokens))),
+                    "selected": _texts(take(tokens, selected)),
+                    "reserve": _texts(take(tokens, reserve)),
                     "cutoff": _key(priorities, taken, taken_fresh, k - 1) if k else None,
                     "reserve_cutoff": (
                         _key(priorities, taken, taken_fresh, len(taken) - 1)
@@ -631,6 +633,7 @@ def _key(priorities: Bytes2D, taken: Positions, fresh_count: int, place: int) ->
     return f"{pool}:{priorities[taken[place]].tobytes().hex()}"
 
 
-def _texts(rows: Bytes2D) -> list[str]:
-    """Rows of hex bytes as text."""
-    return [row.decode("ascii") for row in np.ascontiguousarray(rows).view("S64").ravel()]
+def _texts(raw: Bytes2D) -> list[str]:
+    """Raw digests as hex text."""
+    text = raw.tobytes().hex()
+    return [text[i : i + 64] for i in range(0, len(text), 64)]
