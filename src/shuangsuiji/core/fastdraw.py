@@ -102,16 +102,21 @@ class Entities:
         """Every entity's token (rule.token) of a round, raw (N × 32 bytes; its text is its
         hex), and its leading 64 bits (see `ordered`)."""
         if round_number not in self.tokens_made:
-            rows = np.empty((len(self), CODE_WIDTH + 3 + self.salts.shape[1]), dtype=np.uint8)
-            rows[:, :CODE_WIDTH] = self.codes
-            rows[:, CODE_WIDTH] = SEP
-            rows[:, CODE_WIDTH + 1] = self.strata
-            rows[:, CODE_WIDTH + 2] = SEP
-            rows[:, CODE_WIDTH + 3 :] = self.salts
             prefix = rule.SEP.join((rule.SPEC_V2, "token", str(round_number), "")).encode()
-            raw = digests(prefix, rows, processes)
+            raw = digests(prefix, len(self), self.token_rows, processes)
             self.tokens_made[round_number] = (raw, leads(raw))
         return self.tokens_made[round_number]
+
+    def token_rows(self, start: int, stop: int) -> Bytes2D:
+        """What a token hashes after its round's prefix, for entities start to stop:
+        code SEP stratum SEP salt."""
+        rows = np.empty((stop - start, CODE_WIDTH + 3 + self.salts.shape[1]), dtype=np.uint8)
+        rows[:, :CODE_WIDTH] = self.codes[start:stop]
+        rows[:, CODE_WIDTH] = SEP
+        rows[:, CODE_WIDTH + 1] = self.strata[start:stop]
+        rows[:, CODE_WIDTH + 2] = SEP
+        rows[:, CODE_WIDTH + 3 :] = self.salts[start:stop]
+        return rows
 
     @property
     def population(self) -> dict[str, str]:
@@ -181,31 +186,33 @@ def new_salts(codes: Iterable[str]) -> dict[str, str]:
 # --- hashing in bulk, in two processes where it is safe --------------------------------------
 
 
-def digests(prefix: bytes, rows: Bytes2D, processes: int = 2, *, hexed: bool = False) -> Bytes2D:
-    """SHA-256 of `prefix` followed by each row (with `hexed`, by each row written as hex, a
-    batch at a time: a token's priority hashes its hex, and a million tokens' hex at once is
-    64 MB more to hold), N × 32 bytes. The prefix is hashed once and each row continues a copy
-    of that state, as core/draw.py does. With `processes` 2 and enough rows, a forked child
-    hashes the second half while this process hashes the first."""
-    count = len(rows)
+Rows = Callable[[int, int], Bytes2D]  # the rows start to stop of what is hashed
+
+
+def digests(prefix: bytes, count: int, rows: Rows, processes: int = 2) -> Bytes2D:
+    """SHA-256 of `prefix` followed by each of `count` rows, N × 32 bytes. The rows are made a
+    batch at a time (a token's row, a priority's hex: ten million of them at once would be
+    hundreds of megabytes more to hold). The prefix is hashed once and each row continues a
+    copy of that state, as core/draw.py does. With `processes` 2 and enough rows, a forked
+    child hashes the second half while this process hashes the first."""
     half = count // 2
     rest = _aside(
-        lambda: _hash_rows(prefix, rows[half:], hexed), (count - half) * DIGEST, processes, count
+        lambda: _hash_rows(prefix, half, count, rows), (count - half) * DIGEST, processes, count
     )
-    first = _hash_rows(prefix, rows[:half], hexed)
+    first = _hash_rows(prefix, 0, half, rows)
     return _as_rows(first + rest())
 
 
-def _hash_rows(prefix: bytes, rows: Bytes2D, hexed: bool = False) -> bytes:
-    """The digests of prefix + row, concatenated. Each row becomes a bytes object through a
-    fixed-width view (a view drops trailing NUL bytes; no row ends in one: rows end in a
-    code, a stratum, a separator or hex), a batch at a time."""
+def _hash_rows(prefix: bytes, start: int, stop: int, rows: Rows) -> bytes:
+    """The digests of prefix + row for rows start to stop, concatenated. Each row becomes a
+    bytes object through a fixed-width view (a view drops trailing NUL bytes; no row ends in
+    one: rows end in a code, a stratum, a separator or hex), a batch at a time."""
     copy = hashlib.sha256(prefix).copy
     made: list[bytes] = []
-    for start in range(0, len(rows), CHUNK):
+    for begin in range(start, stop, CHUNK):
         batch: list[bytes] = []
         append = batch.append
-        part = hex_rows(rows[start : start + CHUNK]) if hexed else rows[start : start + CHUNK]
+        part = rows(begin, min(begin + CHUNK, stop))
         for row in np.ascontiguousarray(part).view(f"S{part.shape[1]}").ravel().tolist():
             hasher = copy()
             hasher.update(row)
@@ -576,7 +583,7 @@ def rounds_v2(
     for number in range(1, parameters.rounds + 1):
         tokens, token_lead = group.tokens(number, processes)
         prefix = rule._priority_prefix(seed, freeze["draw_id"], number, rule.SPEC_V2)
-        priorities = digests(prefix, tokens, processes, hexed=True)
+        priorities = digests(prefix, len(tokens), _hex_of(tokens), processes)
         lead = leads(priorities)
         strata, shown = {}, {}
         picked: list[Positions] = []
@@ -625,6 +632,11 @@ def rounds_v2(
                 }
             )
     return full, shown_rounds
+
+
+def _hex_of(raw: Bytes2D) -> Rows:
+    """Rows of `raw` digests as their hex (what a priority hashes of a token)."""
+    return lambda start, stop: hex_rows(raw[start:stop])
 
 
 def _key(priorities: Bytes2D, taken: Positions, fresh_count: int, place: int) -> str:
