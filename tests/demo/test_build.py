@@ -100,3 +100,38 @@ def test_demo_draws_are_frozen_at_a_fixed_rehearsal_time(demo: object) -> None:
     }
 
     assert times == {(2023, "2023-01-15T02:00:00Z"), (2024, "2024-01-15T02:00:00Z")}
+
+
+def test_demo_leaves_a_company_at_its_cap_out_of_one_draw_and_the_draw_verifies(
+    demo: object,
+) -> None:
+    """The first task's lead body published a cap of two and checked one company twice in
+    January: that draw excludes it with the reason (as does a joint task the body joins);
+    draws of tasks the body takes no part in do not."""
+    from shuangsuiji.checks.models import OtherCheck
+    from shuangsuiji.core.draw import read_population_csv, verify
+
+    for check in OtherCheck.objects.filter(checked_on__month=1).select_related("department"):
+        draws = Draw.objects.filter(task__plan__year=check.checked_on.year)
+        capped = draws.get(task__position=1, task__plan__region=check.department.region)
+        joined = draws.filter(
+            task__joint_inspection=True, task__partner_departments=check.department
+        )
+        other_bodies = (
+            draws.filter(task__plan__region=check.department.region)
+            .exclude(task__lead_department=check.department)
+            .exclude(pk__in=joined)
+        )
+        reason = next(
+            e["reason"] for e in capped.bundle["exclusions"] if e["uscc"] == check.entity.uscc
+        )
+
+        assert reason.startswith(f"本年度已被{check.department.short_name}检查或安排检查2次")
+        assert verify(capped.bundle, read_population_csv(capped.population_csv)) == []
+        elsewhere = [
+            (d.draw_id, e["reason"])
+            for d in other_bodies
+            for e in d.bundle["exclusions"]
+            if e["uscc"] == check.entity.uscc
+        ]
+        assert elsewhere == []

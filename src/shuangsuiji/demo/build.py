@@ -41,7 +41,13 @@ from shuangsuiji.directory.models import (
 )
 from shuangsuiji.directory.records import NewEntity
 from shuangsuiji.directory.services import ensure_region_chain, insert_entities
-from shuangsuiji.draws.services import add_commitment, add_reveal, complete_draw, freeze_draw
+from shuangsuiji.draws.services import (
+    add_commitment,
+    add_reveal,
+    complete_draw,
+    freeze_draw,
+    task_population,
+)
 from shuangsuiji.inspections.categories import load_categories
 from shuangsuiji.inspections.models import Inspection, ResultCategory
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -294,6 +300,7 @@ def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tupl
     categories = {c.name: c for c in ScopeCategory.objects.all()}
     rng = Random(seed)
     drawn = 0
+    scoped = []
     for task in plan.tasks.select_related("lead_department").order_by("position"):
         spec = scopes.get(task.seq or 0)
         if spec is None:
@@ -302,8 +309,35 @@ def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tupl
         if spec.min_registered_capital:
             task.scope_min_capital = spec.min_registered_capital
             task.save(update_fields=["scope_min_capital"])
+        scoped.append(task)
+    _demo_cap_reached(scoped[0])
+    for task in scoped:
         drawn += _demo_draw(task, rng)
     return plan, drawn
+
+
+def _demo_cap_reached(task: PlanTask) -> None:
+    """Before the year's draws, the first task's lead body publishes a cap of two checks a
+    year and has already checked one company of the task's population twice (in January):
+    that task's draw leaves the company out with the reason in its exclusions, while tasks
+    of other bodies may still draw it (检查台账, issue 19)."""
+    body, year = task.lead_department, task.plan.year
+    assert body is not None
+    population, _ = task_population(task)
+    company = Entity.objects.get(uscc=min(c for c, s in population.items() if s != "D"))
+    source = f"{body.name}{year}年度涉企行政检查频次上限公告（演示数据）"
+    set_cap(body, year=year, limit=2, source=source, actor=SYSTEM)
+    for day, kind in ((5, CheckKind.SPECIAL), (10, CheckKind.TRIGGERED)):
+        record_check(
+            company,
+            body,
+            checked_on=date(year, 1, day),
+            kind=kind,
+            method=CheckMethod.ON_SITE,
+            items=f"{body.short_name}{kind}（演示数据）",
+            basis=f"演示数据：{body.short_name}{year}年{kind}",
+            actor=SYSTEM,
+        )
 
 
 def _demo_draw(task: PlanTask, rng: Random) -> int:
@@ -424,6 +458,8 @@ def _demo_ledger(plan: Plan, departments: dict[str, Department]) -> None:
     after the draws, as a year's other checks come in: the demo's draws stay as they were."""
     bodies = sorted(departments.values(), key=lambda d: (not d.is_coordinator, d.name))[:3]
     for body, limit in zip(bodies, (2, 4, 3), strict=True):
+        if body.check_caps.filter(year=plan.year).exists():
+            continue  # published before the draws (_demo_cap_reached)
         source = f"{body.name}{plan.year}年度涉企行政检查频次上限公告（演示数据）"
         set_cap(body, year=plan.year, limit=limit, source=source, actor=SYSTEM)
     visited = min(plan.assignments.get().visits.all(), key=lambda visit: visit.code).entity
