@@ -21,6 +21,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -140,7 +141,7 @@ def _column(values: Sequence[Any], width: int, allowed: bytes) -> Bytes2D | None
     feed at every (width + 1)th byte and only allowed bytes between exactly when each is so
     (the same trick as rule.population_digest's regular expression)."""
     try:
-        text = ("\n".join(values) + "\n").encode("ascii")
+        text = "\n".join(chain(values, [""])).encode("ascii")  # a line feed after each
     except (TypeError, UnicodeEncodeError):  # not text, or not ASCII
         return None
     if len(text) != len(values) * (width + 1):
