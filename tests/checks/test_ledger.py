@@ -180,3 +180,38 @@ def test_a_check_is_entered_only_by_its_body_for_a_company_it_can_see_and_not_in
             actor=world.education_admin,
         )
     assert not world.company.other_checks.exists()
+
+
+def test_a_joint_visit_is_one_check_for_the_warning_whatever_its_bodies(world: World) -> None:
+    """Two other checks and one joint visit of three bodies are three checks, not five."""
+    from shuangsuiji.assignments.models import Assignment, Visit
+    from shuangsuiji.inspections.models import Inspection
+
+    task = make_task(world)
+    assignment = Assignment.objects.create(
+        plan=task.plan, number=1, assignment_id="140406-2023-P1-A1", freeze_artefact=_artefact()
+    )
+    visit = Visit.objects.create(
+        assignment=assignment,
+        code="JOINT-1",
+        entity=world.company,
+        window_start="2023-05",
+        window_end="2023-05",
+        lead_department=world.police,
+    )
+    visit.departments.set([world.police, world.education, world.market])
+    Inspection.objects.create(visit=visit, task=task, inspected_on=date(2023, 5, 10))
+    checked(world, world.company, world.police, "2023-05-01")
+
+    assert frequently_checked(Entity.objects.all(), year=2023) == []
+    checked(world, world.company, world.education, "2023-05-20")
+    [row] = frequently_checked(Entity.objects.all(), year=2023)
+    assert row.checks == 3
+    assert row.bodies == ("区公安分局", "区市场监管局", "区教育局")  # in the order they came
+
+
+def _artefact() -> object:
+    from shuangsuiji.artefacts.models import ArtefactKind
+    from shuangsuiji.artefacts.services import store_json
+
+    return store_json(ArtefactKind.ASSIGNMENT_FREEZE, {"test": "joint visit"})

@@ -153,26 +153,31 @@ def frequently_checked(
     entities: object, *, year: int, times: int = 3, days: int = 30
 ) -> list[FrequentlyChecked]:
     """Companies among `entities` (a queryset, already scoped to the reader) checked at least
-    `times` times within any `days` consecutive days of `year`, counting every body: the
-    warning 54号 asks for before another check is added."""
-    events: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    `times` times within any `days` consecutive days of `year`: the warning 54号 asks for
+    before another check is added. A joint visit is one check, whatever the number of bodies
+    on it — one entry into the company, which is what 综合查一次 is for."""
+    events: dict[int, list[tuple[date, tuple[str, ...]]]] = defaultdict(list)
     others = OtherCheck.objects.filter(entity__in=entities, checked_on__year=year)
     for entity_id, day, body in others.values_list(
         "entity_id", "checked_on", "department__short_name"
     ):
-        events[entity_id].append((day, body))
+        events[entity_id].append((day, (body,)))
+    visits: dict[int, tuple[int, date, list[str]]] = {}
     done = Inspection.objects.filter(
         visit__entity__in=entities,
         inspected_on__year=year,
         visit__assignment__superseded_by__isnull=True,
     )
-    seen: set[tuple[int, str]] = set()
     for visit_id, entity_id, day, body in done.values_list(
         "visit_id", "visit__entity_id", "inspected_on", "visit__departments__short_name"
     ):
-        if (visit_id, body) not in seen:  # a visit's several results are one check per body
-            seen.add((visit_id, body))
-            events[entity_id].append((day, body))
+        _, first, bodies = visits.setdefault(visit_id, (entity_id, day, []))
+        if body not in bodies:
+            bodies.append(body)
+        if day < first:
+            visits[visit_id] = (entity_id, day, bodies)
+    for entity_id, day, bodies in visits.values():
+        events[entity_id].append((day, tuple(sorted(bodies))))
     found = []
     for entity_id, checks in events.items():
         window = _densest(sorted(checks), days)
@@ -186,7 +191,7 @@ def frequently_checked(
                 checks=len(window),
                 first=window[0][0],
                 last=window[-1][0],
-                bodies=tuple(dict.fromkeys(body for _, body in window)),
+                bodies=tuple(dict.fromkeys(body for _, bodies in window for body in bodies)),
             )
             for entity_id, window in found
         ),
@@ -194,9 +199,11 @@ def frequently_checked(
     )
 
 
-def _densest(checks: list[tuple[date, str]], days: int) -> list[tuple[date, str]]:
+def _densest(
+    checks: list[tuple[date, tuple[str, ...]]], days: int
+) -> list[tuple[date, tuple[str, ...]]]:
     """The most checks inside any `days` consecutive days (two pointers over sorted days)."""
-    best: list[tuple[date, str]] = []
+    best: list[tuple[date, tuple[str, ...]]] = []
     start = 0
     for end, (day, _) in enumerate(checks):
         while (day - checks[start][0]).days >= days:
