@@ -52,6 +52,7 @@ def test_the_workbook_has_a_sheet_per_table_with_numbers_as_numbers(year: Year) 
         "按信用风险分类的发现问题情况",
         "各发起部门完成情况",
         "执法人员工作量",
+        "涉企检查频次上限执行情况",
         "历年对比",
     ]
     assert workload[1:] == [("甲局", 3, 7, 2.3, 1, 3), ("乙局", 2, 3, 1.5, 1, 2)]

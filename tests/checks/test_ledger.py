@@ -215,3 +215,20 @@ def _artefact() -> object:
     from shuangsuiji.artefacts.services import store_json
 
     return store_json(ArtefactKind.ASSIGNMENT_FREEZE, {"test": "joint visit"})
+
+
+def test_the_annual_figures_count_each_capped_bodys_companies_at_and_over_its_cap(
+    world: World,
+) -> None:
+    from shuangsuiji.checks.ledger import CapStanding, cap_standings
+
+    other = EntityFactory(name="乙公司")
+    set_cap(world.police, year=2023, limit=1, source="区公安分局公告", actor=SYSTEM)
+    checked(world, world.company, world.police, "2023-03-01")
+    checked(world, world.company, world.police, "2023-04-01")  # over: entered after the cap
+    checked(world, other, world.police, "2023-04-02")  # at the cap
+    checked(world, other, world.education, "2023-04-03")  # another body, no cap
+
+    assert cap_standings(world.police.region_id, 2023) == [
+        CapStanding("区公安分局", 1, "区公安分局公告", companies=2, at_cap=1, over_cap=1)
+    ]

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 
 from shuangsuiji.analysis.figures import PlanFigures, YearRow, plan_figures, trend
 from shuangsuiji.assignments.sheet import DOCX_FONT, Table, add_docx_table, chinese_font
+from shuangsuiji.checks.ledger import cap_standings
 from shuangsuiji.core.celltext import xlsx_row
 from shuangsuiji.plans.models import Plan
 
@@ -114,6 +115,21 @@ def report_content(plan: Plan) -> ReportContent:
                     str(w.most),
                 ]
                 for w in f.workload
+            ],
+        ),
+        Table(
+            "涉企检查频次上限执行情况",
+            [
+                "检查主体",
+                "每年上限（次）",
+                "检查或安排检查的企业",
+                "达到上限",
+                "超过上限",
+                "公布依据",
+            ],
+            [
+                [c.body, str(c.limit), str(c.companies), str(c.at_cap), str(c.over_cap), c.source]
+                for c in cap_standings(plan.region_id, plan.year)
             ],
         ),
         Table(

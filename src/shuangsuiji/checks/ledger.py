@@ -211,3 +211,35 @@ def _densest(
         if end + 1 - start > len(best):
             best = checks[start : end + 1]
     return best
+
+
+@dataclass(frozen=True)
+class CapStanding:
+    """One body's cap in a year and where its companies stand against it."""
+
+    body: str
+    limit: int
+    source: str
+    companies: int  # checked or set to be checked at least once
+    at_cap: int
+    over_cap: int
+
+
+def cap_standings(region_id: int, year: int) -> list[CapStanding]:
+    """Each body of the region with a published cap for `year`: for the annual report and
+    the 行政执法监督 bodies (54号: counts feed the yearly enforcement statistics)."""
+    standings = []
+    caps = CheckCap.objects.filter(department__region_id=region_id, year=year)
+    for cap in caps.select_related("department").order_by("department__name"):
+        counts = [n for n in yearly_counts(cap.department_id, year).values() if n]
+        standings.append(
+            CapStanding(
+                body=cap.department.short_name,
+                limit=cap.limit,
+                source=cap.source,
+                companies=len(counts),
+                at_cap=sum(1 for n in counts if n == cap.limit),
+                over_cap=sum(1 for n in counts if n > cap.limit),
+            )
+        )
+    return standings
