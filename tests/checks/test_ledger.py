@@ -9,9 +9,10 @@ import pytest
 
 from shuangsuiji.accounts.permissions import SYSTEM, NotAllowed
 from shuangsuiji.checks.ledger import frequently_checked, yearly_counts
-from shuangsuiji.checks.models import CheckKind, CheckMethod
+from shuangsuiji.checks.models import CheckKind
 from shuangsuiji.checks.services import LedgerError, record_check, set_cap
 from shuangsuiji.core.draw import read_population_csv, verify
+from shuangsuiji.directory.enums import InspectionMethod
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws.services import complete_draw, freeze_draw, task_population
 from tests.conftest import World
@@ -29,7 +30,7 @@ def checked(world: World, entity: Entity, department: object, day: str, **fields
         department,  # type: ignore[arg-type]
         checked_on=date.fromisoformat(day),
         kind=fields.get("kind", CheckKind.SPECIAL),
-        method=CheckMethod.ON_SITE,
+        method=InspectionMethod.ON_SITE,
         items="旅馆业治安管理",
         basis=fields.get("basis", "区公安分局2023年专项行动方案"),
         actor=world.coordinator,
@@ -163,7 +164,7 @@ def test_a_check_is_entered_only_by_its_body_for_a_company_it_can_see_and_not_in
             world.education,
             checked_on=date(2023, 5, 1),
             kind=CheckKind.SPECIAL,
-            method=CheckMethod.ON_SITE,
+            method=InspectionMethod.ON_SITE,
             items="食堂",
             basis="方案",
             actor=world.police_admin,
@@ -174,7 +175,7 @@ def test_a_check_is_entered_only_by_its_body_for_a_company_it_can_see_and_not_in
             world.education,
             checked_on=date(2999, 1, 1),
             kind=CheckKind.SPECIAL,
-            method=CheckMethod.ON_SITE,
+            method=InspectionMethod.ON_SITE,
             items="食堂",
             basis="方案",
             actor=world.education_admin,

@@ -5,7 +5,8 @@ from typing import Any
 
 from django import forms
 
-from shuangsuiji.checks.models import CheckKind, CheckMethod
+from shuangsuiji.checks.models import CheckKind
+from shuangsuiji.directory.enums import InspectionMethod
 
 
 class CapForm(forms.Form):
@@ -26,7 +27,7 @@ class OtherCheckForm(forms.Form):
         label="检查日期", widget=forms.DateInput(attrs={"type": "date"}), initial=date.today
     )
     kind = forms.ChoiceField(label="检查类型", choices=CheckKind.choices)
-    method = forms.ChoiceField(label="检查方式", choices=CheckMethod.choices)
+    method = forms.ChoiceField(label="检查方式", choices=InspectionMethod.choices)
     items = forms.CharField(label="检查事项", max_length=300)
     basis = forms.CharField(label="检查依据（计划编号或触发原因）", max_length=300)
 

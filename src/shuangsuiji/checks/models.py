@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from shuangsuiji.directory.enums import InspectionMethod
 from shuangsuiji.directory.queries import ScopedQuerySet
 
 
@@ -18,13 +19,6 @@ class CheckKind(models.TextChoices):
     CASE = "个案检查", "个案检查"
     TRIGGERED = "投诉举报触发", "投诉举报、转办交办、数据监测触发"
     UPPER_SPECIAL = "上级部署专项", "上级部门部署的专项检查（不计入频次上限）"
-
-
-class CheckMethod(models.TextChoices):
-    ON_SITE = "现场检查", "现场检查"
-    WRITTEN = "书面核查", "书面核查"
-    ONLINE = "网络监测", "网络监测"
-    VIDEO = "远程视频", "远程视频"
 
 
 class CheckCap(models.Model):
@@ -88,7 +82,10 @@ class OtherCheck(models.Model):
     checked_on = models.DateField("检查日期")
     kind = models.CharField("检查类型", max_length=10, choices=CheckKind.choices)
     method = models.CharField(
-        "检查方式", max_length=10, choices=CheckMethod.choices, default=CheckMethod.ON_SITE
+        "检查方式",
+        max_length=10,
+        choices=InspectionMethod.choices,
+        default=InspectionMethod.ON_SITE,
     )
     items = models.CharField("检查事项", max_length=300)
     basis = models.CharField("检查依据（计划编号或触发原因）", max_length=300)

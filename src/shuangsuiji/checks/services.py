@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import require
-from shuangsuiji.checks.models import CheckCap, CheckKind, CheckMethod, OtherCheck
+from shuangsuiji.checks.models import CheckCap, CheckKind, OtherCheck
 from shuangsuiji.checks.rules import may_record_check, may_write_for
+from shuangsuiji.directory.enums import InspectionMethod
 from shuangsuiji.directory.models import Department, Entity
 
 CAP_REFUSED = "只有本辖区协调员或该部门管理员可以设置其检查频次上限"
@@ -57,8 +58,8 @@ def record_check(
     )
     if kind not in CheckKind.values:
         raise LedgerError(f"检查类型“{kind}”无效：应为{'、'.join(CheckKind.values)}之一")
-    if method not in CheckMethod.values:
-        raise LedgerError(f"检查方式“{method}”无效：应为{'、'.join(CheckMethod.values)}之一")
+    if method not in InspectionMethod.values:
+        raise LedgerError(f"检查方式“{method}”无效：应为{'、'.join(InspectionMethod.values)}之一")
     if checked_on > timezone.localdate():
         raise LedgerError("检查日期不能晚于今天：登记的是已经进行的检查")
     if not items.strip() or not basis.strip():

@@ -21,13 +21,14 @@ from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import STAFF_ROLES, SYSTEM, Role
 from shuangsuiji.assignments.models import TeamMember
 from shuangsuiji.assignments.services import complete_assignment, freeze_assignment
-from shuangsuiji.checks.models import CheckKind, CheckMethod
+from shuangsuiji.checks.models import CheckKind
 from shuangsuiji.checks.services import record_check, set_cap
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
 from shuangsuiji.demo.entities import EntityFactory
 from shuangsuiji.directory import tally
+from shuangsuiji.directory.enums import InspectionMethod
 from shuangsuiji.directory.models import (
     CheckItem,
     Conflict,
@@ -333,7 +334,7 @@ def _demo_cap_reached(task: PlanTask) -> None:
             body,
             checked_on=date(year, 1, day),
             kind=kind,
-            method=CheckMethod.ON_SITE,
+            method=InspectionMethod.ON_SITE,
             items=f"{body.short_name}{kind}（演示数据）",
             basis=f"演示数据：{body.short_name}{year}年{kind}",
             actor=SYSTEM,
@@ -470,7 +471,7 @@ def _demo_ledger(plan: Plan, departments: dict[str, Department]) -> None:
             body,
             checked_on=date(plan.year, 6, day),
             kind=kind,
-            method=CheckMethod.ON_SITE,
+            method=InspectionMethod.ON_SITE,
             items=f"{body.short_name}{kind}（演示数据）",
             basis=f"演示数据：{body.short_name}{plan.year}年{kind}",
             actor=SYSTEM,

@@ -5,24 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0004_frozen_artefacts'),
-        ('checks', '0001_initial'),
+        ("assignments", "0004_frozen_artefacts"),
+        ("checks", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VisitCode',
+            name="VisitCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='检查码')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='生成时间')),
-                ('visit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='check_code', to='assignments.visit', verbose_name='检查')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="检查码")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="生成时间")),
+                (
+                    "visit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="check_code",
+                        to="assignments.visit",
+                        verbose_name="检查",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '检查码',
-                'verbose_name_plural': '检查码',
+                "verbose_name": "检查码",
+                "verbose_name_plural": "检查码",
             },
         ),
     ]

@@ -6,26 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0004_frozen_artefacts'),
-        ('checks', '0002_visit_code'),
+        ("assignments", "0004_frozen_artefacts"),
+        ("checks", "0002_visit_code"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VisitRating',
+            name="VisitRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='满意度（1–5）')),
-                ('comment', models.TextField(blank=True, max_length=500, verbose_name='意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='评价时间')),
-                ('visit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='rating', to='assignments.visit', verbose_name='检查')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="满意度（1–5）",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, max_length=500, verbose_name="意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="评价时间")),
+                (
+                    "visit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rating",
+                        to="assignments.visit",
+                        verbose_name="检查",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业评价',
-                'verbose_name_plural': '企业评价',
-                'constraints': [models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='rating_score_1_to_5')],
+                "verbose_name": "企业评价",
+                "verbose_name_plural": "企业评价",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 1), ("score__lte", 5)),
+                        name="rating_score_1_to_5",
+                    )
+                ],
             },
         ),
     ]
