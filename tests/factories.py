@@ -18,6 +18,7 @@ from shuangsuiji.directory.models import (
     Region,
 )
 from shuangsuiji.directory.services import ensure_region_chain
+from shuangsuiji.operations.models import Job, JobKind
 
 _serial = count(1)
 
@@ -194,3 +195,14 @@ def approved_results(count: int) -> list[int]:
         for visit in visits
     )
     return [inspection.pk for inspection in made]
+
+
+def draw_job(task: Any, kind: str = JobKind.FREEZE, **fields: Any) -> Job:
+    """A background draw step of `task`, as the draw pages start one."""
+    return Job.objects.create(task=task, kind=kind, region_id=task.plan.region_id, **fields)
+
+
+def import_step(upload: Any, kind: str, **fields: Any) -> Job:
+    """A background step (its check or its write) of the entity file `upload`."""
+    region = upload.created_by.department.region_id
+    return Job.objects.create(entity_import=upload, kind=kind, region_id=region, **fields)

@@ -26,8 +26,7 @@ from shuangsuiji.demo.build import build_demo
 from shuangsuiji.directory.models import Region
 from shuangsuiji.directory.tasks import rebuild_tally_task
 from shuangsuiji.disclosure.models import WorkdayOverride
-from shuangsuiji.draws.models import DrawJob, JobStep
-from tests.factories import recusable_members
+from tests.factories import draw_job, recusable_members
 from tests.test_permission_matrix import USERS
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +65,7 @@ def scene() -> dict[str, Model]:
     ApiToken.objects.create(user=coordinator, name="市级平台", digest="0" * 64)
     WorkdayOverride.objects.create(day="2027-10-09", is_working_day=True, note="调休上班")
     task = User.objects.get(username="lucheng-dept-admin").department.led_tasks.first()
-    DrawJob.objects.create(task=task, step=JobStep.FREEZE, created_by=coordinator)
+    draw_job(task, created_by=coordinator)
     inspector = User.objects.get(username="lucheng-inspector")
     member = recusable_members(inspector)[0]
     record_recusal(member, reason="近亲属在该单位任职", actor=inspector)
@@ -241,10 +240,10 @@ ADMIN_MATRIX: dict[str, list[int]] = {
     "draws.Draw add": [LOGIN, FORBIDDEN, FORBIDDEN, LOGIN, FORBIDDEN, FORBIDDEN, LOGIN],
     "draws.Draw change": [LOGIN, OK, OK, LOGIN, OK, MISSING, LOGIN],
     "draws.Draw delete": [LOGIN, FORBIDDEN, FORBIDDEN, LOGIN, FORBIDDEN, MISSING, LOGIN],
-    "draws.DrawJob changelist": [LOGIN, OK, FORBIDDEN, LOGIN, OK, OK, LOGIN],
-    "draws.DrawJob add": [LOGIN, FORBIDDEN, FORBIDDEN, LOGIN, FORBIDDEN, FORBIDDEN, LOGIN],
-    "draws.DrawJob change": [LOGIN, OK, FORBIDDEN, LOGIN, OK, MISSING, LOGIN],
-    "draws.DrawJob delete": [LOGIN, FORBIDDEN, FORBIDDEN, LOGIN, FORBIDDEN, MISSING, LOGIN],
+    "operations.Job changelist": [LOGIN, OK, FORBIDDEN, LOGIN, OK, OK, LOGIN],
+    "operations.Job add": [LOGIN, FORBIDDEN, FORBIDDEN, LOGIN, FORBIDDEN, FORBIDDEN, LOGIN],
+    "operations.Job change": [LOGIN, OK, FORBIDDEN, LOGIN, OK, MISSING, LOGIN],
+    "operations.Job delete": [LOGIN, FORBIDDEN, FORBIDDEN, LOGIN, FORBIDDEN, MISSING, LOGIN],
     "assignments.Assignment changelist": [LOGIN, OK, OK, LOGIN, OK, OK, LOGIN],
     "assignments.Assignment add": [LOGIN, FORBIDDEN, FORBIDDEN, LOGIN, FORBIDDEN, FORBIDDEN, LOGIN],
     "assignments.Assignment change": [LOGIN, OK, OK, LOGIN, OK, MISSING, LOGIN],

@@ -30,13 +30,13 @@ from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitRating
 from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.core.draw import read_population_csv
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
-from shuangsuiji.draws.models import Draw, DrawJob, JobStep, Substitution
+from shuangsuiji.draws.models import Draw, Substitution
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState
 from shuangsuiji.inspections.services import inspections_of
 from shuangsuiji.operations import heartbeat
 from shuangsuiji.plans.models import Plan, PlanTask
 from tests.demo_data import module_demo
-from tests.factories import demo_inspector_with_open_results
+from tests.factories import demo_inspector_with_open_results, draw_job
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +233,7 @@ def urls(at: Scene) -> dict[str, str]:
         .exclude(department=inspector.department)
         .first()
     )
-    job = DrawJob.objects.create(task=task, step=JobStep.FREEZE)
+    job = draw_job(task)
     photo = Attachment.objects.create(
         inspection=inspections_of(visit)[0],  # opened as the page opens it, if the demo did not
         file=ContentFile(b"%PDF-1.4 matrix", name="scan.pdf"),

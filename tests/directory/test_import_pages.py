@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from shuangsuiji.directory import services
 from shuangsuiji.directory.enums import ImportStatus
-from shuangsuiji.directory.import_jobs import LEASE
 from shuangsuiji.directory.importers import ENTITY_COLUMNS
 from shuangsuiji.directory.models import Entity, EntityImport, ScopeCategory
 from shuangsuiji.directory.services import check_entities_file, ensure_region_chain
 from shuangsuiji.lib.leases import held
+from shuangsuiji.operations.jobs import LEASE
+from shuangsuiji.operations.models import Job, JobState
 from tests.conftest import World
 from tests.factories import DepartmentFactory, EntityFactory, make_user, next_uscc
 from tests.files import xlsx_bytes
@@ -134,12 +135,15 @@ def test_a_file_can_be_confirmed_only_once(world: World) -> None:
 @pytest.mark.usefixtures("immediate_tasks")
 def test_polling_gets_the_job_section_which_stops_polling_when_done(world: World) -> None:
     client, job = upload(world.coordinator, [row()])
-    job.status = ImportStatus.CHECKING
-    job.total_rows, job.checked_rows = 4000, 1000
+    job.status, job.total_rows = ImportStatus.CHECKING, 4000
     job.save()
+    check = job.jobs.get()
+    Job.objects.filter(pk=check.pk).update(
+        state=JobState.RUNNING, progress=25, done=1000, total=4000
+    )
     page = reverse("directory:import", args=[job.pk])
 
-    with held(LEASE, job.pk):  # as the worker checking it does
+    with held(LEASE, check.pk):  # as the worker checking it does
         running = client.get(page, HTTP_HX_REQUEST="true").content.decode()
     EntityImport.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKED)
     finished = client.get(page, HTTP_HX_REQUEST="true").content.decode()

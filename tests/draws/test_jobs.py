@@ -13,10 +13,12 @@ from django.urls import reverse
 from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.draws import jobs
-from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
+from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import complete_draw, freeze_draw
+from shuangsuiji.operations.models import Job, JobKind, JobState
 from tests.conftest import World
 from tests.draws.test_services import make_task
+from tests.factories import draw_job
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -87,8 +89,8 @@ def test_freeze_then_complete_as_jobs_lead_to_the_drawn_draw(world: World) -> No
 
     draw.refresh_from_db()
     done = list(
-        DrawJob.objects.order_by("pk").values_list(
-            "step", "state", "progress", "stage", "draw", "created_by"
+        Job.objects.order_by("pk").values_list(
+            "kind", "state", "progress", "stage", "draw", "created_by"
         )
     )
     assert (frozen.url, completed.url, draw.state) == (
@@ -97,8 +99,8 @@ def test_freeze_then_complete_as_jobs_lead_to_the_drawn_draw(world: World) -> No
         "drawn",
     )
     assert done == [
-        (JobStep.FREEZE, JobState.DONE, 100, "完成", draw.pk, world.coordinator.pk),
-        (JobStep.COMPLETE, JobState.DONE, 100, "完成", draw.pk, world.coordinator.pk),
+        (JobKind.FREEZE, JobState.DONE, 100, "完成", draw.pk, world.coordinator.pk),
+        (JobKind.COMPLETE, JobState.DONE, 100, "完成", draw.pk, world.coordinator.pk),
     ]
 
 
@@ -117,7 +119,7 @@ def test_a_failed_completion_writes_nothing_and_shows_why(world: World) -> None:
     page = client.get(reverse("draws:detail", args=[draw.pk]))
 
     draw.refresh_from_db()
-    job = DrawJob.objects.get()
+    job = Job.objects.get()
     assert (draw.state, draw.seed, draw.bundle) == ("frozen", "", None)
     assert (job.state, job.message) == (
         JobState.FAILED,
@@ -136,7 +138,7 @@ def test_a_failed_freeze_writes_no_draw_and_the_task_page_says_why(world: World)
     started = client.post(reverse("draws:task", args=[task.pk]))
     page = client.get(reverse("draws:task", args=[task.pk]))
 
-    job = DrawJob.objects.get()
+    job = Job.objects.get()
     assert (started.url, Draw.objects.count()) == (reverse("draws:task", args=[task.pk]), 0)
     assert (job.state, job.message) == (
         JobState.FAILED,
@@ -157,14 +159,14 @@ def test_only_the_coordinator_may_start_a_freeze_or_a_completion(world: World) -
 
     draw.refresh_from_db()
     assert (freeze.status_code, completion.status_code) == (403, 403)
-    assert (DrawJob.objects.count(), draw.state) == (0, "frozen")
+    assert (Job.objects.count(), draw.state) == (0, "frozen")
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("background", "immediate_tasks")
 def test_a_second_start_while_a_step_is_queued_is_refused(world: World) -> None:
     task = make_task(world)
-    queued = DrawJob.objects.create(task=task, step=JobStep.FREEZE, created_by=world.coordinator)
+    queued = draw_job(task, created_by=world.coordinator)
     client = logged_in(world.coordinator)
 
     response = client.post(reverse("draws:task", args=[task.pk]), follow=True)
@@ -172,7 +174,7 @@ def test_a_second_start_while_a_step_is_queued_is_refused(world: World) -> None:
     assert [str(m) for m in response.context["messages"]] == [
         "本任务已有一个抽取步骤正在进行，请等它完成后再试"
     ]
-    assert (list(DrawJob.objects.all()), Draw.objects.count()) == ([queued], 0)
+    assert (list(Job.objects.all()), Draw.objects.count()) == ([queued], 0)
 
 
 @pytest.mark.django_db
@@ -183,12 +185,12 @@ def test_a_small_population_is_frozen_in_the_request_without_a_worker(world: Wor
 
     draw = Draw.objects.get()
     assert response.url == reverse("draws:detail", args=[draw.pk])
-    assert DrawJob.objects.get().state == JobState.DONE
+    assert Job.objects.get().state == JobState.DONE
 
 
 @pytest.mark.django_db
 def test_a_crashed_step_is_marked_failed_instead_of_polled_forever(world: World) -> None:
-    job = DrawJob.objects.create(task=make_task(world), step=JobStep.FREEZE)
+    job = draw_job(make_task(world))
 
     jobs.fail_job(job.pk, RuntimeError("lost"))
 
@@ -202,7 +204,7 @@ def test_the_database_backend_queues_the_freeze_for_db_worker(world: World) -> N
     task = make_task(world)
     client = logged_in(world.coordinator)
     started = client.post(reverse("draws:task", args=[task.pk]))
-    job = DrawJob.objects.get()
+    job = Job.objects.get()
     waiting = client.get(reverse("draws:task", args=[task.pk]))
     polled = client.get(reverse("draws:job", args=[job.pk]), HTTP_HX_REQUEST="true")
 

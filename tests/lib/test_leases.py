@@ -12,18 +12,19 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from shuangsuiji.directory.enums import ImportStatus
 from shuangsuiji.directory.import_jobs import ABANDONED as IMPORT_ABANDONED
 from shuangsuiji.directory.import_jobs import ABANDONED_WRITE as IMPORT_ABANDONED_WRITE
 from shuangsuiji.directory.import_jobs import reap
 from shuangsuiji.directory.models import EntityImport
-from shuangsuiji.draws.jobs import ABANDONED, LEASE, latest_job, start_freeze
-from shuangsuiji.draws.models import DrawJob, JobState, JobStep
+from shuangsuiji.draws.jobs import ABANDONED, latest_job, start_freeze
 from shuangsuiji.lib.leases import held, is_held
+from shuangsuiji.operations.jobs import LEASE
+from shuangsuiji.operations.models import JobKind, JobState
 from tests.conftest import World
 from tests.draws.test_services import make_task
+from tests.factories import draw_job, import_step
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,7 +72,7 @@ def test_a_running_step_whose_worker_died_is_failed_and_frees_the_task(
     world: World, settings_: None
 ) -> None:
     task = make_task(world)
-    DrawJob.objects.create(task=task, step=JobStep.FREEZE, state=JobState.RUNNING, progress=50)
+    draw_job(task, state=JobState.RUNNING, progress=50)
 
     job = latest_job(task)
     again = start_freeze(task, actor=world.coordinator)
@@ -82,7 +83,7 @@ def test_a_running_step_whose_worker_died_is_failed_and_frees_the_task(
 
 def test_a_start_refused_by_a_dead_step_goes_ahead(world: World, settings_: None) -> None:
     task = make_task(world)
-    dead = DrawJob.objects.create(task=task, step=JobStep.FREEZE, state=JobState.RUNNING)
+    dead = draw_job(task, state=JobState.RUNNING)
 
     job = start_freeze(task, actor=world.coordinator)
 
@@ -92,7 +93,7 @@ def test_a_start_refused_by_a_dead_step_goes_ahead(world: World, settings_: None
 
 def test_a_step_whose_worker_lives_is_left_running(world: World, settings_: None) -> None:
     task = make_task(world)
-    running = DrawJob.objects.create(task=task, step=JobStep.FREEZE, state=JobState.RUNNING)
+    running = draw_job(task, state=JobState.RUNNING)
 
     with held(LEASE, running.pk):
         shown = latest_job(task)
@@ -102,7 +103,7 @@ def test_a_step_whose_worker_lives_is_left_running(world: World, settings_: None
 
 def test_a_queued_step_is_not_taken_for_dead(world: World, settings_: None) -> None:
     task = make_task(world)
-    DrawJob.objects.create(task=task, step=JobStep.FREEZE, state=JobState.QUEUED)
+    draw_job(task, state=JobState.QUEUED)
 
     assert latest_job(task).state == JobState.QUEUED
 
@@ -119,6 +120,7 @@ def test_a_file_check_whose_worker_died_is_failed_on_its_page(
     job = EntityImport.objects.create(
         created_by=world.coordinator, filename="名录.xlsx", path="-", status=ImportStatus.CHECKING
     )
+    import_step(job, JobKind.CHECK, state=JobState.RUNNING)
     client = Client()
     client.force_login(world.coordinator)
 
@@ -133,15 +135,13 @@ def test_a_write_whose_worker_died_is_failed_on_its_page_and_a_queued_one_is_not
     world: World, settings_: None
 ) -> None:
     started = EntityImport.objects.create(
-        created_by=world.coordinator,
-        filename="名录.xlsx",
-        path="-",
-        status=ImportStatus.IMPORTING,
-        write_started_at=timezone.now(),
+        created_by=world.coordinator, filename="名录.xlsx", path="-", status=ImportStatus.IMPORTING
     )
+    import_step(started, JobKind.WRITE, state=JobState.RUNNING)
     queued = EntityImport.objects.create(
         created_by=world.coordinator, filename="名录.xlsx", path="-", status=ImportStatus.IMPORTING
     )
+    import_step(queued, JobKind.WRITE)
     client = Client()
     client.force_login(world.coordinator)
 
@@ -159,13 +159,10 @@ def test_a_write_whose_worker_lives_is_left_writing(
     world: World, settings_: None, tmp_path: Path
 ) -> None:
     job = EntityImport.objects.create(
-        created_by=world.coordinator,
-        filename="名录.xlsx",
-        path="-",
-        status=ImportStatus.IMPORTING,
-        write_started_at=timezone.now(),
+        created_by=world.coordinator, filename="名录.xlsx", path="-", status=ImportStatus.IMPORTING
     )
-    process = holder_process(tmp_path, ("entityimport-write", job.pk))
+    write = import_step(job, JobKind.WRITE, state=JobState.RUNNING)
+    process = holder_process(tmp_path, (LEASE, write.pk))
     try:
         reap(job)
     finally:

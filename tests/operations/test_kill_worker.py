@@ -38,10 +38,12 @@ from shuangsuiji.directory.models import Entity, EntityImport, ScopeCategory
 from shuangsuiji.directory.records import NewEntity
 from shuangsuiji.directory.services import insert_entities
 from shuangsuiji.draws import jobs
-from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
+from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import freeze_draw
 from shuangsuiji.lib.leases import held
 from shuangsuiji.operations.heartbeat import live_workers
+from shuangsuiji.operations.jobs import LEASE
+from shuangsuiji.operations.models import Job, JobKind, JobState
 from shuangsuiji.plans.models import PlanTask
 from tests.conftest import World
 from tests.draws.test_services import make_task
@@ -67,10 +69,10 @@ POPULATION = {"postgresql": 300, "sqlite": 20_000}
 IMPORT_ROWS = {"postgresql": 300, "sqlite": 10_000}
 
 # The stage the page shows when the worker is killed writing: SQLite's single writer lets a step
-# report no progress until it ends (draws.jobs._reporter), so it shows the first.
+# report no progress until it ends (operations.jobs.reporter), so it shows the first.
 STAGE_WRITING = {
-    JobStep.FREEZE: {"postgresql": "写入记录", "sqlite": "读取名录"},
-    JobStep.COMPLETE: {"postgresql": "写入记录", "sqlite": "读取名单"},
+    JobKind.FREEZE: {"postgresql": "写入记录", "sqlite": "读取名录"},
+    JobKind.COMPLETE: {"postgresql": "写入记录", "sqlite": "读取名单"},
 }
 
 # Where a step waits on PostgreSQL: a draw step once it has saved the draw (its audit entry);
@@ -145,15 +147,15 @@ def large_task(world: World) -> PlanTask:
     return task
 
 
-def marked_running(job: DrawJob) -> Callable[[], bool]:
+def marked_running(job: Job) -> Callable[[], bool]:
     """The job is marked running and that change is in the audit chain (so on SQLite the write
     lock taken next is the step's own)."""
     return lambda: AuditEntry.objects.filter(
-        model="draws.drawjob", object_id=str(job.pk), after__state=JobState.RUNNING
+        model="operations.job", object_id=str(job.pk), after__state=JobState.RUNNING
     ).exists()
 
 
-def ended(client: Client, job: DrawJob) -> str:
+def ended(client: Client, job: Job) -> str:
     """Poll the job as its page does until it ends; the page it then sends the user to."""
 
     def target() -> str:
@@ -163,11 +165,11 @@ def ended(client: Client, job: DrawJob) -> str:
     return wait_for(target, f"the end of {job}")
 
 
-def after_entering(moment: str, job: DrawJob) -> list[Lock]:
+def after_entering(moment: str, job: Job) -> list[Lock]:
     """Where a draw step waits once it has saved the draw (for its audit entry), and then for
     recording its job done."""
     if moment == "recording":
-        return [AUDIT_HEAD, row_lock("draws_drawjob", job.pk)]
+        return [AUDIT_HEAD, row_lock("operations_job", job.pk)]
     return [AUDIT_HEAD]
 
 
@@ -182,27 +184,27 @@ def test_a_killed_freeze_fails_on_its_page_writes_no_draw_and_can_be_started_aga
 
     with worker(site, log) as first, Stop(row_lock("plans_plantask", task.pk)) as stop:
         client.post(reverse("draws:task", args=[task.pk]))
-        job = DrawJob.objects.get()
+        job = Job.objects.get()
         then = after_entering(moment, job)
         doing = stop.kill(first, log, running=marked_running(job), then=then)
-    at_kill = DrawJob.objects.values_list("state", "stage").get(pk=job.pk)
+    at_kill = Job.objects.values_list("state", "stage").get(pk=job.pk)
     draws_after_kill = (Draw.objects.count(), Artefact.objects.count())
     with worker(site, log) as second:
         page = client.get(ended(client, job))
         again = client.post(reverse("draws:task", args=[task.pk]))
-        rerun = DrawJob.objects.exclude(pk=job.pk).get()
+        rerun = Job.objects.exclude(pk=job.pk).get()
         wait_for(lambda: ended(client, rerun), "the freeze started again", alive=second, log=log)
         workers = live_workers()
 
     job.refresh_from_db()
     rerun.refresh_from_db()
     assert doing.startswith("UPDATE") == (moment == "recording"), doing
-    assert at_kill == (JobState.RUNNING, STAGE_WRITING[JobStep.FREEZE][connection.vendor])
+    assert at_kill == (JobState.RUNNING, STAGE_WRITING[JobKind.FREEZE][connection.vendor])
     assert (job.state, job.message, draws_after_kill) == (JobState.FAILED, jobs.ABANDONED, (0, 0))
     assert jobs.ABANDONED in page.content.decode()
     assert again.status_code == 302  # not refused: 本任务已有一个抽取步骤正在进行
-    assert (rerun.step, rerun.state, rerun.draw) == (
-        JobStep.FREEZE,
+    assert (rerun.kind, rerun.state, rerun.draw) == (
+        JobKind.FREEZE,
         JobState.DONE,
         Draw.objects.get(),
     )
@@ -220,19 +222,19 @@ def test_a_freeze_whose_task_a_killed_worker_took_fails_on_its_page_and_frees_th
     client = logged_in(world.coordinator)
     log = tmp_path / "worker.log"
     client.post(reverse("draws:task", args=[task.pk]))
-    job = DrawJob.objects.get()
+    job = Job.objects.get()
     claimed = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
 
-    with held(jobs.LEASE, job.pk), worker(site, log) as first:
+    with held(LEASE, job.pk), worker(site, log) as first:
         wait_for(claimed.exists, "the task taken", alive=first, log=log)
         if connection.vendor == "postgresql":
             wait_for(lambda: waiting_in("pg_advisory_lock"), "the step's lease", log=log)
         kill(first)
-    at_kill = (DrawJob.objects.get(pk=job.pk).state, claimed.count())
+    at_kill = (Job.objects.get(pk=job.pk).state, claimed.count())
     with worker(site, log) as second:
         page = client.get(ended(client, job))
         again = client.post(reverse("draws:task", args=[task.pk]))
-        rerun = DrawJob.objects.exclude(pk=job.pk).get()
+        rerun = Job.objects.exclude(pk=job.pk).get()
         wait_for(lambda: ended(client, rerun), "the freeze started again", alive=second, log=log)
 
     job.refresh_from_db()
@@ -258,10 +260,10 @@ def test_a_killed_completion_fails_on_its_page_leaves_the_draw_frozen_and_can_be
 
     with worker(site, log) as first, Stop(row_lock("draws_draw", draw.pk)) as stop:
         client.post(reverse("draws:step", args=[draw.pk]), complete)
-        job = DrawJob.objects.get()
+        job = Job.objects.get()
         then = after_entering("writing", job)
         stop.kill(first, log, running=marked_running(job), then=then)
-    at_kill = DrawJob.objects.values_list("state", "stage").get(pk=job.pk)
+    at_kill = Job.objects.values_list("state", "stage").get(pk=job.pk)
     after_kill = (
         *Draw.objects.values_list("state", "seed").get(pk=draw.pk),
         Artefact.objects.count() - artefacts,
@@ -269,13 +271,13 @@ def test_a_killed_completion_fails_on_its_page_leaves_the_draw_frozen_and_can_be
     with worker(site, log) as second:
         page = client.get(ended(client, job))
         client.post(reverse("draws:step", args=[draw.pk]), complete)
-        rerun = DrawJob.objects.exclude(pk=job.pk).get()
+        rerun = Job.objects.exclude(pk=job.pk).get()
         wait_for(lambda: ended(client, rerun), "the completion run again", alive=second, log=log)
 
     job.refresh_from_db()
     rerun.refresh_from_db()
     draw.refresh_from_db()
-    assert at_kill == (JobState.RUNNING, STAGE_WRITING[JobStep.COMPLETE][connection.vendor])
+    assert at_kill == (JobState.RUNNING, STAGE_WRITING[JobKind.COMPLETE][connection.vendor])
     assert (job.state, job.message, after_kill) == (
         JobState.FAILED,
         jobs.ABANDONED,
@@ -328,7 +330,9 @@ def test_a_killed_import_write_fails_on_its_page_and_writes_no_entity(
         wait_for(checked.exists, "the check", alive=first, log=log)
         with Stop(CATEGORY_LINKS) as stop:  # waited on once the entities are inserted
             client.post(reverse("directory:import-confirm", args=[job.pk]))
-            writing = EntityImport.objects.filter(pk=job.pk, write_started_at__isnull=False)
+            writing = Job.objects.filter(
+                entity_import=job, kind=JobKind.WRITE, state=JobState.RUNNING
+            )
             then = [row_lock("directory_entityimport", job.pk)] if moment == "recording" else []
             doing = stop.kill(first, log, running=writing.exists, then=then)
     after_kill = (Entity.objects.count(), Entity.categories.through.objects.count())
@@ -355,13 +359,12 @@ def test_a_killed_import_check_fails_on_its_page_at_the_row_it_reached(
     with worker(site, log) as first, Stop(DIRECTORY) as stop:
         client.post(reverse("directory:import-upload"), {"file": entities_csv(rows)})
         job = EntityImport.objects.get()
-        checking = EntityImport.objects.filter(
-            pk=job.pk, status=ImportStatus.CHECKING, checked_rows__gt=0
+        checking = Job.objects.filter(
+            entity_import=job, kind=JobKind.CHECK, state=JobState.RUNNING, done__gt=0
         )
         stop.kill(first, log, running=checking.exists, then=[], in_transaction=False)
-    at_kill = EntityImport.objects.values_list("status", "checked_rows", "total_rows").get(
-        pk=job.pk
-    )
+    check = Job.objects.get(entity_import=job)
+    at_kill = (EntityImport.objects.get(pk=job.pk).status, check.done, check.total)
     with worker(site, log):
         wait_for(lambda: reaped(EntityImport.objects.get(pk=job.pk)), "the check's end")
         page = client.get(reverse("directory:import", args=[job.pk]))
@@ -402,7 +405,7 @@ def test_serve_with_worker_starts_a_killed_worker_again_and_keeps_the_site_up(
         first = wait_for(lambda: children(server.pid, b"db_worker"), "its worker", log=log)
         with Stop(row_lock("plans_plantask", task.pk)) as stop:
             client.post(reverse("draws:task", args=[task.pk]))
-            job = DrawJob.objects.get()
+            job = Job.objects.get()
             stop.kill(Child(first[0]), log, running=marked_running(job), then=[AUDIT_HEAD])
             right_after = answers(f"{address}/login/")
         second = wait_for(
@@ -413,7 +416,7 @@ def test_serve_with_worker_starts_a_killed_worker_again_and_keeps_the_site_up(
         )
         page = client.get(ended(client, job))
         client.post(reverse("draws:task", args=[task.pk]))
-        rerun = DrawJob.objects.exclude(pk=job.pk).get()
+        rerun = Job.objects.exclude(pk=job.pk).get()
         wait_for(lambda: ended(client, rerun), "the freeze started again", alive=server, log=log)
         health = json.loads(urllib.request.urlopen(f"{address}/health/", timeout=10).read())
         alive = server.poll() is None

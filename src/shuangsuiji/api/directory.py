@@ -88,7 +88,7 @@ def job_out(job: EntityImport) -> dict[str, Any]:
         "filename": job.filename,
         "status": job.status,
         "status_label": job.get_status_display(),
-        "total_rows": job.total_rows,
+        "total_rows": job.rows_to_check,
         "checked_rows": job.checked_rows,
         "created": job.created_count,
         "problem_count": job.problem_count,

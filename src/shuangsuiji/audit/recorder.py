@@ -20,9 +20,23 @@ from django.utils import timezone
 from shuangsuiji.core.draw import sha256_hex
 
 ACTOR: ContextVar[Any] = ContextVar("audit_actor", default=None)
-AUDITED_APPS = {"accounts", "directory", "plans", "draws", "assignments", "inspections", "checks"}
+AUDITED_APPS = {
+    "accounts",
+    "directory",
+    "plans",
+    "draws",
+    "assignments",
+    "inspections",
+    "checks",
+    "operations",
+}
 # Derived from audited records and rebuilt whole: auditing them would only repeat those records.
-UNAUDITED_MODELS = {"directory.entitytally", "directory.tallystamp", "directory.directorychanges"}
+UNAUDITED_MODELS = {
+    "directory.entitytally",
+    "directory.tallystamp",
+    "directory.directorychanges",
+    "operations.workerheartbeat",  # a worker's pulse, every 30 s: a clock, not a record
+}
 LARGE = 2000  # characters: longer values are recorded by their digest and length
 SECRET_FIELDS = {"password"}  # recorded by digest and length only
 

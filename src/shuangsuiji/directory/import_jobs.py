@@ -2,8 +2,9 @@
 
 Checking and writing run as background tasks (`directory.tasks`, django-tasks with the
 database backend), so a file of 100,000 rows neither holds a web worker nor times out; the
-page polls the `EntityImport` row for progress. Each step here is a plain function, so the
-tasks stay thin and tests can call the steps directly.
+page polls the `EntityImport` row, and its check's or write's `operations.Job` for progress.
+Each step here is a plain function, so the tasks stay thin and tests can call the steps
+directly.
 """
 
 import uuid
@@ -15,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
@@ -41,8 +41,8 @@ from shuangsuiji.directory.services import (
     create_entities,
     import_jurisdiction,
 )
-from shuangsuiji.lib.leases import held, is_held
-from shuangsuiji.operations.claims import claimed_by_a_dead_worker
+from shuangsuiji.operations import jobs
+from shuangsuiji.operations.models import Job, JobKind, JobState
 
 UPLOADS = "entity-uploads"
 PROBLEMS_KEPT = 1_000  # a file with more problems is fixed from the first thousand
@@ -62,11 +62,11 @@ def start_import(
     import_jurisdiction(actor)
     name = PurePath(filename).name[-FILENAME_MAX:]
     path = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}/{name}", File(upload, name))
-    job = EntityImport.objects.create(
+    record = EntityImport.objects.create(
         created_by=actor, filename=name, path=path, confirm_when_checked=confirm_when_checked
     )
-    check_import_task.enqueue(job.pk)
-    return job
+    jobs.enqueue(_step(record, JobKind.CHECK, actor), check_import_task)
+    return record
 
 
 def confirm_import(job: EntityImport, *, actor: User) -> bool:
@@ -79,17 +79,20 @@ def confirm_import(job: EntityImport, *, actor: User) -> bool:
     if not EntityImport.objects.visible_to(actor, "change").filter(pk=job.pk).exists():
         raise PermissionDenied("无权确认这次导入")
     queued = EntityImport.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.IMPORTING, checked_rows=0
+        status=ImportStatus.IMPORTING
     )
     if queued:
-        commit_import_task.enqueue(job.pk)
+        jobs.enqueue(_step(job, JobKind.WRITE, actor), commit_import_task)
     return bool(queued)
 
 
-LEASE = "entityimport"  # held while a file is checked
-# Held while a confirmed file is written: a lease of its own, since a clean check confirms at
-# once and, with tasks run in-process, the write starts inside the check's lease.
-WRITE_LEASE = "entityimport-write"
+def _step(record: EntityImport, kind: str, actor: User) -> Job:
+    """The file's next background step, in its uploader's region (the file's own scope)."""
+    uploader = record.created_by
+    region = uploader.department.region_id if uploader.department_id else None
+    return Job.objects.create(kind=kind, entity_import=record, region_id=region, created_by=actor)
+
+
 ABANDONED = "后台进程在检查文件时停止（被终止、重启或崩溃），未写入任何数据，请重新上传"
 ABANDONED_WRITE = (
     "后台进程在写入时停止（被终止、重启或崩溃），未写入任何数据（写入是一个整体），请重新上传"
@@ -97,64 +100,46 @@ ABANDONED_WRITE = (
 
 
 def reap(job: EntityImport) -> EntityImport:
-    """A check or a write left running by a worker that died is failed with the reason, so
-    its page stops at "检查中" or "写入中" no longer (`lib.leases`: a live step holds its lease
-    throughout). A file queued for its check or its write is queued work, not reaped — unless
-    a worker took its task and died before starting it (`operations.claims`): no worker takes
-    a claimed task again."""
-    from shuangsuiji.directory.tasks import check_import_task, commit_import_task
-
-    steps = (
-        (Q(status=ImportStatus.CHECKING), LEASE, ABANDONED),
-        (
-            Q(status=ImportStatus.IMPORTING, write_started_at__isnull=False),
-            WRITE_LEASE,
-            ABANDONED_WRITE,
-        ),
-    )
-    for running, lease, reason in steps:
-        rows = EntityImport.objects.filter(running, pk=job.pk)
-        if rows.exists() and not is_held(lease, job.pk):
-            rows.update(status=ImportStatus.FAILED, message=reason, finished_at=timezone.now())
-            job.refresh_from_db()
-    queued = (
-        (Q(status=ImportStatus.QUEUED), check_import_task, ABANDONED),
-        (
-            Q(status=ImportStatus.IMPORTING, write_started_at__isnull=True),
-            commit_import_task,
-            ABANDONED_WRITE,
-        ),
-    )
-    for waiting, task, reason in queued:
-        rows = EntityImport.objects.filter(waiting, pk=job.pk)
-        if rows.exists() and claimed_by_a_dead_worker(task.module_path, job.pk):
-            rows.update(status=ImportStatus.FAILED, message=reason, finished_at=timezone.now())
-            job.refresh_from_db()
+    """A check or a write whose worker died (`operations.jobs.reap`) fails the file with the
+    reason, so its page stops at "检查中" or "写入中" no longer."""
+    step = job.step()
+    if job.status not in ImportStatus.running() or step is None or not step.is_running:
+        return job
+    reason = ABANDONED if step.kind == JobKind.CHECK else ABANDONED_WRITE
+    if jobs.reap(step, reason).state == JobState.FAILED:
+        EntityImport.objects.filter(pk=job.pk, status__in=ImportStatus.running()).update(
+            status=ImportStatus.FAILED, message=step.message, finished_at=step.finished_at
+        )
+        job.refresh_from_db()
     return job
 
 
 def check_import(job_id: int) -> None:
     """Read and check the stored file, reporting progress, holding the check's lease."""
-    with held(LEASE, job_id):
+    with jobs.leased(job_id):
         _check_import(job_id)
 
 
 def _check_import(job_id: int) -> None:
     """Keep the file's problems and a preview; confirm it when asked to on a clean check."""
-    job = EntityImport.objects.get(pk=job_id)
+    step = Job.objects.select_related("entity_import").get(pk=job_id)
+    if not jobs.start(step, "检查中"):
+        return  # already taken (a retried task)
+    job = step.entity_import
     job.status = ImportStatus.CHECKING
     job.save(update_fields=["status"])
+    with jobs.reporter(step.pk) as report:
 
-    def progress(done: int, total: int) -> None:
-        EntityImport.objects.filter(pk=job_id).update(checked_rows=done, total_rows=total)
+        def progress(done: int, total: int) -> None:
+            percent = min(99, done * 100 // total) if total else 0
+            report("检查中", percent, done=done, total=total)
 
-    try:
-        checked = _check(job, progress)
-    except PermissionDenied as error:  # the uploader lost its role or department meanwhile
-        _refuse(job, ImportStatus.REJECTED, error)
-        return
+        try:
+            checked = _check(job, progress)
+        except PermissionDenied as error:  # the uploader lost its role or department meanwhile
+            _refuse(job, step, ImportStatus.REJECTED, error)
+            return
     job.total_rows = checked.total_rows
-    job.checked_rows = checked.total_rows
     job.preview = [_preview_row(values) for values in checked.rows[:PREVIEW_ROWS]]
     _record_problems(job, checked.problems)
     if checked.problems:
@@ -164,30 +149,32 @@ def _check_import(job_id: int) -> None:
     else:
         job.status = ImportStatus.CHECKED
         job.message = f"全部{checked.total_rows}行检查通过，确认后写入。"
-    job.save()
+    step.done = step.total = checked.total_rows
+    with transaction.atomic():  # apart, a crash between them would leave one of them running
+        job.save()
+        jobs.finish(step, JobState.DONE, fields=("done", "total"))
     if job.status == ImportStatus.CHECKED and job.confirm_when_checked:
         confirm_import(job, actor=job.created_by)
 
 
 def commit_import(job_id: int) -> None:
     """Write a confirmed file, holding the step's lease (see `reap`)."""
-    with held(WRITE_LEASE, job_id):
-        started = EntityImport.objects.filter(
-            pk=job_id, status=ImportStatus.IMPORTING, write_started_at__isnull=True
-        ).update(write_started_at=timezone.now())
-        if started:
-            _commit_import(job_id)
+    with jobs.leased(job_id):
+        step = Job.objects.select_related("entity_import").get(pk=job_id)
+        if jobs.start(step, "写入中"):
+            _commit_import(step)
 
 
-def _commit_import(job_id: int) -> None:
+def _commit_import(step: Job) -> None:
     """Check the file again (the directory may have changed since the preview) and write it
     in one transaction; any problem or conflict leaves the directory as it was.
 
-    The entities and the job's "done" commit together: committed apart, a worker killed between
-    the two commits would leave the entities written under a job that `reap` then fails as
-    "未写入任何数据，请重新上传", and the upload again would be refused as duplicates (kill -9
-    tests, tests/operations/test_kill_worker.py). The file is deleted once both have committed."""
-    job = EntityImport.objects.get(pk=job_id)
+    The entities, the file's "done" and its write's commit together: committed apart, a worker
+    killed between the commits would leave the entities written under a job that `reap` then
+    fails as "未写入任何数据，请重新上传", and the upload again would be refused as duplicates
+    (kill -9 tests, tests/operations/test_kill_worker.py). The file is deleted once they have
+    committed."""
+    job = step.entity_import
     try:
         checked = _check(job, lambda done, total: None)
         if checked.problems:
@@ -198,15 +185,18 @@ def _commit_import(job_id: int) -> None:
             job.message = f"已导入{job.created_count}户检查对象。"
             job.finished_at = timezone.now()
             job.save()
+            jobs.finish(step, JobState.DONE)
     except PermissionDenied as error:
-        _refuse(job, ImportStatus.FAILED, error)
+        _refuse(job, step, ImportStatus.FAILED, error)
         return
     except ImportRejected as error:  # changed since the check, or lost a race to another import
         _record_problems(job, error.problems)
         job.status = ImportStatus.FAILED
         job.message = f"确认时重新检查发现{len(error.problems)}处问题，未写入任何数据。"
         job.finished_at = timezone.now()
-        job.save()
+        with transaction.atomic():
+            job.save()
+            jobs.finish(step, JobState.FAILED, message=job.message)
         return
     default_storage.delete(job.path)
     tally.request_rebuild()  # the worker brings the population counts' tally up to date
@@ -214,10 +204,10 @@ def _commit_import(job_id: int) -> None:
 
 def fail_import(job_id: int, error: BaseException) -> None:
     """A step crashed (a lost file, a dead database): say so instead of polling forever."""
-    EntityImport.objects.filter(pk=job_id).update(
-        status=ImportStatus.FAILED,
-        message=f"处理失败，未写入任何数据：{error.__class__.__name__}",
-        finished_at=timezone.now(),
+    message = f"处理失败，未写入任何数据：{error.__class__.__name__}"
+    jobs.fail(job_id, message)
+    EntityImport.objects.filter(jobs__pk=job_id).update(
+        status=ImportStatus.FAILED, message=message, finished_at=timezone.now()
     )
 
 
@@ -226,11 +216,13 @@ def _check(job: EntityImport, progress: Progress) -> CheckedFile:
         return check_entities_file(file, job.filename, actor=job.created_by, progress=progress)
 
 
-def _refuse(job: EntityImport, status: str, error: PermissionDenied) -> None:
+def _refuse(job: EntityImport, step: Job, status: str, error: PermissionDenied) -> None:
     job.status = status
     job.message = f"{error}，未写入任何数据。"
     job.finished_at = timezone.now()
-    job.save()
+    with transaction.atomic():
+        job.save()
+        jobs.finish(step, JobState.FAILED, message=job.message)
 
 
 def _record_problems(job: EntityImport, problems: list[Problem]) -> None:

@@ -23,6 +23,7 @@ from shuangsuiji.directory.queries import (
     ScopedQuerySet,
 )
 from shuangsuiji.directory.validators import industry_code_validator, uscc_validator
+from shuangsuiji.operations.models import Job, JobKind
 
 
 class Region(models.Model):
@@ -431,17 +432,12 @@ class EntityImport(models.Model):
         "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     total_rows = models.PositiveIntegerField("数据行数", default=0)
-    checked_rows = models.PositiveIntegerField("已检查行数", default=0)
     created_count = models.PositiveIntegerField("已导入户数", default=0)
     problem_count = models.PositiveIntegerField("问题数", default=0)
     problems = models.JSONField("问题（前若干条）", default=list)
     preview = models.JSONField("预览（前若干行）", default=list)
     message = models.CharField("说明", max_length=500, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    # Set, and committed, when a worker starts writing a confirmed file: 写入中 without it is
-    # queued work; with it and no live lease, the worker died mid-write (nothing was written:
-    # the write is one transaction) and the page fails the job with that reason.
-    write_started_at = models.DateTimeField("开始写入时间", null=True, blank=True)
     confirm_when_checked = models.BooleanField(
         "检查无误即写入", default=False, help_text="通过接口导入：不经预览确认"
     )
@@ -462,11 +458,31 @@ class EntityImport(models.Model):
     def is_running(self) -> bool:
         return self.status in ImportStatus.running()
 
+    def step(self) -> Job | None:
+        """The file's latest background step: its check, or once confirmed its write."""
+        return self.jobs.order_by("-pk").first()
+
+    def _check_step(self) -> Job | None:
+        return self.jobs.filter(kind=JobKind.CHECK).order_by("-pk").first()
+
+    @property
+    def checked_rows(self) -> int:
+        """How many rows its check has read."""
+        check = self._check_step()
+        return check.done if check else 0
+
+    @property
+    def rows_to_check(self) -> int:
+        """The file's rows: counted once the check has read it, seen by the check before."""
+        check = self._check_step()
+        return self.total_rows or (check.total if check else 0)
+
     @property
     def percent(self) -> int:
         """How far the check has come; writing is one transaction, so it shows as 100."""
-        if self.status in (ImportStatus.QUEUED,) or not self.total_rows:
+        if self.status == ImportStatus.QUEUED:
             return 0
         if self.status == ImportStatus.CHECKING:
-            return min(99, self.checked_rows * 100 // self.total_rows)
+            step = self.step()
+            return step.progress if step else 0
         return 100

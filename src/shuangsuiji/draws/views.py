@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shuangsuiji.core import draw as rule
 from shuangsuiji.draws.access import visible_draw
 from shuangsuiji.draws.jobs import JobRefused, latest_job, reap, start_complete, start_freeze
-from shuangsuiji.draws.models import Draw, DrawJob, JobState, JobStep
+from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.registrations import registrations
 from shuangsuiji.draws.rules import may_draw, party_of
 from shuangsuiji.draws.services import (
@@ -29,6 +29,7 @@ from shuangsuiji.draws.services import (
     task_population,
 )
 from shuangsuiji.draws.substitutions import published_bundle
+from shuangsuiji.operations.models import Job, JobKind, JobState
 from shuangsuiji.plans.models import PlanTask
 
 STRATUM_LABELS = {
@@ -153,7 +154,8 @@ def draw_step(request: HttpRequest, pk: int) -> HttpResponse:
 def draw_job(request: HttpRequest, pk: int) -> HttpResponse:
     """A background step's progress (the `_job.html` partial htmx polls); once it has ended,
     the page to go to: the draw it made or completed, or the page that shows why it failed."""
-    job = get_object_or_404(DrawJob.objects.select_related("task"), pk=pk)
+    draw_steps = Job.objects.filter(kind__in=JobKind.draw_steps()).select_related("task")
+    job = get_object_or_404(draw_steps, pk=pk)
     task = job.task
     visible = PlanTask.objects.visible_to(request.user).filter(pk=task.pk).exists()
     if not visible and party_of(request.user, task) is None:
@@ -191,25 +193,25 @@ def verifier_script(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _page_of(job: DrawJob) -> str:
+def _page_of(job: Job) -> str:
     """Where a step's progress, result or failure is shown: the draw it made or completes, the
     draw a redraw corrects, or the task page for a first freeze."""
     if job.state == JobState.DONE and job.draw_id:
         return reverse("draws:detail", args=[job.draw_id])
-    if job.step == JobStep.COMPLETE and job.draw_id:
+    if job.kind == JobKind.COMPLETE and job.draw_id:
         return reverse("draws:detail", args=[job.draw_id])
     if job.supersedes_id:
         return reverse("draws:detail", args=[job.supersedes_id])
     return reverse("draws:task", args=[job.task_id])
 
 
-def _shown_on_task_page(job: DrawJob) -> bool:
+def _shown_on_task_page(job: Job) -> bool:
     """Any running step; a failed first freeze (the others fail on their draw's page)."""
-    failed_freeze = job.step == JobStep.FREEZE and not job.supersedes_id
+    failed_freeze = job.kind == JobKind.FREEZE and not job.supersedes_id
     return job.is_running or (job.state == JobState.FAILED and failed_freeze)
 
 
-def _job_on_draw_page(draw: Draw) -> DrawJob | None:
+def _job_on_draw_page(draw: Draw) -> Job | None:
     """Any running step of the draw's task; a failed completion or redraw of this draw."""
     job = latest_job(draw.task)
     if job is None or job.is_running:
