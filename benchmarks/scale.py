@@ -2,11 +2,15 @@
 
 Run by hand (not in CI), PostgreSQL on 127.0.0.1:5432, user postgres, trust authentication:
 
-    nice .venv/bin/python benchmarks/scale.py                  # builds ssj_scale, then measures
+    nice .venv/bin/python benchmarks/scale.py --write-docs     # builds ssj_scale, then measures
     nice .venv/bin/python benchmarks/scale.py --entities 1000000 --visits 50000 …   # smaller
+    nice .venv/bin/python benchmarks/scale.py --requests 5 --only review   # some pages only
 
 The database (`--database`, default ssj_scale) is built by `scale_build.py` and kept; a later
-run with the same sizes reuses it, other sizes rebuild it.
+run with the same sizes reuses it, other sizes rebuild it. The pages and what each role may
+open come from `tests/test_permission_matrix.py`, so the test dependencies must be installed.
+`--write-docs` rewrites the results block of the "Province scale" section of
+docs/benchmarks.md; the prose around it is written by hand.
 """
 
 import argparse
@@ -56,10 +60,10 @@ def main() -> None:
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
     }
     settings.WHITENOISE_USE_FINDERS = True  # the static-file baseline, without collectstatic
+    call_command("migrate", verbosity=0)  # a reused database meets the code's newer tables
     if fresh:
         started = time.perf_counter()
         say(f"load average before: {load()}")
-        call_command("migrate", verbosity=0)
         timings = scale_build.build(sizes, say)
         scale_build.mark_built(ADMIN_URL, args.database, sizes)
         for label, seconds in timings.items():
