@@ -89,6 +89,10 @@ def assemble(grid: Grid) -> Table:
         cells = _cells(columns, row)
         extra = [text for text in texts[width:] if text]
         raw = RawTask(cells)
+        if header_at + number in grid.row_notes:  # the reader doubts how it cut the row
+            raw.findings.append(
+                Finding("table", Severity.WARNING, grid.row_notes[header_at + number])
+            )
         if extra:
             message = f"本行比表头多出{len(extra)}个单元格：{'；'.join(extra)}"
             raw.findings.append(Finding("table", Severity.WARNING, message))

@@ -17,7 +17,9 @@ from typing import Any
 from shuangsuiji.core.celltext import read_csv_text
 from shuangsuiji.core.errors import PlanFileError
 from shuangsuiji.core.ooxml import OLE_SIGNATURE, package_problem
+from shuangsuiji.core.plans.columns import header_keys
 from shuangsuiji.core.plans.convert import convert_with_office
+from shuangsuiji.core.plans.glued import read_glued
 from shuangsuiji.core.plans.text import read_any_text, unwrap
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -35,6 +37,7 @@ class Grid:
     # The reader knows where each row ends (a line per row, or marked ends): a row shorter
     # than the header lost merged cells and is not a fragment to join to the next one.
     delimited: bool = False
+    row_notes: dict[int, str] = field(default_factory=dict)  # row index → a warning on it
 
 
 def read_grid(data: bytes, filename: str) -> Grid:
@@ -92,8 +95,14 @@ def read_text(text: str) -> Grid:
     """A table as text in any of the forms `core.plans.text` knows (Word's, tab-separated,
     ` | ` rows, one cell per paragraph, runs of spaces)."""
     found = read_any_text(text)
+    if not any(header_keys(row) is not None for row in found.rows):
+        found = read_glued(text)  # the last resort: cells that lost every separator
     return Grid(
-        rows=found.rows, texts=found.texts, notes=found.notes, delimited=found.form != "word"
+        rows=found.rows,
+        texts=found.texts,
+        notes=found.notes,
+        delimited=found.form != "word",
+        row_notes=found.row_notes,
     )
 
 

@@ -40,6 +40,7 @@ class TextGrid:
     texts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # become info findings
     form: str = ""
+    row_notes: dict[int, str] = field(default_factory=dict)  # row index → a warning on it
 
 
 def unwrap(text: str) -> str:

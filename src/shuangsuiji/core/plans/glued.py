@@ -1,0 +1,222 @@
+"""Table text whose cells lost every separator: a page's or a PDF's text where the header is
+its column names run together (地市序号抽查任务名称抽查类型…) and each row one line, its
+序号 followed by its cells run together (1绿化施工…抽查定向园林绿化…市园林局市市场监管局).
+
+The header is cut into the known column names it is made of; each row is cut into as many
+cells, in order, where what each piece holds fits its column best (placement.fit: a ratio, a
+month range, a department, an item…). Nothing in the text says where a cell ends, so every
+row so read carries a warning: this form is read last, when no other form finds a header.
+"""
+
+import functools
+import re
+
+from shuangsuiji.core.plans.columns import column_key, header_keys
+from shuangsuiji.core.plans.placement import COLUMN_KINDS, STRONG, fit
+from shuangsuiji.core.plans.text import TextGrid, lines_of, squeeze_line
+
+MAX_NAME = 12  # the longest column name the header is cut into
+MAX_HEADER = 160  # the longest header run together
+MAX_ROW = 300  # the longest row run together
+MAX_ROWS = 60  # a table this long is not read this way (each row is cut by trying every split)
+MAX_COMPACT = 60  # the longest ratio, month range, department… a piece can be
+SEQ_NAME = re.compile(r"序号|编号")
+PROSE = re.compile(r"[，。；;,：:！？]")
+MAX_CELL = 160  # the longest cell a row is cut into
+EMPTY_COST = 6  # a column left empty, in tenths of a fit
+NOTES = re.compile(r"^(?:备注|注|说明)\s*[:：]")
+
+
+def read_glued(text: str) -> TextGrid:
+    grid = TextGrid(form="glued")
+    lines = [line.strip() for line in lines_of(text)]
+    found = _header(lines)
+    if found is None:
+        return grid
+    start, end, header = found
+    grid.texts = [line for line in lines[:start] if line]
+    grid.rows.append(header)
+    keys = [column_key(name) for name in header]
+    seq_at = keys.index("seq")
+    rows: list[str] = []
+    for line in lines[end:]:
+        if not line:
+            continue
+        if NOTES.match(line):
+            break
+        if _starts_row(line, len(rows) + 1):
+            rows.append(line)
+        elif rows:
+            rows[-1] += f"\n{line}"
+        else:
+            grid.texts.append(line)
+    if len(rows) > MAX_ROWS or any(len(row) > MAX_ROW for row in rows):
+        return TextGrid(form="glued")  # not rows of a table: no row runs on this long
+    for number, row in enumerate(rows, start=1):
+        rest = row[len(str(number)) :]
+        cells = _cut(rest, [key or "other" for key in keys[seq_at + 1 :]], header[seq_at + 1 :])
+        grid.rows.append([""] * seq_at + [str(number), *cells])
+        message = (
+            "本行的单元格之间没有分隔符：按各段内容拆分为"
+            + "、".join(f"“{cell}”" for cell in cells if cell)
+            + "，请逐项核对"
+        )
+        grid.row_notes[len(grid.rows) - 1] = message
+    if rows:
+        grid.notes.append("表格的列名和单元格连在一起，没有分隔符：已按列名和各段内容拆分，请核对")
+    return grid
+
+
+def _starts_row(line: str, number: int) -> bool:
+    digits = str(number)
+    return line.startswith(digits) and not line[len(digits) : len(digits) + 1].isdigit()
+
+
+def _header(lines: list[str]) -> tuple[int, int, list[str]] | None:
+    """The first run of non-blank lines whose text, run together, is made of known column
+    names (at least five), with the first row (a line starting 1) after it."""
+    for start, line in enumerate(lines):
+        if not line or len(line) > MAX_HEADER:
+            continue
+        for end in range(start + 1, min(start + 10, len(lines)) + 1):
+            if not lines[end - 1]:
+                break
+            run = squeeze_line("".join(lines[start:end]))
+            if len(run) > MAX_HEADER or PROSE.search(run):
+                break  # column names hold no sentence marks
+            following = next((later for later in lines[end:] if later), "")
+            if not SEQ_NAME.search(run) or not _starts_row(following, 1):
+                continue  # rows are found by their 序号: the header names it, row 1 follows
+            names = _names(run)
+            keys = header_keys(names) if names else None
+            if names is None or keys is None or "seq" not in keys:
+                continue
+            if len([key for key in keys if key]) >= 5:
+                return start, end, names
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _known(piece: str) -> bool:
+    return column_key(piece) is not None
+
+
+def _names(run: str) -> list[str] | None:
+    """The run cut into known column names, the longest first; a short piece (地市) may be
+    unknown. None when it cannot be cut so."""
+    best: list[tuple[int, list[str]] | None] = [None] * (len(run) + 1)
+    best[0] = (0, [])
+    for i in range(len(run)):
+        here = best[i]
+        if here is None:
+            continue
+        for j in range(i + 1, min(len(run), i + MAX_NAME) + 1):
+            piece = run[i:j]
+            if _known(piece):
+                gain = len(piece) ** 2  # 抽查任务名称, not 抽查任务 and 名称
+            elif j - i <= 3:
+                gain = -10 * (j - i)
+            else:
+                continue
+            there = best[j]
+            if there is None or here[0] + gain > there[0]:
+                best[j] = (here[0] + gain, [*here[1], piece])
+    found = best[len(run)]
+    return found[1] if found else None
+
+
+# A cell does not open with what joins it to the text before (和, 的, 、) nor end with what
+# joins it to the text after; it is not a bare item number (1.), and no cell ends inside the
+# end of a range (4—10 is not 4—1 and 0).
+OPENS_ON = re.compile(r"^[\s和及与或的、，,;；。.．]")
+GOES_ON = re.compile(r"(?:[和及与或的、，,;；]|[；;]\d{1,2}[.．、])\s*$")
+BARE_NUMBER = re.compile(r"^[\d\s.．、)）(（]+$")
+
+
+RATIO_OPEN = re.compile(
+    r"^(?:不低于|不少于|不高于|不超过|抽查比例|比例|按|全年|每年|每季度|≥|>=|约)"
+)
+PLACE_FIRST = re.compile(r"^(?:辖区内?|全|本)?[\u4e00-\u9fff]{1,2}[省市县区](?![场直级])")
+LIST_GOES_ON = re.compile(r"[；;。]\s*\d{1,2}[.．、]")  # …;2.… : a numbered list's next item
+
+
+def _piece_fit(piece: str, key: str) -> int:
+    """In tenths: how well the piece fits the column; a compact kind of cell (a ratio, a
+    month range, a department) is as short as it can be, and only an items column holds a
+    numbered list's later items."""
+    score = 10 * fit(piece, key)
+    if COLUMN_KINDS.get(key) in STRONG:
+        score -= len(piece) // 8
+    if key != "items" and LIST_GOES_ON.search(piece):
+        score -= 30
+    if COLUMN_KINDS.get(key) == "ratio" and RATIO_OPEN.match(piece):
+        score += 5  # 不低于5%: the words a ratio opens with are the ratio's
+    if key == "scope" and PLACE_FIRST.match(piece):
+        score += 5  # 太原市农药生产经营主体: the objects are those of a place
+    return score
+
+
+RANGE_MARKS = "—-－~～至"
+
+
+def _chinese(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _whole(text: str, start: int, stop: int) -> bool:
+    piece = text[start:stop]
+    inside_number = False
+    if 0 < stop < len(text) and text[stop - 1].isdigit() and text[stop].isdigit():
+        run, end = stop, stop
+        while run > 0 and text[run - 1].isdigit():
+            run -= 1
+        while end < len(text) and text[end].isdigit():
+            end += 1
+        after = text[end : end + 1]
+        # A number is whole before its unit (10%, 12月) and at a range's end (4—10); before a
+        # range's dash a lost word may have joined two numbers (抽查1 | 4—10).
+        ends_range = run > 0 and text[run - 1] in RANGE_MARKS
+        inside_number = ends_range or (after not in RANGE_MARKS)
+    return len(piece.strip()) >= 2 and not (
+        inside_number or OPENS_ON.match(piece) or GOES_ON.search(piece) or BARE_NUMBER.match(piece)
+    )
+
+
+def _cut(text: str, keys: list[str], names: list[str]) -> list[str]:
+    """The row's text cut into one piece a column, in order, each piece fitting its column
+    as well as it can (empty pieces cost a little); a cut between two Chinese characters
+    costs a little more than one where the script changes (旅行社|3%), and a piece opening
+    with its column's name (抽查比例不低于10%) is likelier."""
+    count = len(text)
+    width = len(keys)
+    worst = -(10**9)
+    best = [[worst] * (count + 1) for _ in range(width + 1)]
+    back = [[0] * (count + 1) for _ in range(width + 1)]
+    best[0][0] = 0
+    for c, key in enumerate(keys):
+        for i in range(count + 1):
+            here = best[c][i]
+            if here == worst:
+                continue
+            if here - EMPTY_COST > best[c + 1][i]:
+                best[c + 1][i] = here - EMPTY_COST
+                back[c + 1][i] = i
+            longest = MAX_COMPACT if COLUMN_KINDS.get(key) in STRONG else MAX_CELL
+            for j in range(i + 1, min(count, i + longest) + 1):
+                if not _whole(text, i, j):
+                    continue
+                score = here + _piece_fit(text[i:j], key)
+                if j < count and _chinese(text[j - 1]) and _chinese(text[j]):
+                    score -= 2
+                if len(names[c]) >= 4 and text[i:j].startswith(names[c][:4]):
+                    score += 5
+                if score > best[c + 1][j]:
+                    best[c + 1][j] = score
+                    back[c + 1][j] = i
+    cells = [""] * width
+    position = count
+    for c in range(width, 0, -1):
+        start = back[c][position]
+        cells[c - 1] = text[start:position].strip()
+        position = start
+    return cells
