@@ -71,10 +71,16 @@ def test_the_page_publishes_more_due_results_than_a_form_may_name(
     chosen = approved_results(limit + 200)
     client = client_for("lucheng-coordinator")
 
+    due = Inspection.objects.filter(
+        visit__assignment__plan__region__code="140406", state=InspectionState.APPROVED
+    ).count()
+
     page = client.get(reverse("publication"))
     response = client.post(reverse("publication"), {"scope": "all"}, follow=True)
 
-    assert f"全部公示（{len(page.context['due'])} 项）" in page.content.decode()
+    assert f"全部公示（{due} 项）" in page.content.decode()
+    assert len(page.context["due"]) == 500  # the oldest page of them, listed
+    assert f"下表列出最早审核通过的 500 项；“全部公示”公示全部 {due} 项" in page.content.decode()
     published = Inspection.objects.filter(pk__in=chosen, state=InspectionState.PUBLISHED)
     assert published.count() == len(chosen)
     assert not Inspection.objects.filter(

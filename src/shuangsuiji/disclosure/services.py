@@ -39,14 +39,16 @@ class Due:
     covered: bool  # whether chinesecalendar knew every year counted
 
 
-def publication_due(inspections: QuerySet[Inspection]) -> list[Due]:
-    """Approved results not yet published, oldest approval first, each due
-    PUBLISH_WITHIN_WORKING_DAYS working days after its approval; overdue when that day has
-    passed. Due dates are counted once per approval day, not once per result: a province
-    holds about 100,000 approved results over a few hundred days."""
+def publication_due(inspections: QuerySet[Inspection], limit: int | None = None) -> list[Due]:
+    """Approved results not yet published, oldest approval first (the first `limit` of them
+    if given), each due PUBLISH_WITHIN_WORKING_DAYS working days after its approval; overdue
+    when that day has passed. Due dates are counted once per approval day, not once per
+    result: a province holds about 100,000 approved results over a few hundred days."""
     table = overrides()
     today = timezone.localdate()
     approved = inspections.filter(state=InspectionState.APPROVED).order_by("reviewed_at", "pk")
+    if limit is not None:
+        approved = approved[:limit]
     by_day: dict[date, tuple[date, bool]] = {}
     result = []
     for inspection in approved:
