@@ -65,3 +65,12 @@ class ImportStatus(models.TextChoices):
     def running(cls) -> list[str]:
         """States the page keeps polling in: a worker is (or will be) busy with the file."""
         return [cls.QUEUED, cls.CHECKING, cls.IMPORTING]
+
+
+class ItemList(models.TextChoices):
+    """The three lists an item may be published on (浙江's 三张清单, 54号's "no list, no
+    check"): an item on the 无事不扰 list is not checked at random."""
+
+    RANDOM = "随机抽查事项", "随机抽查事项清单"
+    KEY = "重点监管事项", "重点监管事项清单"
+    UNDISTURBED = "无事不扰事项", "无事不扰事项清单"

@@ -11,6 +11,7 @@ from shuangsuiji.directory.enums import (
     EntityStatus,
     ImportStatus,
     InspectionMethod,
+    ItemList,
     LegalForm,
     RegionLevel,
     RiskClassChoices,
@@ -379,6 +380,10 @@ class CheckItem(models.Model):
         Department, verbose_name="所属部门", on_delete=models.PROTECT, related_name="check_items"
     )
     name = models.CharField("抽查事项", max_length=200)
+    code = models.CharField("事项编码", max_length=40, blank=True)
+    list_kind = models.CharField(
+        "所属清单", max_length=10, choices=ItemList.choices, default=ItemList.RANDOM
+    )
     legal_basis = models.TextField("检查依据")
     object_type = models.CharField("检查对象", max_length=100)
     method = models.CharField(

@@ -70,6 +70,7 @@ class Row:
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # key, label, cell text
     population_flags: list[str] = field(default_factory=list)
     capacity_flags: list[str] = field(default_factory=list)
+    item_flags: list[str] = field(default_factory=list)
 
     @property
     def needs_review(self) -> bool:

@@ -31,6 +31,7 @@ from shuangsuiji.plans.access import readable_task
 from shuangsuiji.plans.capacity import plan_capacity, task_capacity_flags
 from shuangsuiji.plans.exporters import FORMATS, export_plan
 from shuangsuiji.plans.forms import PlanUploadForm, PopulationForm, TaskForm
+from shuangsuiji.plans.item_lists import item_flags
 from shuangsuiji.plans.models import Plan, PlanTask
 from shuangsuiji.plans.population import (
     STRATUM_LABELS,
@@ -87,7 +88,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # it is current, else flag from the counts saved with the filter.
     recounted = tallied_counts(undrawn)
     workload = plan_capacity(plan)
+    listed = item_flags(plan, tasks)
     for row, task in zip(rows, tasks, strict=True):
+        row.item_flags = listed.get(task.pk, [])
         if task.pk in undrawn:
             counts = recounted.get(task.pk) or stored_counts(task)
             scope = undrawn[task.pk]
