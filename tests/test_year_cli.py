@@ -119,6 +119,7 @@ def test_a_year_by_commands(office: Office, tmp_path: Path) -> None:
     # The plan, the entities, the inspectors.
     assert run("plan", "import", str(LUCHENG_PLAN), *user).startswith("已导入“潞城区")
     plan = Plan.objects.get()
+    run("plan", "publish", str(plan.pk), *user)  # a draft's tasks are not drawn
     entities = write_xlsx(tmp_path / "entities.xlsx", entity_rows())
     assert run("import_entities", str(entities), *user).strip() == "已导入 20 户检查对象"
     inspectors = write_xlsx(tmp_path / "inspectors.xlsx", inspector_rows())
@@ -282,7 +283,7 @@ def make_reviewer() -> User:
 
 @pytest.fixture
 def plan(office: Office) -> Plan:
-    run("plan", "import", str(LUCHENG_PLAN), "--user", "wangmin")
+    run("plan", "import", str(LUCHENG_PLAN), "--publish", "--user", "wangmin")
     return Plan.objects.get()
 
 

@@ -133,6 +133,8 @@ def test_the_lucheng_year_as_each_role(page: Page, live_server: object) -> None:
     page.get_by_role("button", name="确认导入").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("潞城区2023年度")
     shot("02-plan")
+    page.get_by_role("button", name="发布计划").click()  # a draft's tasks are not drawn
+    expect(page.locator("#publication h2")).to_have_text("计划状态：已发布")
     plan = Plan.objects.get(region__code="140406")
     small_seq = small_task_number()
     scoped = [LED_BY_THE_DEPARTMENT_ADMIN, LED_BY_THE_DEPARTMENT_ADMIN + 1, small_seq]
