@@ -233,3 +233,17 @@ def test_the_annual_figures_count_each_capped_bodys_companies_at_and_over_its_ca
     assert cap_standings(world.police.region_id, 2023) == [
         CapStanding("区公安分局", 1, "区公安分局公告", companies=2, at_cap=1, over_cap=1)
     ]
+
+
+def test_a_visit_is_on_site_unless_every_item_is_checked_otherwise() -> None:
+    """能非现场不入企: a visit whose items are all checked on paper or online is not on site;
+    one on-site item, or an item on no list, makes it on site."""
+    from shuangsuiji.checks.ledger import visit_method
+
+    methods = {"年报公示信息": "书面检查", "网店亮照": "网络监测", "消防设施": "现场检查"}
+
+    assert visit_method(["年报公示信息", "网店亮照"], methods) == "书面检查、网络监测"
+    assert visit_method(["年报公示信息"], methods) == "书面检查"
+    assert visit_method(["年报公示信息", "消防设施"], methods) == "现场检查"
+    assert visit_method(["年报公示信息", "未列入清单的事项"], methods) == "现场检查"
+    assert visit_method([], methods) == "现场检查"

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.checks.codes import shown
-from shuangsuiji.checks.ledger import SPOT_CHECK, yearly_counts
+from shuangsuiji.checks.ledger import SPOT_CHECK, item_methods, visit_method, yearly_counts
 from shuangsuiji.checks.models import CheckCap, CheckKind, OtherCheck
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.inspections.models import Inspection
@@ -55,7 +55,7 @@ def check_rows(user: Any, year: int) -> Iterator[dict[str, str]]:
     visits = (
         Visit.objects.visible_to(user)
         .filter(assignment__plan__year=year, assignment__superseded_by__isnull=True)
-        .select_related("entity", "lead_department", "assignment", "check_code")
+        .select_related("entity", "lead_department", "assignment__plan", "check_code")
         .prefetch_related("departments", "tasks", "members__inspector")
         .distinct()
         .order_by("code")
@@ -67,6 +67,7 @@ def check_rows(user: Any, year: int) -> Iterator[dict[str, str]]:
         .values_list("visit_id", "inspected_on")
     ):
         days[visit_id] = f"{day:%Y-%m-%d}"
+    methods: dict[int, dict[str, str]] = {}  # region → item → method, one query a region
     for visit in visits:
         code = getattr(visit, "check_code", None)
         yield {
@@ -77,7 +78,10 @@ def check_rows(user: Any, year: int) -> Iterator[dict[str, str]]:
             "检查主体": "、".join(d.short_name for d in visit.departments.all()),
             "牵头部门": visit.lead_department.short_name,
             "检查类型": SPOT_CHECK,
-            "检查方式": "现场检查",
+            "检查方式": visit_method(
+                (item for task in visit.tasks.all() for item in task.items),
+                _methods_of(methods, visit.assignment.plan.region_id),
+            ),
             "检查日期": days.get(visit.pk, ""),
             "检查时段": f"{visit.window_start} 至 {visit.window_end}",
             "检查事项": "；".join(t.name for t in visit.tasks.all()),
@@ -110,6 +114,12 @@ def check_rows(user: Any, year: int) -> Iterator[dict[str, str]]:
             "检查人员": "",
             "计入频次上限": "否" if check.kind == CheckKind.UPPER_SPECIAL else "是",
         }
+
+
+def _methods_of(known: dict[int, dict[str, str]], region_id: int) -> dict[str, str]:
+    if region_id not in known:
+        known[region_id] = item_methods(region_id)
+    return known[region_id]
 
 
 def breach_rows(user: Any, year: int) -> list[dict[str, str]]:

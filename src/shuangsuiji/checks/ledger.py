@@ -20,11 +20,28 @@ from django.db.models import Q
 
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.checks.models import CheckCap, CheckKind, OtherCheck
-from shuangsuiji.directory.models import Entity
+from shuangsuiji.directory.enums import InspectionMethod
+from shuangsuiji.directory.models import CheckItem, Entity
 from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection
 
 SPOT_CHECK = "双随机联合抽查"
+
+
+def item_methods(region_id: int) -> dict[str, str]:
+    """Each item name of the region's lists → its method (one query, for many visits)."""
+    rows = CheckItem.objects.filter(department__region_id=region_id).values_list("name", "method")
+    return dict(rows)
+
+
+def visit_method(item_names: Iterable[str], methods: dict[str, str]) -> str:
+    """How a visit checks, from its items' methods: on site unless every item is checked
+    otherwise (书面检查, 网络监测 …) — the non-site checks 能非现场不入企 asks for. An item on
+    no list is taken as checked on site."""
+    found = {methods.get(name, InspectionMethod.ON_SITE) for name in item_names}
+    if not found or InspectionMethod.ON_SITE in found:
+        return str(InspectionMethod.ON_SITE)
+    return "、".join(sorted(found))
 
 
 def yearly_cap(department_id: int | None, year: int) -> CheckCap | None:
@@ -104,6 +121,7 @@ def ledger_of(entity: Entity, year: int | None = None) -> list[LedgerLine]:
         visits = visits.filter(assignment__plan__year=year)
         others = others.filter(checked_on__year=year)
     done = _inspection_days(visits)
+    methods = item_methods(entity.region_id)
     for visit in visits.prefetch_related("departments", "tasks").select_related("assignment"):
         lines.append(
             LedgerLine(
@@ -111,7 +129,7 @@ def ledger_of(entity: Entity, year: int | None = None) -> list[LedgerLine]:
                 window=f"{visit.window_start} 至 {visit.window_end}",
                 bodies=tuple(d.short_name for d in visit.departments.all()),
                 kind=SPOT_CHECK,
-                method="现场检查",
+                method=visit_method((i for t in visit.tasks.all() for i in t.items), methods),
                 items="；".join(t.name for t in visit.tasks.all()),
                 basis=f"{visit.assignment.assignment_id} · {visit.code}",
                 counts_to_cap=True,
