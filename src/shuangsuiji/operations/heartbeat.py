@@ -13,6 +13,7 @@ from django.utils import timezone
 from shuangsuiji.operations.models import WorkerHeartbeat
 
 HEARTBEAT_SECONDS = 30
+RETRY_SECONDS = 2  # after a beat the database refused
 STALE_AFTER = timedelta(seconds=3 * HEARTBEAT_SECONDS)  # missed two beats: dead or cut off
 FORGET_AFTER = timedelta(days=7)
 
@@ -30,20 +31,25 @@ def beat(worker_id: str, started_at: object) -> None:
 
 
 def start(worker_id: str, stop: threading.Event) -> threading.Thread:
-    """Beat now, then every HEARTBEAT_SECONDS until `stop` is set."""
+    """Beat now, then every HEARTBEAT_SECONDS until `stop` is set; after a beat the database
+    refused, again within RETRY_SECONDS, so that a worker which lived through a database
+    restart shows as alive as soon as the database is back, not up to a period later."""
     started_at = timezone.now()
     try:
         WorkerHeartbeat.objects.filter(last_seen__lt=started_at - FORGET_AFTER).delete()
         beat(worker_id, started_at)
+        wait = HEARTBEAT_SECONDS
     except DatabaseError:
-        pass  # the database is away at start: the thread beats once it is back
+        wait = RETRY_SECONDS  # the database is away at start: beat once it is back
 
     def run() -> None:
-        while not stop.wait(HEARTBEAT_SECONDS):
+        delay = wait
+        while not stop.wait(delay):
             try:
                 beat(worker_id, started_at)
+                delay = HEARTBEAT_SECONDS
             except DatabaseError:
-                pass  # the database is away: the worker's own loop says so and reconnects
+                delay = RETRY_SECONDS  # away: the worker's own loop says so and reconnects
             finally:
                 connection.close()  # this thread's connection: a fresh one next beat
 
