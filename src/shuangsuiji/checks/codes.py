@@ -100,6 +100,7 @@ class Card:
     items: list[dict[str, str]]
     members: list[Member]
     state: str
+    carried_out: bool  # a result records the day it was done: the company may rate it
     validity_day: str  # the day the certificates are judged on, in words
     proofs: list[tuple[str, str, str]]  # (task name, draw id, code.salt for 为什么是我)
 
@@ -136,19 +137,19 @@ def card(code: VisitCode) -> Card:
             )
             for m in members
         ],
-        state=_state(visit),
+        state=_state(visit, checked_on),
+        carried_out=checked_on is not None,
         validity_day=f"检查当日（{checked_on:%Y-%m-%d}）" if checked_on else "今日",
         proofs=_proofs(visit),
     )
 
 
-def _state(visit: Visit) -> str:
-    inspections = Inspection.objects.filter(visit=visit)
-    done = inspections.exclude(inspected_on=None).order_by("inspected_on").first()
-    if inspections.filter(state=InspectionState.PUBLISHED).exists():
-        return f"已检查（{done.inspected_on:%Y-%m-%d}），结果已公示" if done else "结果已公示"
-    if done is not None:
-        return f"已于 {done.inspected_on:%Y-%m-%d} 检查"
+def _state(visit: Visit, checked_on: date | None) -> str:
+    """Where the visit stands, from the day it was first carried out (read once by `card`)."""
+    if Inspection.objects.filter(visit=visit, state=InspectionState.PUBLISHED).exists():
+        return f"已检查（{checked_on:%Y-%m-%d}），结果已公示" if checked_on else "结果已公示"
+    if checked_on is not None:
+        return f"已于 {checked_on:%Y-%m-%d} 检查"
     return "待检查"
 
 

@@ -23,7 +23,6 @@ from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitCode, VisitRati
 from shuangsuiji.checks.rules import may_write_for
 from shuangsuiji.checks.services import LedgerError, record_check, set_cap
 from shuangsuiji.directory.models import Department, Entity
-from shuangsuiji.inspections.models import Inspection
 
 READERS = (Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR)
 
@@ -206,11 +205,12 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, "感谢您的评价。评价不署名，检查部门看不到单次检查的评价。")
         return redirect("code", code=stored)
-    done = Inspection.objects.filter(visit=found.visit, inspected_on__isnull=False).exists()
+    shown_card = card(found)
+    rated = VisitRating.objects.filter(visit=found.visit).exists()
     context = {
-        "card": card(found),
-        "may_rate": done and not VisitRating.objects.filter(visit=found.visit).exists(),
-        "rated": VisitRating.objects.filter(visit=found.visit).exists(),
+        "card": shown_card,
+        "may_rate": shown_card.carried_out and not rated,
+        "rated": rated,
     }
     response = render(request, "checks/code.html", context)
     response["Cache-Control"] = "no-store"  # a team may change by recusal; never cached
