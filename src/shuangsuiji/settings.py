@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "shuangsuiji.assignments",
     "shuangsuiji.inspections",
     "shuangsuiji.checks",
+    "shuangsuiji.approvals",
+    "shuangsuiji.companies",
     "shuangsuiji.disclosure",
     "shuangsuiji.audit",
     "shuangsuiji.dashboard",

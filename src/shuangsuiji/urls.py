@@ -25,6 +25,8 @@ urlpatterns = [
     path("api/v1/", include("shuangsuiji.api.urls")),
     path("analysis/", include("shuangsuiji.analysis.urls")),
     path("checks/", include("shuangsuiji.checks.urls")),
+    path("approvals/", include("shuangsuiji.approvals.urls")),
+    path("company/", include("shuangsuiji.companies.urls")),
     path("c/<str:code>/", checks_views.code_page, name="code"),  # short: printed as a QR
     path("publication/", disclosure_views.publication, name="publication"),
     path("audit/", audit_views.audit_log, name="audit"),
