@@ -26,7 +26,7 @@ from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visit
 from shuangsuiji.assignments.services import bundle_with_recusals
 from shuangsuiji.checks.codes import code_for, rating_code
-from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitRating
+from shuangsuiji.checks.models import CheckCap, OtherCheck, UndisturbedListing, VisitRating
 from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.core.draw import read_population_csv
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
@@ -111,6 +111,7 @@ MATRIX: dict[str, list[int]] = {
     "analysis:risk": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "checks:index": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],  # each its own bodies
     "checks:frequent": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
+    "checks:undisturbed": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
     "checks:entity": [LOGIN, OK, OK, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "checks:cap": [LOGIN] + [WRITE_ONLY] * 6,  # the form is on checks:index
     "checks:record": [LOGIN] + [WRITE_ONLY] * 6,
@@ -151,6 +152,7 @@ WRITES: dict[str, list[int | str]] = {
     "inspections:step (approve)":           [LOGIN, DONE, DONE, 404, 404, 404, 404],  # recorder
     "checks:cap (区教育局's)":               [LOGIN, DONE, DONE, 403, 403, KEPT, 403],
     "checks:record (区教育局's check)":      [LOGIN, DONE, DONE, 403, 403, KEPT, 403],
+    "checks:undisturbed (list a company)":  [LOGIN, DONE, 403, 403, 403, KEPT, 403],
     "code (the company rates its visit)":   [DONE] * 7,  # the rating code is the key
     "logout":                               [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE],
 }
@@ -301,6 +303,7 @@ def urls(at: Scene) -> dict[str, str]:
         "analysis:risk": reverse("analysis:risk", args=[plan.pk]),
         "checks:index": reverse("checks:index"),
         "checks:frequent": reverse("checks:frequent"),
+        "checks:undisturbed": reverse("checks:undisturbed"),
         "checks:entity": reverse("checks:entity", args=[entity.uscc]),
         "checks:cap": reverse("checks:cap"),
         "checks:record": reverse("checks:record"),
@@ -473,6 +476,11 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
                 "basis": "区教育局2023年专项行动方案",
             },
             count(OtherCheck),
+        ),
+        "checks:undisturbed (list a company)": (
+            reverse("checks:undisturbed") + "?year=2023",
+            {"codes": company.uscc, "source": "潞城区2023年度无事不扰企业名单"},
+            count(UndisturbedListing),
         ),
         "code (the company rates its visit)": (
             reverse("code", args=[done_code]),

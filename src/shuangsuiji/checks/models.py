@@ -174,3 +174,43 @@ class VisitRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score} 分"
+
+
+class UndisturbedListing(models.Model):
+    """A company on its region's 无事不扰 list for a year (苏州, 厦门 white lists of low-risk
+    companies of good credit; 54号's "无事不扰"): a random draw leaves it out, with this reason
+    in the bundle, unless the task checks an item on the 重点监管事项 list (public safety,
+    food and drugs, environment) or the company is high-risk (D) at the freeze."""
+
+    entity = models.ForeignKey(
+        "directory.Entity",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="undisturbed_listings",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    source = models.CharField("公布依据（名单的文件名称、文号或网址）", max_length=300)
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    listed_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    REGION_LOOKUP = "entity__region"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "无事不扰企业名单"
+        verbose_name_plural = "无事不扰企业名单"
+        ordering = ["-year", "entity__uscc"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "year"], name="undisturbed_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.entity.name}"

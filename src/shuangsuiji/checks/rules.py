@@ -20,3 +20,14 @@ def may_write_for(user: Any, department: Department) -> bool:
 def may_record_check(user: Any, department: Department, entity: Entity) -> bool:
     """A check of a company within the body's reach: the entity is one the user may see."""
     return may_write_for(user, department) and (user is SYSTEM or within(user, entity, "view"))
+
+
+def may_enter_lists(user: Any) -> bool:
+    """The 无事不扰 list is the local government's, entered by the region's coordinator: a
+    department may not take companies out of its own draws."""
+    return user is SYSTEM or role_of(user) is Role.COORDINATOR
+
+
+def may_list_undisturbed(user: Any, entity: Entity) -> bool:
+    """A company the coordinator's jurisdiction holds."""
+    return may_enter_lists(user) and (user is SYSTEM or within(user, entity, "view"))

@@ -19,9 +19,16 @@ from shuangsuiji.checks.codes import RatingError, card, rate_visit, read
 from shuangsuiji.checks.export import FORMATS, export
 from shuangsuiji.checks.forms import CapForm, OtherCheckForm
 from shuangsuiji.checks.ledger import frequently_checked, ledger_of, yearly_counts
-from shuangsuiji.checks.models import CheckCap, OtherCheck, VisitCode, VisitRating
-from shuangsuiji.checks.rules import may_write_for
+from shuangsuiji.checks.models import (
+    CheckCap,
+    OtherCheck,
+    UndisturbedListing,
+    VisitCode,
+    VisitRating,
+)
+from shuangsuiji.checks.rules import may_enter_lists, may_write_for
 from shuangsuiji.checks.services import LedgerError, record_check, set_cap
+from shuangsuiji.checks.undisturbed import ListingError, list_undisturbed, unlist
 from shuangsuiji.directory.models import Department, Entity
 
 READERS = (Role.COORDINATOR, Role.DEPARTMENT_ADMIN, Role.AUDITOR)
@@ -160,8 +167,55 @@ def entity(request: HttpRequest, uscc: str) -> HttpResponse:
         for c in caps
         if any(c.department.short_name in line.bodies for line in lines)
     ]
-    context = {"entity": company, "year": year, "lines": lines, "standing": standing}
+    context = {
+        "entity": company,
+        "year": year,
+        "lines": lines,
+        "standing": standing,
+        "listing": company.undisturbed_listings.filter(year=year).first(),
+    }
     return render(request, "checks/entity.html", context)
+
+
+@login_required
+def undisturbed(request: HttpRequest) -> HttpResponse:
+    """The year's 无事不扰 list: read by the ledger's readers, entered by the coordinator (a
+    pasted column of codes, as copied from the published list), one company removed at a time."""
+    _reader(request)
+    year = _year(request)
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                listing = get_object_or_404(
+                    UndisturbedListing.objects.visible_to(request.user),
+                    pk=_bounded(request.POST["remove"], 0, 0, 2**62),
+                )
+                unlist(listing, actor=request.user)
+                messages.success(request, f"已从{year}年度名单中移除 {listing.entity.name}")
+            else:
+                added = list_undisturbed(
+                    request.POST.get("codes", ""),
+                    year=year,
+                    source=request.POST.get("source", ""),
+                    actor=request.user,
+                )
+                messages.success(request, f"已列入{year}年度无事不扰企业名单：新增 {added} 家")
+        except ListingError as error:
+            messages.error(request, str(error))
+        return redirect(f"{reverse('checks:undisturbed')}?year={year}")
+    listings = (
+        UndisturbedListing.objects.visible_to(request.user)
+        .filter(year=year)
+        .select_related("entity")
+        .order_by("entity__name")
+    )
+    context = {
+        "year": year,
+        "listings": listings[:1000],
+        "count": listings.count(),
+        "can_write": may_enter_lists(request.user),
+    }
+    return render(request, "checks/undisturbed.html", context)
 
 
 @login_required

@@ -22,6 +22,7 @@ from shuangsuiji.accounts.permissions import require
 from shuangsuiji.artefacts.models import ArtefactKind
 from shuangsuiji.artefacts.services import store_json, store_text
 from shuangsuiji.checks.ledger import yearly_cap, yearly_counts
+from shuangsuiji.checks.undisturbed import undisturbed_in
 from shuangsuiji.core import draw as rule
 from shuangsuiji.core import fastdraw
 from shuangsuiji.draws.models import Draw, DrawState
@@ -51,7 +52,8 @@ def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]
     entities not in the filter's statuses (存续/在业 unless narrowed); with DRAW_YEARLY_CAP,
     entities already drawn that many times this plan year; with DRAW_COOLDOWN_MONTHS, entities
     the same lead department drew within that many months (until inspection records exist, a
-    draw stands for a visit); companies at a body's published yearly cap (`at_their_cap`).
+    draw stands for a visit); companies at a body's published yearly cap (`at_their_cap`);
+    companies on the region's 无事不扰 list (`checks.undisturbed`).
     """
     scope = PopulationFilter.of_task(task)
     stratum = Case(When(risk_class="", then=Value("U")), default=F("risk_class"))
@@ -75,6 +77,9 @@ def task_population(task: PlanTask) -> tuple[dict[str, str], list[dict[str, str]
             reason = f"近{settings.DRAW_COOLDOWN_MONTHS}个月内已被本部门抽中（冷却期）"
         exclusions.append({"uscc": code, "reason": reason})
     for code, reason in at_their_cap(task, population).items():
+        del population[code]
+        exclusions.append({"uscc": code, "reason": reason})
+    for code, reason in undisturbed_in(task, population).items():
         del population[code]
         exclusions.append({"uscc": code, "reason": reason})
     return population, exclusions
