@@ -135,3 +135,33 @@ def test_demo_leaves_a_company_at_its_cap_out_of_one_draw_and_the_draw_verifies(
             if e["uscc"] == check.entity.uscc
         ]
         assert elsewhere == []
+
+
+def test_demo_white_list_leaves_its_companies_out_of_draws_without_a_key_item(
+    demo: object,
+) -> None:
+    """Three A-class companies per district are on the year's 无事不扰 list: every draw of a
+    task checking no 重点监管事项 leaves them out with the list's reason (some did hold them
+    in scope); a task checking a key item keeps them."""
+    from shuangsuiji.checks.models import UndisturbedListing
+    from shuangsuiji.checks.undisturbed import checks_key_items
+    from shuangsuiji.core.draw import read_population_csv
+
+    listings = list(UndisturbedListing.objects.select_related("entity"))
+    assert len(listings) == 3 * len(DISTRICTS)
+    excluded = 0
+    for draw in Draw.objects.filter(superseded_by__isnull=True).select_related("task__plan"):
+        plan = draw.task.plan
+        listed = {
+            row.entity.uscc
+            for row in listings
+            if row.year == plan.year and row.entity.region_id == plan.region_id
+        }
+        population = read_population_csv(draw.population_csv)
+        reasons = {e["uscc"]: e["reason"] for e in draw.bundle["exclusions"]}
+        if checks_key_items(draw.task):
+            assert not [c for c in listed if "无事不扰" in reasons.get(c, "")]
+        else:
+            assert not listed & population.keys()
+            excluded += sum("无事不扰" in reasons.get(c, "") for c in listed)
+    assert excluded > 0

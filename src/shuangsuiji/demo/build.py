@@ -27,6 +27,7 @@ from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
 from shuangsuiji.demo.entities import EntityFactory
+from shuangsuiji.demo.undisturbed import demo_undisturbed
 from shuangsuiji.directory import tally
 from shuangsuiji.directory.enums import InspectionMethod
 from shuangsuiji.directory.models import (
@@ -312,6 +313,7 @@ def _import_seed_plan(district: DistrictSpec, region: Region, seed: int) -> tupl
             task.save(update_fields=["scope_min_capital"])
         scoped.append(task)
     _demo_cap_reached(scoped[0])
+    demo_undisturbed(scoped)
     for task in scoped:
         drawn += _demo_draw(task, rng)
     return plan, drawn
