@@ -520,6 +520,40 @@ def test_a_pages_catalogue_line_is_not_the_title() -> None:
     assert plan.title == "某某县2023年度抽查工作计划"
 
 
+def test_a_pages_furniture_line_is_not_the_title() -> None:
+    # The stored page starts with its update line; the table under it has no title of its own.
+    before = "更新时间:2023-04-23来源:区市场监督管理局作者:区市场监督管理局字体[ 大 中 小 ]"
+
+    plan = parse_plan(f"{before}\n{TABLE}".encode(), "计划.txt")
+
+    assert (plan.title, plan.locality, plan.year) == ("", "", None)
+    assert Finding("year", Severity.WARNING, "标题中未找到计划年度，请指定年度") in plan.findings
+
+
+def test_a_platform_task_code_is_not_a_row_number() -> None:
+    # 抽查任务编号 holds the platform's 18-digit code: not a 序号, so no task has one (and the
+    # sequence check does not count up to 430000202302231006).
+    text = (
+        "抽查任务编号 | 抽查任务名称 | 抽查事项 | 抽查对象范围 | 抽取比例 | 检查时间 |\n"
+        "430000202302231001 | 年报信息检查 | 公示信息 | 全区企业 | 1% | 2023年7月至12月 |\n"
+        "430000202302231006 | 价格行为检查 | 明码标价 | 全区转供电主体 | 15% | 2023年7月至11月 |\n"
+    )
+
+    plan = parse_plan(text.encode(), "计划.txt")
+
+    assert [task.seq for task in plan.tasks] == [None, None]
+    assert [task.ratio_min for task in plan.tasks] == [0.01, 0.15]
+    assert (
+        Finding(
+            "seq",
+            Severity.INFO,
+            "任务编号“430000202302231006”是平台编码，不是序号：不作序号读取",
+        )
+        in plan.tasks[1].findings
+    )
+    assert not [finding for finding in plan.findings if finding.field == "seq"]
+
+
 def test_rows_without_numbers_whose_cells_wrap_or_left_no_paragraph_are_rebuilt_by_content() -> (
     None
 ):

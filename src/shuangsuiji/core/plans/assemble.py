@@ -157,7 +157,11 @@ def _find_header(rows: list[list[str]]) -> tuple[int, list[str | None] | None]:
 TITLE_LABEL = re.compile(r"^(?:信息名称|文件名称|名称|标题|主题|公开目录)[:：]?")
 TITLE_TAIL = re.compile(r"(?:成文日期|发布日期|发文日期|生成日期|文号|索引号).*$")
 NOTICE = re.compile(r"关于印发(.+?)的通知")
-NOT_A_TITLE = re.compile(r"首页|当前位置|>|＞|^(?:为|根据|按照|依据)|^(?:备注|注|说明)[:：]")
+# A page's furniture (更新时间:2023-04-23来源:…字体[ 大 中 小 ]) is not a title either.
+NOT_A_TITLE = re.compile(
+    r"首页|当前位置|>|＞|^(?:为|根据|按照|依据)|^(?:备注|注|说明)[:：]"
+    r"|(?:更新|发布)(?:时间|日期)\s*[:：]|字体\s*[\[［:：]"
+)
 # What a plan's title names: the plan, or the list of check items it is published as.
 TITLE_WORDS = re.compile(r"计划|事项清单|抽查清单")
 # A page's catalogue (公开目录 抽查计划) names the kind of document, not the plan.

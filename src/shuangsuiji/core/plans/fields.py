@@ -60,10 +60,15 @@ class Parsed:
 
 
 SEQ_NUMBER = re.compile(r"第?0*(\d{1,4})[号项]?")
+LONG_CODE = re.compile(r"\d{5,}")  # no table runs to 10 000 rows: a longer number is a code
 
 
 def parse_seq(text: str, parsed: Parsed) -> int | None:
     value = squeeze(text)
+    if LONG_CODE.fullmatch(value):
+        # 430000202302231001: a platform's task code under 抽查任务编号, not a row number
+        parsed.note("seq", Severity.INFO, f"任务编号“{value}”是平台编码，不是序号：不作序号读取")
+        return None
     numbered = SEQ_NUMBER.fullmatch(value)  # 001号, 第3项
     number = int(numbered[1]) if numbered else to_int(value) if value else None
     if number is None:
