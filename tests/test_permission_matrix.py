@@ -27,6 +27,7 @@ from shuangsuiji.assignments.models import Assignment, Recusal, TeamMember, Visi
 from shuangsuiji.assignments.services import bundle_with_recusals
 from shuangsuiji.checks.codes import code_for, rating_code
 from shuangsuiji.checks.models import CheckCap, OtherCheck, UndisturbedListing, VisitRating
+from shuangsuiji.companies.models import Objection
 from shuangsuiji.core import assign as assign_rule
 from shuangsuiji.core.draw import read_population_csv
 from shuangsuiji.directory.models import Entity, EntityImport, Inspector
@@ -68,6 +69,8 @@ MATRIX: dict[str, list[int]] = {
     "draws:task": [LOGIN, OK, MISSING, MISSING, OK, MISSING, MISSING],  # lead department's page
     "draws:detail": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],  # a partner takes part
     "draws:file": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
+    "draws:roster": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
+    "draws:roster-xlsx": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
     "assignments:plan": [LOGIN, REDIRECT, REDIRECT, MISSING, REDIRECT, MISSING, MISSING],
     "assignments:detail": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
     "assignments:file": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
@@ -134,6 +137,20 @@ MATRIX: dict[str, list[int]] = {
     "audit:head": [OK] * 7,  # the audit chain's head, published for anyone to keep
     "health": [OK] * 7,  # operations' health check: statuses and counts only
     "audit:heads": [OK] * 7,
+    # the company's side: its pages need a company session, which no staff sign-in gives
+    "companies:sign_in": [OK] * 7,
+    "companies:sign_out": [WRITE_ONLY] * 7,
+    "companies:home": [REDIRECT] * 7,
+    "companies:visit": [REDIRECT] * 7,
+    "companies:notice": [REDIRECT] * 7,
+    "companies:book": [REDIRECT] * 7,
+    "companies:rate": [REDIRECT] * 7,
+    "companies:object": [REDIRECT] * 7,
+    # an objection to a result another department leads: its lead, the coordinator, the auditor
+    "companies:objection_file": [MISSING, OK, MISSING, MISSING, OK, MISSING, MISSING],
+    "companies:offer": [LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, MISSING, MISSING],  # team, depts
+    "companies:objections": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
+    "companies:answer": [LOGIN, OK, MISSING, MISSING, OK, MISSING, MISSING],
 }
 
 # fmt: off
@@ -258,6 +275,8 @@ def urls(at: Scene) -> dict[str, str]:
         "draws:task": reverse("draws:task", args=[task.pk]),
         "draws:detail": reverse("draws:detail", args=[draw.pk]),
         "draws:file": reverse("draws:file", args=[draw.pk, "bundle.json"]),
+        "draws:roster": reverse("draws:roster", args=[draw.pk]),
+        "draws:roster-xlsx": reverse("draws:roster-xlsx", args=[draw.pk]),
         "assignments:plan": reverse("assignments:plan", args=[plan.pk]),
         "assignments:detail": reverse("assignments:detail", args=[assignment.pk]),
         "assignments:file": reverse("assignments:file", args=[assignment.pk]),
@@ -328,6 +347,43 @@ def urls(at: Scene) -> dict[str, str]:
         "audit:head": reverse("audit:head"),
         "audit:heads": reverse("audit:heads"),
         "health": reverse("health"),
+        **company_urls(plan, visit),
+    }
+
+
+def company_urls(plan: Plan, visit: Visit) -> dict[str, str]:
+    """The company's side: its pages (asked with no company session) and the platform's two,
+    with an objection (and its file) to a published result another department than 区教育局
+    leads."""
+    published = Inspection.objects.filter(
+        visit__assignment__plan=plan, state=InspectionState.PUBLISHED
+    ).select_related("task__lead_department")
+    objected = next(
+        i
+        for i in published.order_by("pk")
+        if i.task.lead_department.short_name != "区教育局"  # type: ignore[union-attr]
+    )
+    objection = Objection.objects.create(
+        inspection=objected,
+        reason="矩阵",
+        file=ContentFile(b"%PDF-1.4 matrix", name="objection.pdf"),
+        file_name="异议.pdf",
+        file_type="application/pdf",
+        file_size=15,
+    )
+    return {
+        "companies:sign_in": reverse("companies:sign_in"),
+        "companies:sign_out": reverse("companies:sign_out"),
+        "companies:home": reverse("companies:home"),
+        "companies:visit": reverse("companies:visit", args=[visit.pk]),
+        "companies:notice": reverse("companies:notice", args=[visit.pk, "pdf"]),
+        "companies:book": reverse("companies:book", args=[visit.pk]),
+        "companies:rate": reverse("companies:rate", args=[visit.pk]),
+        "companies:object": reverse("companies:object", args=[objected.pk]),
+        "companies:objection_file": reverse("companies:objection_file", args=[objection.pk]),
+        "companies:offer": reverse("companies:offer", args=[visit.pk]),
+        "companies:objections": reverse("companies:objections"),
+        "companies:answer": reverse("companies:answer", args=[objection.pk]),
     }
 
 

@@ -6,6 +6,7 @@ the job's progress, polled by htmx every second, until the step is done.
 
 import json
 from collections import Counter
+from io import BytesIO
 from pathlib import Path
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from shuangsuiji.core import draw as rule
@@ -20,6 +22,7 @@ from shuangsuiji.draws.access import visible_draw
 from shuangsuiji.draws.jobs import JobRefused, latest_job, reap, start_complete, start_freeze
 from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.registrations import registrations
+from shuangsuiji.draws.roster import roster_of, write_roster
 from shuangsuiji.draws.rules import may_draw, party_of
 from shuangsuiji.draws.services import (
     DrawStepError,
@@ -31,14 +34,9 @@ from shuangsuiji.draws.services import (
 from shuangsuiji.draws.substitutions import published_bundle
 from shuangsuiji.operations.models import Job, JobKind, JobState
 from shuangsuiji.plans.models import PlanTask
+from shuangsuiji.plans.population import STRATUM_LABELS
 
-STRATUM_LABELS = {
-    "A": "A 低风险",
-    "B": "B 一般风险",
-    "C": "C 较高风险",
-    "D": "D 高风险",
-    "U": "未分类",
-}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -183,6 +181,31 @@ def draw_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     else:
         return HttpResponse("文件不存在", status=404)
     response["Content-Disposition"] = f'attachment; filename="{draw.draw_id}-{name}"'
+    return response
+
+
+@login_required
+def roster_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 抽查名单 to read and print: names, addresses and representatives beside the codes."""
+    draw = visible_draw(request.user, pk)
+    context = {
+        "draw": draw,
+        "task": draw.task,
+        "partners": [d.short_name for d in draw.task.partner_departments.order_by("pk")],
+        "roster": roster_of(draw),
+    }
+    return render(request, "draws/roster.html", context)
+
+
+@login_required
+def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = visible_draw(request.user, pk)
+    buffer = BytesIO()
+    write_roster(roster_of(draw), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"抽查名单-{draw.draw_id}.xlsx"
+    )
     return response
 
 
