@@ -75,3 +75,100 @@ def test_every_row_cut_so_carries_a_warning() -> None:
         [f.severity for f in task.findings if f.message.startswith("本行的单元格之间没有分隔符")]
         for task in plan.tasks
     ] == [[Severity.WARNING], [Severity.WARNING]]
+
+
+# A bureau's plan whose first column (计划类别) is merged down: its text is written before the
+# first row's 序号 and again after a page break. The count of objects to draw runs into the
+# window's year (6%22022年…), every row shares one 抽查类别 while 计划名称 names each task
+# (two rows that cut plainly tell the 抽查类别 the others share), and the 牵头处室 cell wraps.
+GROUPED = "\n".join(
+    [
+        "某某市农业农村局2022年抽查工作计划表",
+        "",
+        "部门抽查计划序号抽查计",
+        "划名称",
+        "抽查类别抽查事项事项类别检查对象抽查",
+        "比例",
+        "抽取检查对象数量抽查检",
+        "查时间",
+        "牵头处室",
+        "部门抽查计划1肥料生产经营和使用行为监督检查农业生产资料监管肥料监督检查一般检查事项"
+        "肥料生产经营者6%22022年3月-8月种植业处市农业综合执法支队",
+        "2饲料生产经营和使用行为监督检查农业生产资料监管饲料监督检查一般检查事项"
+        "饲料和饲料添加剂生产企业10%72022年3月-11月畜牧处市农业综合执法支队",
+        "3农药生产经营企业农业生产资料监管农药监督检查重点检查事项农药生产经营者6%3"
+        "2022年3月-8月种植业处市农业综合执法支队",
+        "部门抽查计划4畜禽屠宰农业生产资料监管畜禽产品生产监督检查重点检查事项辖区畜禽屠宰企业"
+        "6%172022年4月—12月兽医处",
+        "市农业综合执法支队",
+    ]
+)
+
+
+def test_a_merged_first_column_written_before_the_number_and_a_count_run_into_the_year() -> None:
+    plan = parse_plan(GROUPED.encode(), "计划.txt")
+
+    assert plan.columns[0] == "plan_kind"
+    assert [
+        (
+            t.seq,
+            t.name,
+            t.items,
+            t.scope,
+            t.ratio_min,
+            t.sample_count,
+            t.window,
+            t.lead_department,
+            t.source["plan_kind"],
+        )
+        for t in plan.tasks
+    ] == [
+        (
+            1,
+            "肥料生产经营和使用行为监督检查",
+            ("肥料监督检查",),
+            "肥料生产经营者",
+            0.06,
+            2,
+            Window("2022-03", "2022-08"),
+            "种植业处市农业综合执法支队",
+            "部门抽查计划",
+        ),
+        (
+            2,
+            "饲料生产经营和使用行为监督检查",
+            ("饲料监督检查",),
+            "饲料和饲料添加剂生产企业",
+            0.1,
+            7,
+            Window("2022-03", "2022-11"),
+            "畜牧处市农业综合执法支队",
+            "",
+        ),
+        (
+            3,
+            "农药生产经营企业",
+            ("农药监督检查",),
+            "农药生产经营者",
+            0.06,
+            3,
+            Window("2022-03", "2022-08"),
+            "种植业处市农业综合执法支队",
+            "",
+        ),
+        (
+            4,
+            "畜禽屠宰",
+            ("畜禽产品生产监督检查",),
+            "辖区畜禽屠宰企业",
+            0.06,
+            17,
+            Window("2022-04", "2022-12"),
+            "兽医处市农业综合执法支队",
+            "部门抽查计划",
+        ),
+    ]
+    assert all(
+        any(f.field == "table" and f.severity is Severity.WARNING for f in t.findings)
+        for t in plan.tasks
+    )

@@ -53,6 +53,8 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("duties", r"责任分工|职责分工"),
     ("mode", r"(抽查)?(检查)?模式|抽查检查方式"),
     ("sampling_type", r"抽查类型|抽取类型|抽查方式|事项类别|任务类型|检查类型(日常专项)?"),
+    # Which kind of plan a row belongs to (部门抽查计划 or 部门联合抽查计划), merged down.
+    ("plan_kind", r"(本?部门|部门联合|联合|跨部门(联合)?)(双随机)?抽查计划|计划(类型|类别|性质)"),
     # A locality's own column beside the province's figure (无为计划): its ratio wins.
     ("local_ratio", r"(?!工作|抽查|年度|检查|实施|任务|监管)[\u4e00-\u9fff]{2,4}计划"),
     ("note", r"备注|说明"),
@@ -70,6 +72,7 @@ COLUMN_LABELS: dict[str, str] = {
     "office": "承办处室",
     "duties": "责任分工",
     "local_ratio": "本地计划",
+    "plan_kind": "计划类别",
     "name": "抽查任务名称",
     "items": "抽查事项",
     "scope": "抽查对象范围",

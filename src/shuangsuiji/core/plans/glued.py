@@ -10,9 +10,10 @@ row so read carries a warning: this form is read last, when no other form finds 
 
 import functools
 import re
+from collections import Counter
 
 from shuangsuiji.core.plans.columns import column_key, header_keys
-from shuangsuiji.core.plans.placement import COLUMN_KINDS, STRONG, fit
+from shuangsuiji.core.plans.placement import COLUMN_KINDS, COUNT_COLUMNS, STRONG, fit
 from shuangsuiji.core.plans.text import TextGrid, lines_of, squeeze_line
 
 MAX_NAME = 12  # the longest column name the header is cut into
@@ -39,23 +40,43 @@ def read_glued(text: str) -> TextGrid:
     keys = [column_key(name) for name in header]
     seq_at = keys.index("seq")
     rows: list[str] = []
+    groups: list[str] = []  # the text before a row's 序号: a merged cell of a column before it
     for line in lines[end:]:
         if not line:
             continue
         if NOTES.match(line):
             break
-        if _starts_row(line, len(rows) + 1):
-            rows.append(line)
+        group = _row_group(line, len(rows) + 1, seq_at)
+        if group is not None:
+            rows.append(line[len(group) :])
+            groups.append(group)
         elif rows:
             rows[-1] += f"\n{line}"
         else:
             grid.texts.append(line)
     if len(rows) > MAX_ROWS or any(len(row) > MAX_ROW for row in rows):
         return TextGrid(form="glued")  # not rows of a table: no row runs on this long
-    for number, row in enumerate(rows, start=1):
-        rest = row[len(str(number)) :]
-        cells = _cut(rest, [key or "other" for key in keys[seq_at + 1 :]], header[seq_at + 1 :])
-        grid.rows.append([""] * seq_at + [str(number), *cells])
+    cut_keys = [key or "other" for key in keys[seq_at + 1 :]]
+    rests = [row[len(str(number)) :] for number, row in enumerate(rows, start=1)]
+    first = [_cut(rest, cut_keys, header[seq_at + 1 :]) for rest in rests]
+    # A column's values recur down the rows (抽查类别, 事项类别, 牵头处室): a piece another row
+    # also cut for that column is likelier, so each row is cut again knowing them.
+    recurring = [
+        {
+            piece
+            for piece, times in Counter(_squeezed(cells[c]) for cells in first).items()
+            if times >= 2 and len(piece) >= 2
+        }
+        if COLUMN_KINDS.get(key) not in FIGURES
+        else set()
+        for c, key in enumerate(cut_keys)
+    ]
+    for number, (group, rest) in enumerate(zip(groups, rests, strict=True), start=1):
+        cells = _cut(rest, cut_keys, header[seq_at + 1 :], recurring)
+        before = [""] * seq_at
+        if group:
+            before[-1] = group
+        grid.rows.append([*before, str(number), *cells])
         message = (
             "本行的单元格之间没有分隔符：按各段内容拆分为"
             + "、".join(f"“{cell}”" for cell in cells if cell)
@@ -72,6 +93,24 @@ def _starts_row(line: str, number: int) -> bool:
     return line.startswith(digits) and not line[len(digits) : len(digits) + 1].isdigit()
 
 
+# A merged cell of a column before 序号 (部门抽查计划 over a block of rows) is written once, on
+# the first row of its block (and again after a page break): a few words, then the 序号.
+GROUP_CELL = re.compile(r"[\u4e00-\u9fff]{2,12}")
+
+
+def _row_group(line: str, number: int, seq_at: int) -> str | None:
+    """The text before the row's 序号 ("" when the line opens with it), or None when the line
+    does not start row `number`."""
+    if _starts_row(line, number):
+        return ""
+    if seq_at == 0:
+        return None
+    group = GROUP_CELL.match(line)
+    if group and _starts_row(line[group.end() :], number):
+        return group[0]
+    return None
+
+
 def _header(lines: list[str]) -> tuple[int, int, list[str]] | None:
     """The first run of non-blank lines whose text, run together, is made of known column
     names (at least five), with the first row (a line starting 1) after it."""
@@ -85,12 +124,14 @@ def _header(lines: list[str]) -> tuple[int, int, list[str]] | None:
             if len(run) > MAX_HEADER or PROSE.search(run):
                 break  # column names hold no sentence marks
             following = next((later for later in lines[end:] if later), "")
-            if not SEQ_NAME.search(run) or not _starts_row(following, 1):
+            if not SEQ_NAME.search(run) or _row_group(following, 1, 1) is None:
                 continue  # rows are found by their 序号: the header names it, row 1 follows
             names = _names(run)
             keys = header_keys(names) if names else None
             if names is None or keys is None or "seq" not in keys:
                 continue
+            if _row_group(following, 1, keys.index("seq")) is None:
+                continue  # words before row 1's 序号 only where a column comes before it
             if len([key for key in keys if key]) >= 5:
                 return start, end, names
     return None
@@ -128,7 +169,7 @@ def _names(run: str) -> list[str] | None:
 # A cell does not open with what joins it to the text before (和, 的, 、) nor end with what
 # joins it to the text after; it is not a bare item number (1.), and no cell ends inside the
 # end of a range (4—10 is not 4—1 and 0).
-OPENS_ON = re.compile(r"^[\s和及与或的、，,;；。.．]")
+OPENS_ON = re.compile(r"^(?:[\s和及与或的、，,;；。.．]|事?项(?!目))")
 GOES_ON = re.compile(r"(?:[和及与或的、，,;；]|[；;]\d{1,2}[.．、])\s*$")
 BARE_NUMBER = re.compile(r"^[\d\s.．、)）(（]+$")
 
@@ -153,17 +194,32 @@ def _piece_fit(piece: str, key: str) -> int:
         score += 5  # 不低于5%: the words a ratio opens with are the ratio's
     if key == "scope" and PLACE_FIRST.match(piece):
         score += 5  # 太原市农药生产经营主体: the objects are those of a place
+    kind = COLUMN_KINDS.get(key)
+    bare = piece.strip()
+    if kind == "ratio" and RATIO_RUN_ON.search(bare):
+        score -= 10  # 6%2: the next column's count ran into the ratio
+    if kind == "window" and WINDOW_RUN_ON.search(bare):
+        score -= 10  # 3月-8月种植业: the next column's words ran into the months
+    if kind in TEXT_KINDS and MATTER_END.search(bare):
+        score += 5  # 肥料监督检查 | 农业生产资料监管: a name or an item ends with its matter
     return score
 
 
+RATIO_RUN_ON = re.compile(r"[%％]\d+$")
+# After a window's last month: 份, 底, 前, 中旬… but not a department's name (兽医处).
+WINDOW_RUN_ON = re.compile(r"月\s*(?![份底前初末中上下])[\u4e00-\u9fff]{2,}[^月]*$")
+MATTER_END = re.compile(r"(?:检查|抽查|监管|核查|抽检|管理|监测)$")
+TEXT_KINDS = frozenset({"name", "item"})
 RANGE_MARKS = "—-－~～至"
+YEAR_AHEAD = re.compile(r"(?:19|20)\d{2}年")
+UNITS = "年月日号%％户家个次"
 
 
 def _chinese(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
-def _whole(text: str, start: int, stop: int) -> bool:
+def _whole(text: str, start: int, stop: int, key: str = "") -> bool:
     piece = text[start:stop]
     inside_number = False
     if 0 < stop < len(text) and text[stop - 1].isdigit() and text[stop].isdigit():
@@ -177,12 +233,34 @@ def _whole(text: str, start: int, stop: int) -> bool:
         # range's dash a lost word may have joined two numbers (抽查1 | 4—10).
         ends_range = run > 0 and text[run - 1] in RANGE_MARKS
         inside_number = ends_range or (after not in RANGE_MARKS)
+        if YEAR_AHEAD.match(text, stop):
+            inside_number = False  # 6%22022年3月: a count (2) ran into the window's year
+    # Nor does a cell end between a number and its unit (2022|年, 8|月): the unit is the number's.
+    unit_cut = start > 0 and text[start - 1].isdigit() and text[start] in UNITS
+    unit_left = stop < len(text) and text[stop - 1].isdigit() and text[stop] in UNITS
+    if key in COUNT_COLUMNS and piece.strip().isdigit():
+        return not (inside_number or unit_cut or unit_left)  # 抽取检查对象数量 2: a bare count
     return len(piece.strip()) >= 2 and not (
-        inside_number or OPENS_ON.match(piece) or GOES_ON.search(piece) or BARE_NUMBER.match(piece)
+        inside_number
+        or unit_cut
+        or unit_left
+        or OPENS_ON.match(piece)
+        or GOES_ON.search(piece)
+        or BARE_NUMBER.match(piece)
     )
 
 
-def _cut(text: str, keys: list[str], names: list[str]) -> list[str]:
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+RECURRING_GAIN = 15  # in tenths: a piece another row cut for the same column
+FIGURES = frozenset({"seq", "ratio", "frequency", "window"})  # the same 6% twice is chance
+
+
+def _cut(
+    text: str, keys: list[str], names: list[str], recurring: list[set[str]] | None = None
+) -> list[str]:
     """The row's text cut into one piece a column, in order, each piece fitting its column
     as well as it can (empty pieces cost a little); a cut between two Chinese characters
     costs a little more than one where the script changes (旅行社|3%), and a piece opening
@@ -203,13 +281,15 @@ def _cut(text: str, keys: list[str], names: list[str]) -> list[str]:
                 back[c + 1][i] = i
             longest = MAX_COMPACT if COLUMN_KINDS.get(key) in STRONG else MAX_CELL
             for j in range(i + 1, min(count, i + longest) + 1):
-                if not _whole(text, i, j):
+                if not _whole(text, i, j, key):
                     continue
                 score = here + _piece_fit(text[i:j], key)
                 if j < count and _chinese(text[j - 1]) and _chinese(text[j]):
                     score -= 2
                 if len(names[c]) >= 4 and text[i:j].startswith(names[c][:4]):
                     score += 5
+                if recurring and _squeezed(text[i:j]) in recurring[c]:
+                    score += RECURRING_GAIN
                 if score > best[c + 1][j]:
                     best[c + 1][j] = score
                     back[c + 1][j] = i

@@ -98,7 +98,8 @@ def build_plan(table: Table, *, year: int | None = None) -> Plan:
     branch = BRANCH.search(title)
     if locality.endswith("市") and branch and branch[1] not in locality:
         locality += branch[1]  # 武汉市生态环境局青山区分局: the city's bureau's district branch
-    tasks = tuple(_task(raw, plan_year, locality) for raw in table.tasks)
+    by_plan_name = _plan_name_names_tasks(table)
+    tasks = tuple(_task(raw, plan_year, locality, by_plan_name) for raw in table.tasks)
     findings += _sequence_findings(
         tuple(task for task, raw in zip(tasks, table.tasks, strict=True) if not raw.sub_row)
     )
@@ -112,7 +113,22 @@ def build_plan(table: Table, *, year: int | None = None) -> Plan:
     )
 
 
-def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
+def _plan_name_names_tasks(table: Table) -> bool:
+    """Beside an 抽查类别/抽查领域 column, a 计划名称 column names each task when it is the finer
+    of the two (西安: 肥料…监督检查, 农药生产经营企业… under one 农业生产资料监管); where it
+    holds the group's plan, it is the coarser, and the 抽查领域 names the task."""
+    if "domain" not in table.columns or "plan_name" not in table.columns:
+        return False
+
+    def distinct(key: str) -> int:
+        return len({squeeze(raw.cells.get(key, "")) for raw in table.tasks} - {""})
+
+    return distinct("plan_name") > max(distinct("domain"), 1)
+
+
+def _task(
+    raw: RawTask, year: int | None, locality: str = "", by_plan_name: bool = False
+) -> PlanTask:
     cells = raw.cells
     parsed = Parsed(findings=list(raw.findings))
 
@@ -126,7 +142,11 @@ def _task(raw: RawTask, year: int | None, locality: str = "") -> PlanTask:
     domain = squeeze(cell("domain"))
     if CHECK_CLASS.fullmatch(domain):
         domain = ""
-    name = squeeze(cell("name")) or domain or squeeze(cell("plan_name"))
+    plan_name_cell = squeeze(cell("plan_name"))
+    if by_plan_name:
+        name = squeeze(cell("name")) or plan_name_cell or domain
+    else:
+        name = squeeze(cell("name")) or domain or plan_name_cell
     if "name" not in cells and not name and squeeze(cell("items")):
         # No task-name column: the 抽查事项 names the task (建筑市场检查).
         name = squeeze(cell("items")).strip(EDGE_PUNCTUATION)
