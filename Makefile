@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ENTITIES ?= 20000
 PORT ?= 8000
 
-.PHONY: demo test install install-test browser lint fmt bench clean
+.PHONY: demo test install install-test browser lint fmt bench clean wheelhouse
 
 $(BIN)/shuangsuiji: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ fmt: install-test
 bench: install
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/demo_build.py
+
+# Offline installation (docs/deploy.md): every wheel the platform needs, pinned to the versions
+# of the tested .venv, with deploy/ and checksums, in $(WHEELHOUSE) and $(WHEELHOUSE).tar.gz;
+# deploy/install-offline.sh installs it with no network. WHEEL_PLATFORM=manylinux2014_aarch64
+# builds it for an aarch64 server (鲲鹏, 飞腾).
+WHEELHOUSE ?= var/wheelhouse
+wheelhouse: install
+	bash deploy/build-wheelhouse.sh $(WHEELHOUSE) $(BIN)/python
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
