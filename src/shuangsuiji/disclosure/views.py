@@ -25,6 +25,7 @@ from openpyxl import Workbook
 
 from shuangsuiji.accounts.permissions import Role, role_of
 from shuangsuiji.audit.anchor import feed_items
+from shuangsuiji.companies.public import public_objection_states
 from shuangsuiji.core import draw as rule
 from shuangsuiji.core.celltext import csv_text, xlsx_row
 from shuangsuiji.directory.models import CheckItem
@@ -280,9 +281,13 @@ def results(request: HttpRequest) -> HttpResponse:
     departments, years = published_choices()
     filters = request.GET.copy()
     filters.pop("page", None)
+    rows = public_rows(page)
+    objections = public_objection_states([inspection.pk for inspection in page])
+    for inspection, row in zip(page, rows, strict=True):  # 异议处理中, then the answer's outcome
+        row["objection"] = objections.get(inspection.pk, "")
     context = {
         "page": page,
-        "rows": public_rows(page),
+        "rows": rows,
         "query": filters.urlencode(),
         "filters": request.GET,
         "departments": departments,

@@ -3,6 +3,7 @@ to prepare, and that refusing to cooperate is published."""
 
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.sheet import Sheet, Table
+from shuangsuiji.companies.tokens import notice_token, sign_in_address
 
 TITLE = "“双随机、一公开”抽查通知书"
 DOCUMENTS = (
@@ -24,9 +25,13 @@ def notice_content(
     url: str = "",
     qr: bytes | None = None,
     rating: str = "",
+    sign_in_token: str | None = None,
 ) -> Sheet:
     """The notice; with the visit's inspection code, its line and QR image (扫码入企): the
-    company checks the visit and the team from the code before letting anyone in."""
+    company checks the visit and the team from the code before letting anyone in. With the
+    code, the company's one-time sign-in token too (`sign_in_token` None: the visit's current
+    one; "": none, for the company's own copy)."""
+    token = notice_token(visit) if code and sign_in_token is None else sign_in_token or ""
     entity = visit.entity
     departments = "、".join(d.short_name for d in visit.departments.order_by("pk"))
     return Sheet(
@@ -44,6 +49,15 @@ def notice_content(
                     "（不署名，检查部门看不到单次检查的评价）。",
                 ]
                 if code
+                else []
+            ),
+            *(
+                [
+                    f"企业端登录令牌 {token}：凭统一社会信用代码和本令牌登录"
+                    f" {sign_in_address(url)}，查看通知书和检查结果、预约检查时段、"
+                    "评价检查、对公示结果提出异议；令牌仅能使用一次。"
+                ]
+                if token
                 else []
             ),
         ],
