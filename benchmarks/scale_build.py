@@ -598,6 +598,7 @@ def _city_visits(
                         "\\N",
                         moment if state == "published" else "\\N",
                         str(users["coordinator"].pk) if state == "published" else "\\N",
+                        str(plan.region_id),
                     ]
                 )
                 + "\n"
@@ -653,6 +654,7 @@ def _city_visits(
             "follow_up_closed_at",
             "published_at",
             "published_by_id",
+            "region_id",
         ),
         result_lines.getvalue(),
     )

@@ -4,16 +4,19 @@ Every step checks who acts (a member of the visit's team records; the task's lea
 or the coordinator reviews, never the person who recorded) and the state it starts from.
 """
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 
-from shuangsuiji.accounts.permissions import require
+from shuangsuiji.accounts.permissions import SYSTEM, require
 from shuangsuiji.assignments.models import Visit
+from shuangsuiji.audit.recorder import append_many
 from shuangsuiji.inspections.models import (
     Attachment,
     FollowUp,
@@ -21,7 +24,12 @@ from shuangsuiji.inspections.models import (
     InspectionState,
     ResultCategory,
 )
-from shuangsuiji.inspections.rules import may_close_follow_up, may_record, may_review
+from shuangsuiji.inspections.rules import (
+    may_close_follow_up,
+    may_record,
+    may_review,
+    reviewable,
+)
 
 EDITABLE = (InspectionState.PENDING, InspectionState.RETURNED)
 # Accepted attachments, recognised by their first bytes, not by the name or the browser's word.
@@ -124,21 +132,97 @@ def review(inspection: Inspection, *, actor: Any, approve: bool, reason: str = "
     return locked
 
 
+REVIEWED_FIELDS = ("state", "reviewed_by_id", "reviewed_at", "return_reason", "follow_up")
+REFUSED = "只有牵头部门或协调员可以审核，且录入人不能审核自己的结果"
+
+
 @transaction.atomic
 def review_many(
-    inspections: list[Inspection], *, actor: Any, approve: bool, reason: str = ""
+    inspections: Iterable[Inspection], *, actor: Any, approve: bool, reason: str = ""
 ) -> int:
-    """Approve, or return with one reason, several results at once: all or none. Each goes
-    through `review` (its rule, its state); the first refusal names its result and undoes
-    the rest."""
-    if not approve and not reason.strip():
+    """Approve, or return with one reason, several results at once: all or none.
+
+    The rule is `review`'s: `reviewable` is `may_review` as a filter, so a result the actor
+    may not review (another department's, one it recorded itself, a forged id) refuses the
+    whole step, named. Then one UPDATE for all and one chained run of audit entries
+    (`append_many`, as `disclosure.services.publish` does), with the fields and values
+    `review`'s save would have recorded: 1,000 results are one step, not 1,000 saves (28 s
+    at province scale)."""
+    reason = reason.strip()
+    if not approve and not reason:
         raise InspectionStepError("退回必须说明原因")
-    for inspection in inspections:
-        try:
-            review(inspection, actor=actor, approve=approve, reason=reason)
-        except InspectionStepError as error:
-            raise InspectionStepError(f"“{inspection.visit.entity.name}”：{error}") from error
-    return len(inspections)
+    chosen = Inspection.objects.filter(pk__in=sorted({i.pk for i in inspections}))
+    rows = list(
+        chosen.select_for_update().order_by("pk").values_list("pk", "region_id", *REVIEWED_FIELDS)
+    )
+    if actor is not SYSTEM:
+        allowed = set(reviewable(chosen, actor).values_list("pk", flat=True))
+        refused = [pk for pk, *_ in rows if pk not in allowed]
+        require(not refused, f"“{_entity_name(refused[0]) if refused else ''}”：{REFUSED}")
+    waiting = [pk for pk, _, state, *_ in rows if state != InspectionState.SUBMITTED]
+    if waiting:
+        raise InspectionStepError(f"“{_entity_name(waiting[0])}”：只能审核待审核的结果")
+    now = timezone.now()
+    if approve:
+        needs_follow_up = Inspection.results.through.objects.filter(
+            inspection_id=OuterRef("pk"), resultcategory__needs_follow_up=True
+        )
+        updated = chosen.update(
+            state=InspectionState.APPROVED,
+            reviewed_by_id=actor.pk,
+            reviewed_at=now,
+            return_reason="",
+            follow_up=Case(
+                When(Exists(needs_follow_up), then=Value(FollowUp.OPEN)), default=F("follow_up")
+            ),
+        )
+    else:
+        updated = chosen.update(
+            state=InspectionState.RETURNED,
+            reviewed_by_id=actor.pk,
+            reviewed_at=now,
+            return_reason=reason,
+        )
+    if updated != len(rows):  # the rows are locked: only a concurrent writer on SQLite gets here
+        raise InspectionStepError("审核期间结果被他人改动，请刷新后重试")
+    after = dict(chosen.values_list("pk", "follow_up"))
+    state = (InspectionState.APPROVED if approve else InspectionState.RETURNED).value
+    append_many(
+        "update",
+        (
+            (
+                LABEL,
+                str(pk),
+                region_id,
+                dict(
+                    zip(REVIEWED_FIELDS, (*values[:2], _iso(values[2]), *values[3:]), strict=True)
+                ),
+                {
+                    "state": state,
+                    "reviewed_by_id": actor.pk,
+                    "reviewed_at": now.isoformat(),
+                    "return_reason": "" if approve else reason,
+                    "follow_up": after[pk],
+                },
+            )
+            for pk, region_id, *values in rows
+        ),
+    )
+    return len(rows)
+
+
+LABEL = Inspection._meta.label_lower
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _entity_name(inspection_id: int) -> str:
+    name: str = Inspection.objects.values_list("visit__entity__name", flat=True).get(
+        pk=inspection_id
+    )
+    return name
 
 
 @transaction.atomic
