@@ -36,11 +36,11 @@ from shuangsuiji.disclosure.frozen import (
     frozen_draws,
     frozen_page,
 )
+from shuangsuiji.disclosure.opendata import stream_rows
 from shuangsuiji.disclosure.services import (
     PUBLIC_FIELDS,
     CappedPaginator,
     PublicationError,
-    iter_public_rows,
     public_rows,
     publication_due,
     publication_due_count,
@@ -320,7 +320,7 @@ def results_data(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         response = HttpResponse(_xlsx(public_rows(found)), content_type=XLSX_TYPE)
     else:
-        rows = iter_public_rows(found.iterator(chunk_size=STREAM_CHUNK))
+        rows = stream_rows(search_published(request.GET))  # values, not models
         chunks = _json_chunks(rows) if fmt == "json" else _csv_chunks(rows)
         kind = "application/json" if fmt == "json" else "text/csv"
         response = StreamingHttpResponse(chunks, content_type=f"{kind}; charset=utf-8")
