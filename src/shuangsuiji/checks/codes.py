@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import Role, require, role_of, within
+from shuangsuiji.approvals.standing import approval_line, standing_of
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.services import visit_items
 from shuangsuiji.checks.models import VisitCode, VisitRating
@@ -103,6 +104,7 @@ class Card:
     carried_out: bool  # a result records the day it was done: the company may rate it
     validity_day: str  # the day the certificates are judged on, in words
     proofs: list[tuple[str, str, str]]  # (task name, draw id, code.salt for 为什么是我)
+    approval: str = ""  # who approved and when, or that it is not yet approved
 
 
 def card(code: VisitCode) -> Card:
@@ -141,6 +143,7 @@ def card(code: VisitCode) -> Card:
         carried_out=checked_on is not None,
         validity_day=f"检查当日（{checked_on:%Y-%m-%d}）" if checked_on else "今日",
         proofs=_proofs(visit),
+        approval=approval_line(standing_of(visit)),
     )
 
 
