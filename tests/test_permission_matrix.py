@@ -136,6 +136,11 @@ MATRIX: dict[str, list[int]] = {
     "disclosure:company_proof": [LOGIN, OK, OK, MISSING, OK, MISSING, MISSING],
     "audit:head": [OK] * 7,  # the audit chain's head, published for anyone to keep
     "health": [OK] * 7,  # operations' health check: statuses and counts only
+    "approvals:pending": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],  # each its own scope
+    "approvals:approve": [LOGIN] + [WRITE_ONLY] * 6,  # forged posts: tests/approvals
+    "approvals:emergency": [LOGIN] + [WRITE_ONLY] * 6,
+    "approvals:assistant": [LOGIN] + [WRITE_ONLY] * 6,
+    "approvals:document": [LOGIN, OK, OK, OK, OK, MISSING, MISSING],  # like the task sheet
     "audit:heads": [OK] * 7,
     # the company's side: its pages need a company session, which no staff sign-in gives
     "companies:sign_in": [OK] * 7,
@@ -347,6 +352,11 @@ def urls(at: Scene) -> dict[str, str]:
         "audit:head": reverse("audit:head"),
         "audit:heads": reverse("audit:heads"),
         "health": reverse("health"),
+        "approvals:pending": reverse("approvals:pending"),
+        "approvals:approve": reverse("approvals:approve"),
+        "approvals:emergency": reverse("approvals:emergency", args=[visit.pk]),
+        "approvals:assistant": reverse("approvals:assistant", args=[visit.pk]),
+        "approvals:document": reverse("approvals:document", args=[visit.pk, "approval", "docx"]),
         **company_urls(plan, visit),
     }
 
