@@ -42,6 +42,9 @@ def _test_settings(settings: Any, tmp_path: Path) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = TEST_HASHERS
+    # The tests' database is the demo's, signed in with its printed password, as `shuangsuiji
+    # demo` allows (tests/accounts/test_passwords.py turns it off to see the refusal).
+    settings.DEMO = True
 
 
 @pytest.fixture

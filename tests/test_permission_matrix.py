@@ -141,6 +141,9 @@ MATRIX: dict[str, list[int]] = {
     "approvals:emergency": [LOGIN] + [WRITE_ONLY] * 6,
     "approvals:assistant": [LOGIN] + [WRITE_ONLY] * 6,
     "approvals:document": [LOGIN, OK, OK, OK, OK, MISSING, MISSING],  # like the task sheet
+    "metrics": [MISSING] * 7,  # off unless METRICS (tests/operations/test_metrics.py)
+    "accounts:second_factor": [LOGIN, OK, OK, OK, OK, OK, OK],  # one's own authenticator
+    "accounts:verify": [LOGIN] + [REDIRECT] * 6,  # nothing to verify without an authenticator
     "audit:heads": [OK] * 7,
     # the company's side: its pages need a company session, which no staff sign-in gives
     "companies:sign_in": [OK] * 7,
@@ -357,6 +360,9 @@ def urls(at: Scene) -> dict[str, str]:
         "approvals:emergency": reverse("approvals:emergency", args=[visit.pk]),
         "approvals:assistant": reverse("approvals:assistant", args=[visit.pk]),
         "approvals:document": reverse("approvals:document", args=[visit.pk, "approval", "docx"]),
+        "metrics": reverse("metrics"),
+        "accounts:second_factor": reverse("accounts:second_factor"),
+        "accounts:verify": reverse("accounts:verify"),
         **company_urls(plan, visit),
     }
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV_CALL = re.compile(r"env_(?:str|bool|int|list)\(\s*\"([A-Z_]+)\"")
 
@@ -58,3 +60,40 @@ def test_postgres_url_selects_psycopg_backend(tmp_path: Path) -> None:
     )
 
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def start_with(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "import shuangsuiji.settings"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"SHUANGSUIJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin", **environment},
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("mysql://u:p@db.internal/sjs", "“mysql”（django.db.backends.mysql）"),
+        ("oracle://u:p@db.internal/sjs", "“oracle”（django.db.backends.oracle）"),
+        ("kingbase://u:p@db.internal/sjs", "“kingbase”"),
+    ],
+)
+def test_an_unknown_database_engine_stops_the_start_in_chinese_and_english(
+    tmp_path: Path, url: str, named: str
+) -> None:
+    result = start_with(tmp_path, DATABASE_URL=url)
+
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"不支持的数据库：DATABASE_URL 指向 {named}。" in last
+    assert "Unsupported database" in last
+    assert [path.name for path in tmp_path.iterdir()] == ["secret_key"]  # no SQLite file
+
+
+def test_a_bad_log_format_stops_the_start(tmp_path: Path) -> None:
+    result = start_with(tmp_path, LOG_FORMAT="xml")
+
+    assert result.returncode == 1
+    assert "环境变量 LOG_FORMAT='xml' 应为 text 或 json" in result.stderr

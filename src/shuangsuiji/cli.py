@@ -63,6 +63,7 @@ def _demo(argv: list[str]) -> int:
     parser.add_argument("--rebuild", action="store_true", help="清空数据库后重建演示数据")
     _server_arguments(parser)
     options = parser.parse_args(argv)
+    os.environ.setdefault("DEMO", "true")  # the demo's printed password signs in (settings.DEMO)
 
     import django
     from django.core.management import call_command

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "shuangsuiji.operations",  # before django_tasks_db: its db_worker survives database faults
     "django_tasks_db",
     "axes",
+    "django_otp",  # before accounts: its admin drops otp_totp's device admin
+    "django_otp.plugins.otp_totp",
     "csp",
     "ninja",  # serves the API docs page's Swagger UI from its own static files, not a CDN
     "shuangsuiji.accounts",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shuangsuiji.operations.logs.RequestLogMiddleware",  # first: times and names the whole answer
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -79,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shuangsuiji.accounts.sessions.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shuangsuiji.accounts.second_factor.SecondFactorMiddleware",
     "shuangsuiji.audit.recorder.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -132,14 +138,33 @@ TEMPLATES = [
 ]
 
 
+# The platform's SQL is written for these two (triggers, advisory locks, the draw's bulk
+# statements take one branch or the other by `connection.vendor`); any other engine would be
+# sent SQLite's DDL. PostgreSQL-compatible 信创 databases (人大金仓 KingbaseES, openGauss) are
+# reached as PostgreSQL, with a postgres:// URL (docs/deploy.md, docs/configuration.md).
+SUPPORTED_ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
+UNSUPPORTED_DATABASE = (
+    "不支持的数据库：DATABASE_URL 指向 {what}。本平台只支持 PostgreSQL（postgres://，"
+    "人大金仓、openGauss 等兼容 PostgreSQL 的数据库也以 postgres:// 连接）和 SQLite（sqlite://）。"
+    " / Unsupported database {what} in DATABASE_URL: only PostgreSQL (postgres://, also for "
+    "PostgreSQL-compatible servers) and SQLite (sqlite://) are supported."
+)
+
+
 def _database() -> dict[str, object]:
     default_url = f"sqlite:///{DATA_DIR / 'shuangsuiji.sqlite3'}"
     url = env_str("DATABASE_URL", default_url)
-    config: dict[str, object] = dict(
-        dj_database_url.parse(
+    scheme = url.partition("://")[0] or url
+    try:
+        parsed = dj_database_url.parse(
             url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
         )
-    )
+    except ValueError:  # dj_database_url.UnknownSchemeError, or no scheme at all
+        raise ConfigurationError(UNSUPPORTED_DATABASE.format(what=f"“{scheme}”")) from None
+    config: dict[str, object] = dict(parsed)
+    if config["ENGINE"] not in SUPPORTED_ENGINES:
+        what = f"“{scheme}”（{config['ENGINE']}）"
+        raise ConfigurationError(UNSUPPORTED_DATABASE.format(what=what))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run during a write; IMMEDIATE avoids "database is locked" upgrades.
         config["OPTIONS"] = {
@@ -161,12 +186,36 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Where a password is chosen (accounts/passwords.py says why these): not like the username or
+# names, at least PASSWORD_MIN_LENGTH characters, not among 20,000 common ones, not all digits,
+# at least PASSWORD_MIN_CLASSES kinds of character, never the demo's published password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "shuangsuiji.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": env_int("PASSWORD_MIN_CLASSES", 3)},
+    },
+    {"NAME": "shuangsuiji.accounts.passwords.NotDemoPasswordValidator"},
 ]
+# The demo (`shuangsuiji demo` sets it): only there may the demo's published password sign in.
+DEMO = env_bool("DEMO", False)
+
+# Sign-ins end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
+# password (accounts/sessions.py); the cookie also ends with the browser.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A TOTP code after the password for every coordinator and superuser (accounts/second_factor.py);
+# anyone may set one up for themselves either way.
+OTP_REQUIRED_FOR_COORDINATORS = env_bool("OTP_REQUIRED_FOR_COORDINATORS", False)
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "双随机抽查平台")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -252,12 +301,57 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
+# /metrics/ (operations/metrics.py): off by default; on, answered to METRICS_ALLOWED addresses
+# or to `Authorization: Bearer METRICS_TOKEN` only.
+METRICS = env_bool("METRICS", False)
+METRICS_ALLOWED = parse_networks(
+    "METRICS_ALLOWED", env_list("METRICS_ALLOWED", ["127.0.0.1", "::1"])
+)
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# Logs go to standard error (journald, docker): `text` for a person, `json` for a collector
+# (one object a line, operations/logs.py). Every line carries the request's id.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ConfigurationError(f"环境变量 LOG_FORMAT={LOG_FORMAT!r} 应为 text 或 json")
+# Libraries that chatter below WARNING: fpdf2 subsets the CJK font of every PDF through
+# fontTools, which says so at INFO, dozens of lines a document (issue 21); matplotlib, PIL,
+# the HTTP clients and docx templates log their internals at DEBUG/INFO.
+QUIET_LOGGERS = (
+    "fontTools",
+    "fpdf",
+    "matplotlib",
+    "PIL",
+    "urllib3",
+    "httpx",
+    "asyncio",
+    "docxtpl",
+    "pdfminer",
+    "pdfplumber",
+    "faker",
+    "factory",
+)
+LOG_LIBRARIES_LEVEL = env_str("LOG_LIBRARIES_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "shuangsuiji.operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # fpdf2 subsets the CJK font of every PDF through fontTools, which says so at INFO, dozens
-    # of lines a document: the server's log drowned in them.
-    "loggers": {"fontTools": {"level": "WARNING"}},
+    "loggers": {name: {"level": LOG_LIBRARIES_LEVEL} for name in QUIET_LOGGERS},
 }

@@ -6,6 +6,7 @@ from shuangsuiji.accounts.login import LoginView
 from shuangsuiji.audit import views as audit_views
 from shuangsuiji.checks import views as checks_views
 from shuangsuiji.disclosure import views as disclosure_views
+from shuangsuiji.operations.metrics import metrics_view
 from shuangsuiji.operations.views import health_view
 
 handler400 = "shuangsuiji.errors.bad_request"
@@ -32,6 +33,8 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("shuangsuiji.accounts.urls")),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),
+    path("metrics/", metrics_view, name="metrics"),
 ]

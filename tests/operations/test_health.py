@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -80,3 +81,30 @@ def test_a_pending_migration_makes_it_fail(monkeypatch: pytest.MonkeyPatch) -> N
 
     assert status == 503
     assert body["checks"]["migrations"] == {"ok": False, "pending": 1}
+
+
+def test_a_database_that_does_not_answer_makes_it_fail_naming_each_check(tmp_path: Any) -> None:
+    """The app's connection pointed at a database that cannot be reached: a closed port on
+    PostgreSQL, a file in a missing directory on SQLite."""
+    original = connections["default"]
+    unreachable = (
+        {"PORT": "1"}
+        if original.vendor == "postgresql"
+        else {"NAME": str(tmp_path / "missing" / "db.sqlite3")}
+    )
+    gone = type(original)({**original.settings_dict, **unreachable}, "default")
+    connections["default"] = gone
+    try:
+        status, body = answer()
+    finally:
+        gone.close()
+        connections["default"] = original
+
+    assert (status, body["status"]) == (503, "fail")
+    assert {name: check["ok"] for name, check in body["checks"].items()} == {
+        "database": False,
+        "migrations": False,
+        "worker": False,
+        "audit_chain": False,
+    }
+    assert body["checks"]["database"] == {"ok": False, "error": "OperationalError"}

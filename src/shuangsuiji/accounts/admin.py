@@ -17,7 +17,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shuangsuiji.accounts.login import AdminSignInForm
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role, grantable_roles, restrict, role_of
 from shuangsuiji.accounts.scoped_admin import ScopedAdmin
@@ -138,3 +140,12 @@ class ScopedAccessAttemptAdmin(AccessAttemptAdmin):
             return attempts
         users = restrict(User.objects.filter(is_superuser=False), request.user, "view")
         return attempts.filter(username__in=users.values("username"))
+
+
+# The back office signs in through the same refusal of the demo's password as the site; its
+# second factor is asked by accounts.second_factor's middleware, as on every page.
+admin.site.login_form = AdminSignInForm
+# Authenticator keys are nobody's to read or copy in the back office (the key is the second
+# factor); a lost phone is reset with `shuangsuiji reset_second_factor USER`.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

@@ -44,6 +44,14 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the request's connection comes from one of TRUSTED_PROXIES (whose headers, such
+    as the request id the log uses, may then be believed)."""
+    hop = _address(str(request.META.get("REMOTE_ADDR", "")))
+    trusted = _networks(tuple(settings.TRUSTED_PROXIES))
+    return hop is not None and any(hop in network for network in trusted)
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXIES the nearest address in
     X-Forwarded-For that none of them holds."""

@@ -8,6 +8,8 @@ would wait, and hold its subject, forever: no worker takes a claimed task again.
 both with the reason its kind gives, and is the only place that decides a job is dead.
 """
 
+import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -20,6 +22,16 @@ from shuangsuiji.operations.claims import claimed_by_a_dead_worker
 from shuangsuiji.operations.models import Job, JobState
 
 LEASE = "job"
+
+# Every step's start, end and failure, with the traceback of a crash: the job's page keeps the
+# message written for its users (in Chinese, without internals); the operator needs the rest.
+log = logging.getLogger("shuangsuiji.jobs")
+
+
+def _described(job: Job | int) -> dict[str, Any]:
+    if isinstance(job, int):
+        return {"job_id": job}
+    return {"job_id": job.pk, "job_kind": job.kind}
 
 
 class Report(Protocol):
@@ -47,6 +59,7 @@ def start(job: Job, stage: str = "") -> bool:
         return False
     job.state, job.stage, job.started_at = JobState.RUNNING, stage, timezone.now()
     job.save(update_fields=["state", "stage", "started_at"])
+    log.info("job %s (%s) started", job.pk, job.kind, extra=_described(job))
     return True
 
 
@@ -56,10 +69,33 @@ def finish(job: Job, state: str, *, message: str = "", fields: tuple[str, ...] =
     if state == JobState.DONE:
         job.progress, job.stage = 100, "完成"
     job.save(update_fields=["state", "message", "finished_at", "progress", "stage", *fields])
+    took = (job.finished_at - job.started_at).total_seconds() if job.started_at else None
+    extra = {**_described(job), "job_state": state, "duration_s": took}
+    if state == JobState.DONE:
+        log.info("job %s (%s) done", job.pk, job.kind, extra=extra)
+    else:  # refused by a rule or a check: the reason is the message; any exception is shown
+        log.warning(
+            "job %s (%s) %s: %s",
+            job.pk,
+            job.kind,
+            state,
+            message,
+            extra=extra,
+            exc_info=sys.exc_info()[0] is not None,
+        )
 
 
 def fail(job_id: int, message: str) -> None:
-    """The step crashed (a dead database, a lost file): say so instead of polling forever."""
+    """The step crashed (a dead database, a lost file): say so instead of polling forever.
+    Called from the task's `except`, so the log gets the exception's traceback; the job keeps
+    `message` for its page."""
+    log.error(
+        "job %s failed: %s",
+        job_id,
+        message,
+        extra=_described(job_id),
+        exc_info=sys.exc_info()[0] is not None,
+    )
     Job.objects.filter(pk=job_id, state__in=JobState.running()).update(
         state=JobState.FAILED, message=message[:500], finished_at=timezone.now()
     )
@@ -74,6 +110,13 @@ def reap(job: Job, reason: str) -> Job:
         and claimed_by_a_dead_worker(job.task_result_id)
     )
     if dead:
+        log.warning(
+            "job %s (%s) abandoned by its worker: %s",
+            job.pk,
+            job.kind,
+            reason,
+            extra=_described(job),
+        )
         Job.objects.filter(pk=job.pk, state=job.state).update(
             state=JobState.FAILED, message=reason[:500], finished_at=timezone.now()
         )

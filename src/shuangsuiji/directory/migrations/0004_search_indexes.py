@@ -13,7 +13,9 @@ the column to text in LIKE (`"name"::text LIKE ...`), which these indexes match,
 cast from varchar to text is a relabelling.
 """
 
-from django.db import migrations
+import logging
+
+from django.db import DatabaseError, migrations, transaction
 
 INDEXES = {
     "entity_name_trgm": "USING gin (name gin_trgm_ops)",
@@ -25,9 +27,21 @@ INDEXES = {
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    try:  # in a savepoint: a refused CREATE EXTENSION must not abort the migration
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        trigram = True
+    except DatabaseError as error:  # not installed, or the role may not create it (信创 servers)
+        trigram = False
+        logging.getLogger(__name__).warning(
+            "pg_trgm unavailable (%s): name searches read every row; see docs/configuration.md",
+            error,
+        )
     for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON directory_entity {definition}")
+        if trigram or "gin_trgm_ops" not in definition:
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON directory_entity {definition}"
+            )
 
 
 def drop(apps, schema_editor):
