@@ -1,4 +1,4 @@
-"""Read a spreadsheet-like file (.xlsx or .csv) into header-keyed rows of text.
+"""Read a spreadsheet-like file (.xlsx, .xls or .csv) into header-keyed rows of text.
 
 Row numbers are the ones a user sees in Excel (header on row 1, data from row 2), so error
 messages can point at a cell. A cell longer than MAX_CELL_CHARS or holding a NUL character is
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import count
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from openpyxl import load_workbook
 
@@ -56,8 +56,10 @@ def read_table(file: IO[bytes], filename: str) -> Table:
         records = _xlsx_records(file)
     elif suffix == ".csv":
         records = _csv_records(file)
+    elif suffix == ".xls":
+        records = _xls_records(file)
     else:
-        raise TableError(f"不支持的文件类型“{suffix or filename}”：请上传 .xlsx 或 .csv 文件")
+        raise TableError(f"不支持的文件类型“{suffix or filename}”：请上传 .xlsx、.xls 或 .csv 文件")
     return _rows(records)
 
 
@@ -114,6 +116,42 @@ def _xlsx_records(file: IO[bytes]) -> Iterator[list[str]]:
     for values in sheet.iter_rows(values_only=True):
         yield [_cell_text(value) for value in values]
     workbook.close()
+
+
+# The registration systems' older exports: BIFF has at most 65,536 rows, and xlrd holds the
+# whole sheet as Python objects, so a file is bounded by its bytes and its cells before reading.
+MAX_XLS_BYTES = 64 * 1024 * 1024
+MAX_XLS_CELLS = 65_536 * 40
+
+
+def _xls_records(file: IO[bytes]) -> Iterator[list[str]]:
+    import xlrd  # only for .xls: a large module most imports never need
+
+    data = file.read(MAX_XLS_BYTES + 1)
+    if len(data) > MAX_XLS_BYTES:
+        raise TableError(
+            f".xls 文件超过 {MAX_XLS_BYTES // 1024 // 1024} MB：请另存为 .xlsx 或 .csv"
+        )
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
+        sheet = book.sheet_by_index(0)
+    except Exception as error:  # xlrd raises XLRDError, CompDocError, struct.error …
+        raise TableError("无法读取 .xls 文件：文件已损坏，或不是 Excel 97-2003 工作簿") from error
+    if sheet.nrows * sheet.ncols > MAX_XLS_CELLS:
+        raise TableError(f".xls 工作表过大（{sheet.nrows} 行 × {sheet.ncols} 列）")
+    for r in range(sheet.nrows):
+        yield [_xls_cell_text(book, sheet.cell(r, c), xlrd) for c in range(sheet.ncols)]
+
+
+def _xls_cell_text(book: Any, cell: Any, xlrd: Any) -> str:
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, book.datemode).date().isoformat()
+        except Exception:  # out of xlrd's range: keep the number
+            return _cell_text(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    return _cell_text(cell.value)
 
 
 def _cell_text(value: object) -> str:
