@@ -9,15 +9,19 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.assignments.models import Visit
 from shuangsuiji.checks.models import VisitRating
 from shuangsuiji.companies.models import Objection, VisitSlot
 from shuangsuiji.companies.services import object_to, offer_slot, rate
 from shuangsuiji.demo.build import DemoSummary
+from shuangsuiji.inspections.models import Inspection, InspectionState
 from tests.companies.scene import (
     company_client,
     department_admin,
@@ -199,3 +203,49 @@ def test_an_objection_is_answered_by_the_lead_and_shown_on_the_public_results(
     assert answered.status_code == 302
     assert '<span class="objection">企业异议成立（' in after
     assert "异议成立</span>：经复核，异议成立" in mine
+
+
+def more_visits(visit: Any, count: int) -> None:
+    """`count` more visits of the visit's company in its assignment, each with a published
+    result objected to (visits may be inserted into an assigned assignment; only updates and
+    deletes are refused)."""
+    task = visit.tasks.order_by("position").first()
+    for n in range(count):
+        extra = Visit.objects.create(
+            assignment=visit.assignment,
+            code=f"{visit.code}-X{n}",
+            entity=visit.entity,
+            window_start=visit.window_start,
+            window_end=visit.window_end,
+            lead_department=visit.lead_department,
+        )
+        result = Inspection.objects.create(
+            visit=extra,
+            task=task,
+            state=InspectionState.PUBLISHED,
+            inspected_on=timezone.localdate(),
+            published_at=timezone.now(),
+        )
+        object_to(visit.entity, result.pk, reason=f"异议{n}", upload=None)
+
+
+def queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_companys_page_and_the_objection_list_ask_as_often_for_one_visit_as_for_three(
+    demo: DemoSummary,
+) -> None:
+    at = scene()
+    object_to(at.visit.entity, at.result.pk, reason="异议", upload=None)
+    company = company_client(at.visit)
+    coordinator = staff_client("lucheng-coordinator")
+    home, listed = reverse("companies:home"), reverse("companies:objections")
+    few = (queries(company, home), queries(coordinator, listed))
+
+    more_visits(at.visit, 2)
+    many = (queries(company, home), queries(coordinator, listed))
+
+    assert many == few

@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 
 from shuangsuiji.directory.models import Entity
@@ -22,8 +23,10 @@ SESSION_DAYS = 14  # the printed token is single-use: a session outlives a few v
 
 def start(request: HttpRequest, entity: Entity) -> None:
     """A new session for `entity`: whatever the browser held before (a staff sign-in, another
-    company) is ended and the session key changes (no fixation)."""
+    company) is ended, and the session key and the CSRF token change (no fixation), as
+    Django's own sign-in does."""
     request.session.flush()
+    rotate_token(request)
     request.session[SESSION_KEY] = entity.pk
     request.session.set_expiry(SESSION_DAYS * 24 * 3600)
 
