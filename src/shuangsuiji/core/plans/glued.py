@@ -58,7 +58,8 @@ def read_glued(text: str) -> TextGrid:
         return TextGrid(form="glued")  # not rows of a table: no row runs on this long
     cut_keys = [key or "other" for key in keys[seq_at + 1 :]]
     rests = [row[len(str(number)) :] for number, row in enumerate(rows, start=1)]
-    first = [_cut(rest, cut_keys, header[seq_at + 1 :]) for rest in rests]
+    fits: dict[tuple[str, str], int] = {}
+    first = [_cut(rest, cut_keys, header[seq_at + 1 :], fits=fits) for rest in rests]
     # A column's values recur down the rows (抽查类别, 事项类别, 牵头处室): a piece another row
     # also cut for that column is likelier, so each row is cut again knowing them.
     recurring = [
@@ -71,8 +72,9 @@ def read_glued(text: str) -> TextGrid:
         else set()
         for c, key in enumerate(cut_keys)
     ]
-    for number, (group, rest) in enumerate(zip(groups, rests, strict=True), start=1):
-        cells = _cut(rest, cut_keys, header[seq_at + 1 :], recurring)
+    for number, (group, rest, cut) in enumerate(zip(groups, rests, first, strict=True), start=1):
+        names = header[seq_at + 1 :]
+        cells = _cut(rest, cut_keys, names, recurring, fits) if any(recurring) else cut
         before = [""] * seq_at
         if group:
             before[-1] = group
@@ -251,7 +253,7 @@ def _whole(text: str, start: int, stop: int, key: str = "") -> bool:
 
 
 def _squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 RECURRING_GAIN = 15  # in tenths: a piece another row cut for the same column
@@ -259,7 +261,11 @@ FIGURES = frozenset({"seq", "ratio", "frequency", "window"})  # the same 6% twic
 
 
 def _cut(
-    text: str, keys: list[str], names: list[str], recurring: list[set[str]] | None = None
+    text: str,
+    keys: list[str],
+    names: list[str],
+    recurring: list[set[str]] | None = None,
+    fits: dict[tuple[str, str], int] | None = None,
 ) -> list[str]:
     """The row's text cut into one piece a column, in order, each piece fitting its column
     as well as it can (empty pieces cost a little); a cut between two Chinese characters
@@ -271,7 +277,10 @@ def _cut(
     best = [[worst] * (count + 1) for _ in range(width + 1)]
     back = [[0] * (count + 1) for _ in range(width + 1)]
     best[0][0] = 0
+    wholes: dict[tuple[int, int, bool], bool] = {}  # whether text[i:j] can be a cell, per row
+    fits = {} if fits is None else fits  # how well a piece fits a column, kept for the second cut
     for c, key in enumerate(keys):
+        known = recurring[c] if recurring else set()
         for i in range(count + 1):
             here = best[c][i]
             if here == worst:
@@ -280,15 +289,23 @@ def _cut(
                 best[c + 1][i] = here - EMPTY_COST
                 back[c + 1][i] = i
             longest = MAX_COMPACT if COLUMN_KINDS.get(key) in STRONG else MAX_CELL
+            counting = key in COUNT_COLUMNS
             for j in range(i + 1, min(count, i + longest) + 1):
-                if not _whole(text, i, j, key):
+                whole = wholes.get((i, j, counting))
+                if whole is None:
+                    whole = wholes[(i, j, counting)] = _whole(text, i, j, key)
+                if not whole:
                     continue
-                score = here + _piece_fit(text[i:j], key)
+                piece = text[i:j]
+                fitted = fits.get((piece, key))
+                if fitted is None:
+                    fitted = fits[(piece, key)] = _piece_fit(piece, key)
+                score = here + fitted
                 if j < count and _chinese(text[j - 1]) and _chinese(text[j]):
                     score -= 2
                 if len(names[c]) >= 4 and text[i:j].startswith(names[c][:4]):
                     score += 5
-                if recurring and _squeezed(text[i:j]) in recurring[c]:
+                if known and _squeezed(text[i:j]) in known:
                     score += RECURRING_GAIN
                 if score > best[c + 1][j]:
                     best[c + 1][j] = score
