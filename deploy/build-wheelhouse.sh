@@ -35,8 +35,20 @@ if [ -z "${WHEEL_PLATFORM:-}" ]; then
 else
   "$python" -m pip wheel --quiet --no-deps --wheel-dir "$out/wheels" "$repo"
   own=$(ls "$out"/wheels/shuangsuiji-*.whl)
+  # pip takes a --platform literally: manylinux_2_28 must also name every older manylinux
+  # (2_27 … 2_5 and the legacy manylinux2014/2010/1), which run on glibc 2.28 as well.
+  platforms=(--platform "$WHEEL_PLATFORM")
+  if [[ $WHEEL_PLATFORM =~ ^manylinux_2_([0-9]+)_(.+)$ ]]; then
+    glibc=${BASH_REMATCH[1]} arch=${BASH_REMATCH[2]}
+    for ((minor = glibc - 1; minor >= 5; minor--)); do
+      platforms+=(--platform "manylinux_2_${minor}_$arch")
+    done
+    ((glibc >= 17)) && platforms+=(--platform "manylinux2014_$arch")
+    ((glibc >= 12)) && platforms+=(--platform "manylinux2010_$arch")
+    platforms+=(--platform "manylinux1_$arch")
+  fi
   "$python" -m pip download --quiet --dest "$out/wheels" --only-binary=:all: \
-    --platform "$WHEEL_PLATFORM" --python-version "${WHEEL_PYTHON:-3.11}" --implementation cp \
+    "${platforms[@]}" --python-version "${WHEEL_PYTHON:-3.11}" --implementation cp \
     --constraint "$out/tested-versions.txt" "$own"
 fi
 
