@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
+from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Mm, Pt
 
 from shuangsuiji.accounts.permissions import SYSTEM
@@ -150,6 +151,8 @@ def test_the_documents_are_laid_out_as_gb_t_9704_says(scene: Scene) -> None:
         Pt(22),
     )
     assert len(document.inline_shapes) == 1  # the QR image of the inspection code
+    qr = next(p for p in document.paragraphs if p._element.xpath(".//w:drawing"))
+    assert qr.paragraph_format.line_spacing_rule == WD_LINE_SPACING.SINGLE  # not clipped
 
 
 def test_a_visit_not_approved_gets_its_approval_form_but_no_notice_or_record(

@@ -58,6 +58,8 @@ def gongwen_docx(sheet: Sheet) -> bytes:
         document.add_paragraph(line)
     if sheet.image:
         document.add_picture(BytesIO(sheet.image), width=Cm(3))
+        picture = document.paragraphs[-1].paragraph_format  # an exact pitch would clip it
+        picture.line_spacing_rule = WD_LINE_SPACING.SINGLE
     for table in sheet.tables:
         document.add_paragraph(table.title)
         add_docx_table(document, table)
@@ -95,12 +97,12 @@ def gongwen_pdf(sheet: Sheet) -> bytes:
     pdf.multi_cell(0, TITLE_PT * 1.5 * PT_MM, sheet.title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=BODY_PT)
     for line in sheet.lines:
-        pdf.multi_cell(0, pitch, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, pitch, line, align="L", new_x="LMARGIN", new_y="NEXT")
     if sheet.image:
         pdf.image(BytesIO(sheet.image), w=30)
     for table in sheet.tables:
         pdf.set_font("cjk", size=BODY_PT)
-        pdf.multi_cell(0, pitch, table.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, pitch, table.title, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("cjk", size=TABLE_PT)
         with pdf.table(
             headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235)),
@@ -112,7 +114,7 @@ def gongwen_pdf(sheet: Sheet) -> bytes:
                     cells.cell(str(text or ""))
     pdf.set_font("cjk", size=BODY_PT)
     for paragraph in sheet.closing:
-        pdf.multi_cell(0, pitch, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, pitch, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
