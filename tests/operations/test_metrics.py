@@ -2,7 +2,11 @@
 bearer of METRICS_TOKEN only, in Prometheus's format, with requests, steps by state and each
 worker's heartbeat age."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,3 +99,52 @@ def test_a_stale_worker_shows_its_age_and_is_not_counted_alive(settings: Any) ->
     assert found[("shuangsuiji_workers_alive", ())] == 0
     [age] = [v for k, v in found.items() if k[0] == "shuangsuiji_worker_heartbeat_age_seconds"]
     assert age >= 600
+
+
+COUNT_ONE_REQUEST = """
+import django
+django.setup()
+from shuangsuiji.operations import metrics
+metrics.observe_request("GET", "home", 200, 0.1)
+"""
+EXPOSE = """
+import django
+django.setup()
+from prometheus_client import generate_latest
+from shuangsuiji.operations import metrics
+print(generate_latest(metrics.request_registry()).decode())
+"""
+
+
+def test_with_a_multiprocess_directory_a_scrape_adds_up_every_workers_requests(
+    tmp_path: Path,
+) -> None:
+    """gunicorn's workers are processes: two count a request each, a third answers the scrape."""
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    environment = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(shared),
+        "DJANGO_SETTINGS_MODULE": "shuangsuiji.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "SHUANGSUIJI_DATA_DIR": str(tmp_path),
+    }
+
+    def python(program: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", program],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    python(COUNT_ONE_REQUEST)
+    python(COUNT_ONE_REQUEST)
+    scraped = samples(python(EXPOSE))
+
+    home = (
+        "shuangsuiji_http_requests_total",
+        (("method", "GET"), ("status", "200"), ("view", "home")),
+    )
+    assert scraped[home] == 2

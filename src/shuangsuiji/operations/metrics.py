@@ -95,16 +95,20 @@ class DatabaseCollector(Collector):
         )
 
 
+def request_registry() -> CollectorRegistry:
+    """This process's request counts, or every process's in PROMETHEUS_MULTIPROC_DIR."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REQUESTS
+    every_process = CollectorRegistry()
+    multiprocess.MultiProcessCollector(every_process)  # type: ignore[no-untyped-call]
+    return every_process
+
+
 def exposition() -> bytes:
     """Every metric, in Prometheus's text format."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        requests = CollectorRegistry()
-        multiprocess.MultiProcessCollector(requests)  # type: ignore[no-untyped-call]
-    else:
-        requests = REQUESTS
     database = CollectorRegistry(auto_describe=False)
     database.register(DatabaseCollector())
-    return generate_latest(requests) + generate_latest(database)
+    return generate_latest(request_registry()) + generate_latest(database)
 
 
 def _allowed_addresses() -> Iterator[ipaddress.IPv4Network | ipaddress.IPv6Network]:
