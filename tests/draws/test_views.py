@@ -150,15 +150,21 @@ def test_the_home_page_tells_a_partner_department_what_its_ceremony_awaits(world
     draw = partnered_draw(world)
     client = logged_in(world.education_admin)
 
-    before = client.get(reverse("home")).context["ceremonies"]
+    def ceremonies() -> list[tuple[str, str]]:
+        inbox = client.get(reverse("home")).context["inbox"]
+        return [(item.text, item.url) for item in inbox if item.kind == "ceremony"]
+
+    before = ceremonies()
     client.post(
         reverse("draws:step", args=[draw.pk]),
         {"step": "commit", "commitment": commitment(draw.draw_id, "区教育局", "s")},
     )
-    after = client.get(reverse("home")).context["ceremonies"]
+    after = ceremonies()
 
-    assert before == [(draw, "提交承诺")]
-    assert after == [(draw, "揭示秘密")]
+    page = reverse("draws:detail", args=[draw.pk])
+    said = f"抽取仪式 {draw.draw_id}（{draw.task.name}）：本部门待"
+    assert before == [(f"{said}提交承诺", page)]
+    assert after == [(f"{said}揭示秘密", page)]
 
 
 def test_the_seed_kind_is_shown_in_words() -> None:

@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role, role_of
 from shuangsuiji.assignments.models import TeamMember, Visit
+from shuangsuiji.dashboard.inbox import inbox_for
 from shuangsuiji.dashboard.progress import plan_progress, stage_counts
+from shuangsuiji.dashboard.tour import demo_banner
 from shuangsuiji.directory import tally
 from shuangsuiji.directory.models import CheckItem, Inspector
 from shuangsuiji.disclosure.services import publication_due_count
-from shuangsuiji.draws.models import Draw, DrawState
 from shuangsuiji.inspections.models import Inspection, InspectionState
 from shuangsuiji.inspections.rules import reviewable
 from shuangsuiji.plans.models import Plan, PlanTask
@@ -20,8 +21,8 @@ from shuangsuiji.plans.models import Plan, PlanTask
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's day: the plans' tasks by stage, what waits for review or publication, the
-    ceremonies and visits that are the user's, and the directory within its scope."""
+    """Each role's day: what waits for the user first (`dashboard.inbox`), then the plans'
+    tasks by stage, the user's visits and the directory within its scope."""
     user = request.user
     role = role_of(user)
     risk_counts = tally.active_risk_counts(user)
@@ -32,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "risk_counts": [(label, risk_counts.get(code, 0)) for code, label in _RISK_ROWS],
         "inspector_count": Inspector.objects.visible_to(user).filter(is_active=True).count(),
         "check_item_count": CheckItem.objects.visible_to(user).count(),
-        "ceremonies": _ceremonies_awaiting(user),
+        "inbox": inbox_for(user),
+        "demo": demo_banner(user),
         "plans": _plans(user, role),
         "publication": _publication(user, role),
         "my_visits": _my_open_visits(user),
@@ -113,31 +115,6 @@ def _department_load(user: Any, role: Role | None) -> list[dict[str, Any]]:
         .order_by("-visits", "inspector__name")
     )
     return list(rows)
-
-
-def _ceremonies_awaiting(user: Any) -> list[tuple[Draw, str]]:
-    """For a department admin: frozen draws whose task its department leads or partners, with
-    what the department still has to do (commit, or reveal)."""
-    department = getattr(user, "department", None)
-    if role_of(user) is not Role.DEPARTMENT_ADMIN or department is None:
-        return []
-    draws = (
-        Draw.objects.filter(state=DrawState.FROZEN)
-        .filter(Q(task__lead_department=department) | Q(task__partner_departments=department))
-        .select_related("task")
-        .defer("exclusions", "freeze")
-        .distinct()
-        .order_by("created_at")
-    )
-    awaiting = []
-    for draw in draws:
-        committed = {c["party"] for c in draw.commitments}
-        revealed = {r["party"] for r in draw.reveals}
-        if department.short_name not in committed and not draw.reveals:
-            awaiting.append((draw, "提交承诺"))
-        elif department.short_name in committed - revealed:
-            awaiting.append((draw, "揭示秘密"))
-    return awaiting
 
 
 _RISK_ROWS = [

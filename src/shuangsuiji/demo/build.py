@@ -13,7 +13,7 @@ from random import Random
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from faker import Faker
 
@@ -132,8 +132,8 @@ def build_demo(
             summary.plans[label] = plan.title
             if assign:
                 summary.visits[label] = _demo_assignment(plan, Random(seed + number))
-                _put_inspector_login_on_a_team(region)
                 summary.inspections[label] = _demo_inspections(plan, Random(seed + number))
+                _put_inspector_login_on_a_team(region)
                 _demo_ledger(plan, departments)
             progress(f"{label}：完成")
         tally.rebuild()  # the population pages count from it from the first request
@@ -482,13 +482,18 @@ def _demo_ledger(plan: Plan, departments: dict[str, Department]) -> None:
 
 def _put_inspector_login_on_a_team(region: Region) -> None:
     """The demo's inspector login belongs to the inspector of its department with the most
-    visits: which inspectors the second random puts on teams follows from the draws' seeds, and
-    a login on no team would show an inspector an empty year."""
+    visits among those with a visit still to record: which inspectors the second random puts
+    on teams follows from the draws' seeds, and a login on no team, or with every result
+    already entered, would show an inspector an empty year."""
     user = User.objects.get(groups__name=Role.INSPECTOR.value, department__region=region)
     busiest = (
         TeamMember.objects.filter(department=user.department)
         .values("inspector")
-        .annotate(visits=Count("visit", distinct=True))
+        .annotate(
+            visits=Count("visit", distinct=True),
+            unrecorded=Count("visit", filter=Q(visit__inspections__isnull=True), distinct=True),
+        )
+        .filter(unrecorded__gt=0)
         .order_by("-visits", "inspector")
         .first()
     )
