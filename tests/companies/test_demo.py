@@ -12,8 +12,6 @@ from django.urls import reverse
 from shuangsuiji.checks.models import VisitRating
 from shuangsuiji.companies.models import Objection, ObjectionState, VisitSlot
 from shuangsuiji.demo.build import DemoSummary
-from shuangsuiji.demo.companies import demo_company
-from shuangsuiji.plans.models import Plan
 from tests.demo_data import module_demo
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +26,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSummary]
 def test_the_demo_company_signs_in_with_its_printed_token_and_finds_its_year(
     demo: DemoSummary,
 ) -> None:
-    uscc, signs_in_with, name = demo_company(Plan.objects.get(region__code="140406"))
-    token = signs_in_with.split("登录令牌 ")[1].split("，")[0]
+    [(uscc, token, name)] = demo.companies  # as `make demo` prints it
     client = Client()
 
     signed_in = client.post(reverse("companies:sign_in"), {"uscc": uscc, "password": token})

@@ -26,6 +26,7 @@ from shuangsuiji.checks.services import record_check, set_cap
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
+from shuangsuiji.demo.companies import demo_company
 from shuangsuiji.demo.entities import EntityFactory
 from shuangsuiji.demo.undisturbed import demo_undisturbed
 from shuangsuiji.directory import tally
@@ -86,6 +87,8 @@ class DemoSummary:
     inspectors: dict[str, int] = field(default_factory=dict)
     check_items: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, department
+    # 统一社会信用代码, its one-time sign-in token (as printed on its notice), name
+    companies: list[tuple[str, str, str]] = field(default_factory=list)
     plans: dict[str, str] = field(default_factory=dict)
     draws: dict[str, int] = field(default_factory=dict)
     visits: dict[str, dict[str, int]] = field(default_factory=dict)  # before/after merging
@@ -135,6 +138,8 @@ def build_demo(
                 summary.inspections[label] = _demo_inspections(plan, Random(seed + number))
                 _put_inspector_login_on_a_team(region)
                 _demo_ledger(plan, departments)
+                if number == 0:
+                    summary.companies.append(demo_company(plan))
             progress(f"{label}：完成")
         tally.rebuild()  # the population pages count from it from the first request
     return summary

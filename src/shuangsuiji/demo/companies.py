@@ -25,8 +25,8 @@ EVIDENCE = b"%PDF-1.4\n% demo evidence\n%%EOF\n"
 
 
 def demo_company(plan: Plan) -> tuple[str, str, str]:
-    """The company account as `DemoSummary.users` lists accounts: (统一社会信用代码, what it
-    signs in with, its name). The token is spent by its first sign-in; a notice printed again
+    """The company account as `DemoSummary.companies` lists it: (统一社会信用代码, its
+    sign-in token, its name). The token is spent by its first sign-in; a notice printed again
     from the visit's page carries the next one."""
     visit = _visit_with_two_published_results(plan)
     company = visit.entity
@@ -48,7 +48,7 @@ def demo_company(plan: Plan) -> tuple[str, str, str]:
     )
     object_to(company, second.pk, reason="检查事项与我单位经营范围不符（演示数据）", upload=None)
     token = notice_token(visit)
-    return company.uscc, f"企业端：登录令牌 {token}，仅能使用一次", company.name
+    return company.uscc, token, company.name
 
 
 def _visit_with_two_published_results(plan: Plan) -> Visit:

@@ -45,3 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, department in summary.users:
             self.stdout.write(f"  {username:24} {role}（{department}）")
+        for uscc, token, name in summary.companies:
+            self.stdout.write(
+                "企业端（/company/login/，统一社会信用代码 + 通知书上的登录令牌，仅能使用一次）："
+                f"\n  {uscc}  令牌 {token}（{name}）"
+            )
