@@ -9,6 +9,7 @@ import json
 import logging
 import logging.config
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -76,6 +77,7 @@ def test_a_request_line_names_the_proxys_id_the_user_path_status_and_duration(
     }
     assert isinstance(line["duration_ms"], float)
     assert line["view"] == "home"
+    assert datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)  # UTC, unambiguous
 
 
 def test_an_id_sent_by_anybody_else_is_replaced_by_a_new_one(
