@@ -89,6 +89,7 @@ MATRIX: dict[str, list[int]] = {
     "directory:entity-export": [LOGIN, OK, OK, FORBIDDEN, OK, OK, FORBIDDEN],
     "directory:import-upload": [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
     "directory:import-template": [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+    "directory:exchange": [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
     "directory:import": [LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "directory:inspectors": [LOGIN, OK, OK, OK, OK, OK, OK],  # scoped rows, oneself at least
     "directory:inspector": [LOGIN, OK, OK, OK, OK, MISSING, MISSING],  # the inspector's own
@@ -129,6 +130,7 @@ MATRIX: dict[str, list[int]] = {
     "disclosure:items": [OK] * 7,
     "disclosure:draw_file": [OK] * 7,
     "disclosure:results_data": [OK] * 7,
+    "disclosure:publicity_data": [OK] * 7,
     "disclosure:feed": [OK] * 7,
     "disclosure:verifier": [OK] * 7,
     "disclosure:why": [OK] * 7,  # 为什么是我: the check runs in the company's browser
@@ -303,6 +305,7 @@ def urls(at: Scene) -> dict[str, str]:
         "directory:entity-export": reverse("directory:entity-export") + "?risk=D",
         "directory:import-upload": reverse("directory:import-upload"),
         "directory:import-template": reverse("directory:import-template"),
+        "directory:exchange": reverse("directory:exchange"),
         "directory:import": reverse("directory:import", args=[entity_import.pk]),
         "directory:inspectors": reverse("directory:inspectors"),
         "directory:inspector": reverse("directory:inspector", args=[inspector.pk]),
@@ -345,6 +348,7 @@ def urls(at: Scene) -> dict[str, str]:
         "disclosure:items": reverse("disclosure:items"),
         "disclosure:draw_file": reverse("disclosure:draw_file", args=[draw.draw_id, "bundle.json"]),
         "disclosure:results_data": reverse("disclosure:results_data", args=["csv"]),
+        "disclosure:publicity_data": reverse("disclosure:publicity_data", args=["csv"]),
         "disclosure:feed": reverse("disclosure:feed"),
         "disclosure:verifier": reverse("disclosure:verifier"),
         "disclosure:why": reverse("disclosure:why", args=[draw.draw_id]),

@@ -58,6 +58,12 @@ MATRIX: dict[str, list[int]] = {
     # like the import page: a 潞城区 coordinator's upload
     "entity import": [ANON, OK, FORBIDDEN, FORBIDDEN, OK, MISSING, FORBIDDEN],
     "results": [OK] * 7,  # open data
+    "registration preview": [ANON, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, INVALID, FORBIDDEN],
+    "registration apply": [ANON, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, INVALID, FORBIDDEN],
+    "risk classes preview": [ANON, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, INVALID, FORBIDDEN],
+    "risk classes apply": [ANON, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, INVALID, FORBIDDEN],
+    "publicity csv": [OK] * 7,  # open data
+    "publicity xlsx": [OK] * 7,
 }
 
 
@@ -140,6 +146,28 @@ def requests() -> dict[str, tuple[str, str, Any]]:
         "start entity import": ("upload", "/api/v1/entities/imports", "统一社会信用代码\n"),
         "entity import": ("get", f"/api/v1/entities/imports/{entity_import.pk}", None),
         "results": ("get", "/api/v1/results", None),
+        "registration preview": (
+            "upload",
+            "/api/v1/entities/registration/preview",
+            "统一社会信用代码\n",
+        ),
+        "registration apply": (
+            "upload",
+            "/api/v1/entities/registration/apply",
+            "统一社会信用代码\n",
+        ),
+        "risk classes preview": (
+            "upload",
+            "/api/v1/entities/risk-classes/preview",
+            "统一社会信用代码\n",
+        ),
+        "risk classes apply": (
+            "upload",
+            "/api/v1/entities/risk-classes/apply",
+            "统一社会信用代码\n",
+        ),
+        "publicity csv": ("get", "/api/v1/results/publicity.csv", None),
+        "publicity xlsx": ("get", "/api/v1/results/publicity.xlsx", None),
     }
 
 

@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled
 
 from shuangsuiji.accounts.permissions import role_of
-from shuangsuiji.api import directory, draws, plans, results, visits
+from shuangsuiji.api import directory, draws, exchange, plans, results, visits
 from shuangsuiji.api.auth import BearerToken
 from shuangsuiji.api.schemas import MeOut
 from shuangsuiji.api.throttle import DatabaseThrottle
@@ -27,7 +27,7 @@ api = NinjaAPI(
     auth=BearerToken(),
     throttle=DatabaseThrottle(),
 )
-for module in (plans, draws, visits, results, directory):
+for module in (plans, draws, visits, results, directory, exchange):
     api.add_router("", module.router)
 
 

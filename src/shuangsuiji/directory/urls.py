@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.directory import views
+from shuangsuiji.directory import exchange_views, views
 
 app_name = "directory"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("entities/import/template.xlsx", views.import_template, name="import-template"),
     path("entities/import/<int:pk>/", views.import_detail, name="import"),
     path("entities/import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("entities/exchange/", exchange_views.exchange, name="exchange"),
     path("inspectors/", views.inspector_list, name="inspectors"),
     path("inspectors/<int:pk>/", views.inspector_detail, name="inspector"),
 ]

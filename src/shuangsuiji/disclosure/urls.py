@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.disclosure import views
+from shuangsuiji.disclosure import publicity, views
 
 app_name = "disclosure"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("draws/<str:draw_id>/<str:name>", views.draw_file, name="draw_file"),
     path("results/", views.results, name="results"),
     path("results.<str:fmt>", views.results_data, name="results_data"),
+    path("results/publicity.<str:fmt>", publicity.publicity_data, name="publicity_data"),
     path("feed.atom", views.feed, name="feed"),
     path("verify_draw.py", views.verifier, name="verifier"),
 ]
