@@ -22,6 +22,8 @@ python=${2:-.venv/bin/python}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 rm -rf "$out" "$out.tar.gz"
+# setuptools builds in the tree's build/: a module deleted from src/ would stay in the wheel.
+rm -rf "$repo/build"
 mkdir -p "$out/wheels"
 out=$(cd "$out" && pwd)
 "$python" -m pip freeze --exclude-editable | grep -v -i '^shuangsuiji==' \
