@@ -64,7 +64,10 @@ def approve_visits(
         raise ApprovalError("请填写审批意见")
     department = Department.objects.select_for_update().get(pk=leads.pop())
     ids = [visit.pk for visit in visits]
-    locked = list(current_visits().select_for_update().filter(pk__in=ids).order_by("pk"))
+    # of=self: the filter joins the assignment that supersedes (an outer join, not lockable)
+    locked = list(
+        current_visits().select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    )
     if len(locked) != len(set(ids)):
         raise ApprovalError("所选检查中有已重新分派或尚未完成分派的，不能审批")
     standings = {s.visit_id: s for s in VisitApproval.objects.filter(visit_id__in=ids)}

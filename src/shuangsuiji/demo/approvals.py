@@ -19,7 +19,7 @@ from shuangsuiji.assignments.models import Visit
 from shuangsuiji.inspections.models import Inspection
 from shuangsuiji.plans.models import Plan
 
-LEFT_PENDING = 0.1  # the share of each body's visits, latest windows last, not yet approved
+LEFT_PENDING = 0.1  # the share of each body's visits (latest windows) not yet approved
 HEAD_TITLE = "局长"
 EMERGENCY_REASON = "接群众举报该单位存在安全隐患，需当场核查（演示数据）"
 
@@ -36,7 +36,9 @@ def approve_demo_visits(plan: Plan) -> dict[str, int]:
     counts = {"approved": 0, "emergency": 0, "pending": 0}
     for _, group in groupby(visits, key=lambda v: v.lead_department.name):
         batch = [v for v in group if v != emergency]
-        kept = len(batch) - round(len(batch) * LEFT_PENDING)
+        # at least one left for the pending list of every body leading more than one
+        left = max(1, round(len(batch) * LEFT_PENDING)) if len(batch) > 1 else 0
+        kept = len(batch) - left
         chosen, counts["pending"] = batch[:kept], counts["pending"] + len(batch) - kept
         if not chosen:
             continue
