@@ -162,6 +162,14 @@ def escaping_upload(name: str, data: bytes) -> list[tuple[str, bytes, bytes]]:
     return [(name, data, tarfile.REGTYPE)]
 
 
+def from_a_newer_release(name: str, data: bytes) -> list[tuple[str, bytes, bytes]]:
+    if name == MANIFEST:
+        manifest = json.loads(data)
+        manifest["migrations"]["draws"] = "9999_from_the_future"
+        data = json.dumps(manifest).encode()
+    return [(name, data, tarfile.REGTYPE)]
+
+
 def unlisted_link(name: str, data: bytes) -> list[tuple[str, bytes, bytes]]:
     extra = [("media/link", b"", tarfile.SYMTYPE)] if name == MANIFEST else []
     return [(name, data, tarfile.REGTYPE), *extra]
@@ -178,6 +186,7 @@ def manifest_not_first(name: str, data: bytes) -> list[tuple[str, bytes, bytes]]
         (escaping_upload, "不安全的文件路径"),
         (unlisted_link, "清单未列出"),
         (manifest_not_first, "第一个成员应为 manifest.json"),
+        (from_a_newer_release, "备份来自较新的版本（本程序没有迁移 draws.9999_from_the_future）"),
     ],
 )
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,9 @@
 """`shuangsuiji backup create FILE` and `shuangsuiji backup restore FILE`: the whole installation
 (database, uploads, a manifest with the audit head and every bundle's digest) into one archive,
-and back into an empty database, verified. See `operations.backup` and docs/deploy.md."""
+and back into an empty database, verified. The format and its checks: `operations.backup`.
+
+Restore onto the same release that made the backup, then `shuangsuiji migrate` if the code is
+newer: the manifest records each app's last migration."""
 
 from pathlib import Path
 from typing import Any
