@@ -28,9 +28,16 @@ class Scene:
 
 
 def published_visits() -> list[Visit]:
-    visits = Visit.objects.filter(
-        assignment__plan__region__code=DISTRICT, inspections__state=InspectionState.PUBLISHED
-    ).distinct()
+    """Visits with a published result whose company has not yet rated or objected (the demo's
+    own company account has done both)."""
+    demo_company = Visit.objects.filter(rating__isnull=False).values("entity")
+    visits = (
+        Visit.objects.filter(
+            assignment__plan__region__code=DISTRICT, inspections__state=InspectionState.PUBLISHED
+        )
+        .exclude(entity__in=demo_company)
+        .distinct()
+    )
     return sorted(visits, key=lambda v: v.code)
 
 

@@ -28,6 +28,7 @@ AUDITED_APPS = {
     "assignments",
     "inspections",
     "checks",
+    "companies",  # slots offered and chosen, objections and their answers
     "operations",
 }
 # Derived from audited records and rebuilt whole: auditing them would only repeat those records.
