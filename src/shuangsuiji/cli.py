@@ -136,6 +136,10 @@ def _run_server(options: argparse.Namespace, *, with_worker: bool = False) -> in
         address,
         "--workers",
         str(options.workers),
+        # a .doc/.wps plan is converted by LibreOffice inside the request (up to 120 s):
+        # gunicorn's default of 30 s would kill the worker first (deploy/ sets the same)
+        "--timeout",
+        "150",
         "--access-logfile",
         "-",
     ]
