@@ -4,7 +4,7 @@ Run by hand (not in CI), PostgreSQL on 127.0.0.1:5432, user postgres, trust auth
 
     nice .venv/bin/python benchmarks/scale.py --write-docs     # builds ssj_scale, then measures
     nice .venv/bin/python benchmarks/scale.py --entities 1000000 --visits 50000 …   # smaller
-    nice .venv/bin/python benchmarks/scale.py --requests 5 --only review   # some pages only
+    nice .venv/bin/python benchmarks/scale.py --requests 5 --only review,bulk   # some cases only
 
 The database (`--database`, default ssj_scale) is built by `scale_build.py` and kept; a later
 run with the same sizes reuses it, other sizes rebuild it. The pages and what each role may
@@ -34,7 +34,11 @@ def main() -> None:
         parser.add_argument(f"--{field.replace('_', '-')}", type=int, default=value)
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--requests", type=int, default=30, help="measured requests per page")
-    parser.add_argument("--only", default="", help="only the cases whose label has this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only the cases whose label has one of these (comma-separated)",
+    )
     parser.add_argument("--write-docs", action="store_true", help="rewrite the docs' table")
     args = parser.parse_args()
     sizes = scale_build.Sizes(**{f: getattr(args, f) for f in vars(defaults)})

@@ -81,10 +81,15 @@ def run(requests: int, only: str, say: Say) -> Report:
         _pages(report, requests, only, say)
         transaction.set_rollback(True)
     report.load.append(_load())
-    if not only or "bulk" in only:
+    if not only or _chosen("bulk", only):
         _bulk(report, say)
     report.load.append(_load())
     return report
+
+
+def _chosen(label: str, only: str) -> bool:
+    """Whether `label` has one of the comma-separated parts of --only."""
+    return any(part and part in label for part in only.split(","))
 
 
 def _load() -> str:
@@ -245,7 +250,7 @@ def _pages(report: Report, requests: int, only: str, say: Say) -> None:
             report.notes.append(f"{page}: write-only (POST), not timed as a page")
             continue
         user = USED_BY.get(page) or (None if statuses[0] == 200 else usable[0])
-        if only and only not in page:
+        if only and not _chosen(page, only):
             continue
         label = f"{page} (first chunk)" if page == "disclosure:results_data" else page
         _measure(report, "matrix", label, user, url, requests, say)
@@ -254,7 +259,7 @@ def _pages(report: Report, requests: int, only: str, say: Say) -> None:
         if user is not None and statuses[coordinator] in (200, 302):
             _measure(report, "province", page, PROVINCE, url, requests, say)
     for label, url in _city_pages().items():
-        if only and only not in label:
+        if only and not _chosen(label, only):
             continue
         _measure(report, "city", label, CITY, url, requests, say)
 

@@ -13,9 +13,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from shuangsuiji.assignments.models import TeamMember, Visit
+from shuangsuiji.assignments.models import Assignment, TeamMember, Visit
 from shuangsuiji.core.stats import Rate, wilson
 from shuangsuiji.dashboard.progress import DONE, PUBLISHED, plan_progress
 from shuangsuiji.directory.models import Department
@@ -87,6 +87,18 @@ class PlanFigures:
         return self.selections - self.visits
 
 
+def current_assignments(plan: Plan) -> list[int]:
+    """The plan's assignments in force (assigned, not superseded): a handful of ids, read
+    first so that its visits and team places are filtered by them. Joined in one query with
+    the superseded anti-join, PostgreSQL misjudged it and walked every team place of the
+    province (2 s for a city's 18,000 visits, on a busy machine)."""
+    return list(
+        Assignment.objects.filter(
+            plan=plan, state="assigned", superseded_by__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
 def _current_draws(plan: Plan, tasks: Any = None) -> Any:
     draws = Draw.objects.filter(task__plan=plan, state=DrawState.DRAWN, superseded_by__isnull=True)
     if tasks is not None:
@@ -126,8 +138,10 @@ def confirmed_results(plan: Plan, tasks: Any = None) -> list[Confirmed]:
     inspections = Inspection.objects.filter(task__plan=plan, state__in=CONFIRMED)
     if tasks is not None:
         inspections = inspections.filter(task__in=tasks)
+    # Ordered by id, not by the model's ordering (visit, task position), which joined the
+    # visit's assignment, plan and region only to sort 27,000 rows of a city's plan.
     rows = list(
-        inspections.values_list(
+        inspections.order_by("pk").values_list(
             "pk",
             "task_id",
             "visit__entity_id",
@@ -162,9 +176,7 @@ def plan_figures(plan: Plan, department: Department | None = None) -> PlanFigure
     drawn_ids = {p.task.pk for p in progress if p.stage != "未抽取"}
     completed_ids = {p.task.pk for p in progress if p.stage in (DONE, PUBLISHED)}
     strata, selections = drawn_strata(plan, tasks)
-    current_visits = Visit.objects.filter(
-        assignment__plan=plan, assignment__state="assigned", assignment__superseded_by__isnull=True
-    )
+    current_visits = Visit.objects.filter(assignment__in=current_assignments(plan))
     if tasks is not None:
         current_visits = current_visits.filter(tasks__in=tasks).distinct()
     visits = current_visits.count()
@@ -250,11 +262,7 @@ def _departments(
 
 def workload(plan: Plan, department: Department | None = None) -> list[WorkloadRow]:
     """Team places per inspector on the plan's current visits, summed per department."""
-    members = TeamMember.objects.filter(
-        visit__assignment__plan=plan,
-        visit__assignment__state="assigned",
-        visit__assignment__superseded_by__isnull=True,
-    )
+    members = TeamMember.objects.filter(visit__assignment__in=current_assignments(plan))
     if department is not None:
         members = members.filter(department=department)
     places = members.values_list("department__name", "inspector_id").annotate(n=Count("pk"))
@@ -275,12 +283,17 @@ class YearRow:
 
 
 def trend(plan: Plan) -> list[YearRow]:
-    """The region's plans year by year: confirmed results and the findings rate."""
-    finding = Q(results__is_finding=True) | Q(results__parent__is_finding=True)
+    """The region's plans year by year: confirmed results and the findings rate, one COUNT
+    per plan (a finding is asked as EXISTS on the result's categories: joined and made
+    DISTINCT over every column, a city plan's count took 0.9 s)."""
+    categories = {c.pk: c for c in ResultCategory.objects.select_related("parent")}
+    chosen = Inspection.results.through.objects.filter(
+        inspection=OuterRef("pk"), resultcategory_id__in=finding_categories(categories)
+    )
     rows = []
     for other in Plan.objects.filter(region=plan.region).order_by("year", "pk"):
-        confirmed = Inspection.objects.filter(task__plan=other, state__in=CONFIRMED)
-        total = confirmed.count()
-        hits = confirmed.filter(finding).distinct().count()
-        rows.append(YearRow(other, total, wilson(hits, total)))
+        counts = Inspection.objects.filter(task__plan=other, state__in=CONFIRMED).aggregate(
+            total=Count("pk"), hits=Count("pk", filter=Q(Exists(chosen)))
+        )
+        rows.append(YearRow(other, counts["total"], wilson(counts["hits"], counts["total"])))
     return rows
