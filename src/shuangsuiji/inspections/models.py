@@ -159,6 +159,8 @@ class Inspection(models.Model):
             models.Index(fields=["state"], name="inspection_state"),
             # A scope's results in a state: the review queue, the home page's counts.
             models.Index(fields=["region", "state"], name="inspection_region_state"),
+            # The check ledger's year of checks done (checks.ledger.frequently_checked).
+            models.Index(fields=["inspected_on"], name="inspection_inspected_on"),
             # 抽查结果公告 lists published results newest first, a page at a time.
             models.Index(
                 fields=["-published_at", "-id"],
