@@ -376,8 +376,8 @@ def company_urls(plan: Plan, visit: Visit) -> dict[str, str]:
     with an objection (and its file) to a published result another department than 区教育局
     leads."""
     published = Inspection.objects.filter(
-        visit__assignment__plan=plan, state=InspectionState.PUBLISHED
-    ).select_related("task__lead_department")
+        visit__assignment__plan=plan, state=InspectionState.PUBLISHED, objection__isnull=True
+    ).select_related("task__lead_department")  # the demo's company has objected to two
     objected = next(
         i
         for i in published.order_by("pk")
@@ -449,8 +449,8 @@ def writes(at: Scene) -> dict[str, tuple[str, dict[str, str], Probe]]:
     company = Entity.objects.filter(region=at.plan.region).order_by("uscc").first()
     assert company is not None
     carried_out = Visit.objects.filter(
-        assignment__plan=at.plan, inspections__inspected_on__isnull=False
-    ).distinct()
+        assignment__plan=at.plan, inspections__inspected_on__isnull=False, rating__isnull=True
+    ).distinct()  # the demo's company has rated its visit
     done_code = code_for(min(carried_out, key=lambda v: v.code), actor=SYSTEM).code
     candidates = (
         Visit.objects.filter(assignment__plan=at.plan, departments=department)

@@ -22,6 +22,7 @@ from shuangsuiji.core.draw import sha256_hex
 ACTOR: ContextVar[Any] = ContextVar("audit_actor", default=None)
 AUDITED_APPS = {
     "accounts",
+    "approvals",  # who approved which visits, emergencies and their afterward approval
     "directory",
     "plans",
     "draws",

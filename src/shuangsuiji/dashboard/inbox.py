@@ -8,7 +8,7 @@ step is done, whoever did it, and two app servers can never disagree about it.""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,17 +34,19 @@ class Waiting:
     urgent: bool = False
 
 
-def inbox_for(user: Any) -> list[Waiting]:
-    """The user's waiting items, the late ones first."""
+def inbox_for(user: Any, *, counts: "Counts | None" = None) -> list[Waiting]:
+    """The user's waiting items, the late ones first; `counts` when the caller already has
+    them (the workbench shows them too: counted once, shown the same)."""
     role = role_of(user)
     if role is None:
         return []
+    counts = counts or counts_for(user, role)
     items = [
         *ceremonies_awaiting(user),
-        *_to_review(user),
+        *_to_review(counts.to_review),
         *_returned(user),
         *_visits(user),
-        *_publication(user, role),
+        *_publication(counts.publication),
         *_capacity(user, role),
     ]
     return sorted(items, key=lambda item: not item.urgent)
@@ -85,9 +87,22 @@ def ceremonies_awaiting(user: Any) -> list[Waiting]:
     return waiting
 
 
-def _to_review(user: Any) -> list[Waiting]:
+@dataclass(frozen=True)
+class Counts:
+    to_review: int
+    publication: Any  # disclosure.services' due count, or None for all but coordinators
+
+
+def counts_for(user: Any, role: Role | None) -> Counts:
+    """Results the user may review, and (a coordinator's) results due for publication."""
     submitted = Inspection.objects.visible_to(user).filter(state=InspectionState.SUBMITTED)
-    count = reviewable(submitted, user).count()
+    due = None
+    if role is Role.COORDINATOR:
+        due = publication_due_count(Inspection.objects.visible_to(user))
+    return Counts(to_review=reviewable(submitted, user).count(), publication=due)
+
+
+def _to_review(count: int) -> list[Waiting]:
     if not count:
         return []
     return [Waiting("review", f"待审核的检查结果 {count} 项", reverse("inspections:review"))]
@@ -112,6 +127,22 @@ def _returned(user: Any) -> list[Waiting]:
     ]
 
 
+def unrecorded_visits(inspector_id: int) -> QuerySet[Visit]:
+    """An inspector's visits in current assignments with a result still to record: none
+    opened yet, or one waiting to be entered or returned for correction. The workbench's list
+    and the inbox's counts both come from here."""
+    return (
+        Visit.objects.filter(
+            members__inspector_id=inspector_id, assignment__superseded_by__isnull=True
+        )
+        .filter(
+            Q(inspections__isnull=True)
+            | Q(inspections__state__in=[InspectionState.PENDING, InspectionState.RETURNED])
+        )
+        .distinct()
+    )
+
+
 def _visits(user: Any) -> list[Waiting]:
     """An inspector's visits still to record: those whose window is open now, and those
     already past it."""
@@ -119,13 +150,7 @@ def _visits(user: Any) -> list[Waiting]:
     if not inspector_id:
         return []
     month = timezone.localdate().strftime("%Y-%m")
-    open_visits = (
-        Visit.objects.filter(
-            members__inspector_id=inspector_id, assignment__superseded_by__isnull=True
-        )
-        .exclude(inspections__state__in=["submitted", "approved", "published"])
-        .distinct()
-    )
+    open_visits = unrecorded_visits(inspector_id)
     late = open_visits.filter(window_end__lt=month).count()
     now = open_visits.filter(window_start__lte=month, window_end__gte=month).count()
     url = reverse("assignments:mine")
@@ -137,11 +162,8 @@ def _visits(user: Any) -> list[Waiting]:
     return items
 
 
-def _publication(user: Any, role: Role) -> list[Waiting]:
-    if role is not Role.COORDINATOR:
-        return []
-    counted = publication_due_count(Inspection.objects.visible_to(user))
-    if not counted.due:
+def _publication(counted: Any) -> list[Waiting]:
+    if counted is None or not counted.due:
         return []
     text = f"待公示的检查结果 {counted.due} 项"
     if counted.overdue:

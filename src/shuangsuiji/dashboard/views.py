@@ -8,14 +8,11 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import STAFF_ROLES, Role, role_of
 from shuangsuiji.assignments.models import TeamMember, Visit
-from shuangsuiji.dashboard.inbox import inbox_for
+from shuangsuiji.dashboard.inbox import counts_for, inbox_for, unrecorded_visits
 from shuangsuiji.dashboard.progress import plan_progress, stage_counts
 from shuangsuiji.dashboard.tour import demo_banner
 from shuangsuiji.directory import tally
 from shuangsuiji.directory.models import CheckItem, Inspector
-from shuangsuiji.disclosure.services import publication_due_count
-from shuangsuiji.inspections.models import Inspection, InspectionState
-from shuangsuiji.inspections.rules import reviewable
 from shuangsuiji.plans.models import Plan, PlanTask
 
 
@@ -26,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     role = role_of(user)
     risk_counts = tally.active_risk_counts(user)
+    counts = counts_for(user, role)
     context = {
         "role": role,
         "can_use_admin": role in STAFF_ROLES,
@@ -33,17 +31,20 @@ def home(request: HttpRequest) -> HttpResponse:
         "risk_counts": [(label, risk_counts.get(code, 0)) for code, label in _RISK_ROWS],
         "inspector_count": Inspector.objects.visible_to(user).filter(is_active=True).count(),
         "check_item_count": CheckItem.objects.visible_to(user).count(),
-        "inbox": inbox_for(user),
+        "inbox": inbox_for(user, counts=counts),
         "demo": demo_banner(user),
         "plans": _plans(user, role),
-        "publication": _publication(user, role),
+        "publication": _due(counts.publication),
         "my_visits": _my_open_visits(user),
         "department_load": _department_load(user, role),
-        "to_review": reviewable(
-            Inspection.objects.visible_to(user).filter(state=InspectionState.SUBMITTED), user
-        ).count(),
+        "to_review": counts.to_review,
     }
     return render(request, "dashboard/home.html", context)
+
+
+def _due(counted: Any) -> dict[str, int] | None:
+    """For the coordinator: approved results waiting to be published, and how many are late."""
+    return None if counted is None else {"due": counted.due, "overdue": counted.overdue}
 
 
 def _plans(user: Any, role: Role | None) -> list[dict[str, Any]]:
@@ -58,14 +59,6 @@ def _plans(user: Any, role: Role | None) -> list[dict[str, Any]]:
     return result
 
 
-def _publication(user: Any, role: Role | None) -> dict[str, int] | None:
-    """For the coordinator: approved results waiting to be published, and how many are late."""
-    if role is not Role.COORDINATOR:
-        return None
-    counted = publication_due_count(Inspection.objects.visible_to(user))
-    return {"due": counted.due, "overdue": counted.overdue}
-
-
 def _my_open_visits(user: Any) -> list[Any]:
     """An inspector's visits with results still to record, soonest window first; a window
     already over is marked overdue."""
@@ -74,13 +67,7 @@ def _my_open_visits(user: Any) -> list[Any]:
         return []
     this_month = timezone.localdate().strftime("%Y-%m")
     visits = (
-        Visit.objects.filter(
-            members__inspector_id=inspector_id, assignment__superseded_by__isnull=True
-        )
-        .exclude(inspections__state__in=["submitted", "approved"])
-        .select_related("entity")
-        .distinct()
-        .order_by("window_end", "code")[:20]
+        unrecorded_visits(inspector_id).select_related("entity").order_by("window_end", "code")[:20]
     )
     return [(v, _window_status(v, this_month)) for v in visits]
 
