@@ -134,9 +134,12 @@ def test_an_auditor_reading_the_visit_makes_no_code(demo: DemoSummary) -> None:
 
 
 def rated_visit() -> tuple[Visit, str]:
-    """The first visit already carried out, and its inspection code."""
+    """The first visit already carried out and not yet rated (the demo's company account has
+    rated its own), and its inspection code."""
     done = Visit.objects.filter(
-        assignment__plan__region__code="140406", inspections__inspected_on__isnull=False
+        assignment__plan__region__code="140406",
+        inspections__inspected_on__isnull=False,
+        rating__isnull=True,
     ).distinct()
     visit = min(done, key=lambda v: v.code)
     code = code_for(visit, actor=User.objects.get(username="lucheng-coordinator"))

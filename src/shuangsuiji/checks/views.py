@@ -47,7 +47,9 @@ def _writable(user: Any) -> Any:
 
 def _year(request: HttpRequest) -> int:
     text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    return (
+        int(text) if text.isdecimal() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    )
 
 
 @login_required
@@ -231,7 +233,7 @@ def frequent(request: HttpRequest) -> HttpResponse:
 
 
 def _bounded(text: str, default: int, low: int, high: int) -> int:
-    return min(max(int(text), low), high) if text.isdigit() else default
+    return min(max(int(text), low), high) if text.isdecimal() else default
 
 
 def code_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -251,7 +253,7 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
             rate_visit(
                 found,
                 rating_code_text=request.POST.get("rating_code", ""),
-                score=int(score) if score.isdigit() else 0,
+                score=int(score) if score.isdecimal() else 0,
                 comment=request.POST.get("comment", ""),
             )
         except RatingError as error:

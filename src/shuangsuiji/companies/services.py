@@ -145,13 +145,17 @@ def book_slot(company: Entity, slot_id: int) -> VisitSlot:
     visit = visit_of(company, slot.visit_id)  # another company's slot: refused
     if carried_out(visit):
         raise CompanyStepError("本次检查已经进行，不能再预约")
-    offered = list(VisitSlot.objects.select_for_update().filter(visit=visit))
-    VisitSlot.objects.filter(pk__in=[s.pk for s in offered if s.pk != slot.pk]).update(
-        chosen_at=None
-    )
-    VisitSlot.objects.filter(pk=slot.pk).update(chosen_at=timezone.now())
-    slot.refresh_from_db()
-    return slot
+    offered = list(VisitSlot.objects.select_for_update().filter(visit=visit).order_by("pk"))
+    # Saved one by one, not by a queryset update, so the audit log keeps each change: the
+    # company is no user, and the log is what tells its choices apart.
+    for other in offered:
+        if other.pk != slot.pk and other.chosen_at is not None:
+            other.chosen_at = None
+            other.save(update_fields=["chosen_at"])
+    chosen = next(s for s in offered if s.pk == slot.pk)
+    chosen.chosen_at = timezone.now()
+    chosen.save(update_fields=["chosen_at"])
+    return chosen
 
 
 def chosen_slot(visit: Visit) -> VisitSlot | None:

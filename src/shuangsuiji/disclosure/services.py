@@ -216,9 +216,9 @@ def search_published(filters: Mapping[str, str]) -> QuerySet[Inspection]:
     tasks = PlanTask.objects.all()
     if department := filters.get("department", "").strip():
         tasks = tasks.filter(lead_department__name=department)
-    if (year := filters.get("year", "").strip()).isdigit():
+    if (year := filters.get("year", "").strip()).isdecimal():
         tasks = tasks.filter(plan__year=int(year))
-    if department or year.isdigit():
+    if department or year.isdecimal():
         results = results.filter(task_id__in=list(tasks.values_list("pk", flat=True)))
     if result := filters.get("result", "").strip():
         categories = ResultCategory.objects.filter(Q(code=result) | Q(parent__code=result))

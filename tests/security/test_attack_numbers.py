@@ -1,0 +1,81 @@
+"""Numbers typed as what `str.isdigit` accepts but `int` refuses (superscripts such as ²): a
+page that checks a field with isdigit and then calls int answered 500 to anyone, the public
+included. Every such field is read as a number only when `int` can read it (isdecimal), and
+otherwise as no number at all."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shuangsuiji.accounts.permissions import SYSTEM
+from shuangsuiji.checks.codes import code_for
+from tests.companies.scene import company_client, scene, staff_client
+
+pytestmark = pytest.mark.django_db
+
+NOT_A_NUMBER = "²"  # str.isdigit() is True, int() raises ValueError
+
+
+def answered(client: Client, method: str, url: str, data: dict[str, str]) -> int:
+    """The status, once a streamed body has been read whole (a CSV fails while it streams)."""
+    client.raise_request_exception = False
+    response = getattr(client, method)(url, data)
+    if response.streaming:
+        try:
+            b"".join(response.streaming_content)
+        except ValueError:
+            return 500
+    return int(response.status_code)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/public/results/",
+        "/public/results.csv",
+        "/public/results/publicity.csv",
+        "/api/v1/results/publicity.csv",
+    ],
+)
+def test_the_public_search_reads_a_superscript_year_as_no_year(demo: None, url: str) -> None:
+    assert answered(Client(), "get", url, {"year": NOT_A_NUMBER}) == 200
+
+
+def test_a_superscript_score_on_the_code_card_is_refused_with_a_message(demo: None) -> None:
+    at = scene()
+    code = code_for(at.visit, actor=SYSTEM)
+    assert code is not None
+    url = reverse("code", args=[code.code])
+
+    status = answered(Client(), "post", url, {"score": NOT_A_NUMBER, "rating_code": "X"})
+
+    assert status == 302
+
+
+def test_a_company_posting_superscript_ids_is_answered_with_a_message(demo: None) -> None:
+    at = scene()
+    company = company_client(at.visit)
+
+    statuses = [
+        answered(company, "post", reverse(name, args=[at.visit.pk]), data)
+        for name, data in (
+            ("companies:book", {"slot": NOT_A_NUMBER}),
+            ("companies:rate", {"score": NOT_A_NUMBER}),
+        )
+    ]
+
+    assert statuses == [302, 302]
+
+
+def test_the_undisturbed_list_reads_superscript_numbers_as_none(demo: Any) -> None:
+    coordinator = staff_client("lucheng-coordinator")
+    url = reverse("checks:undisturbed")
+
+    statuses = [
+        answered(coordinator, "get", url, {"year": NOT_A_NUMBER}),
+        answered(coordinator, "post", url, {"remove": NOT_A_NUMBER}),
+    ]
+
+    assert statuses == [200, 404]
