@@ -2,8 +2,12 @@
 assignment → plan for the results already stored; 0007 makes it required, indexes it and
 keeps it following that path."""
 
+from importlib import import_module
+
 from django.db import migrations, models
 import django.db.models.deletion
+
+GUARD = import_module("shuangsuiji.inspections.migrations.0005_published_is_immutable")
 
 POSTGRES_FILL = """
     UPDATE inspections_inspection i SET region_id = p.region_id
@@ -22,6 +26,18 @@ SQLITE_FILL = """
 """
 
 
+def lift_guard(apps, schema_editor):
+    """Undoing the column rebuilds the table on SQLite, which refuses while 0005's triggers
+    name it (as 0007 says): lifted for the reversal and put back after it."""
+    if schema_editor.connection.vendor == "sqlite":
+        GUARD.drop(apps, schema_editor)
+
+
+def restore_guard(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        GUARD.create(apps, schema_editor)
+
+
 def fill(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
     schema_editor.execute(POSTGRES_FILL if postgres else SQLITE_FILL)
@@ -36,6 +52,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, restore_guard),
         migrations.AddField(
             model_name="inspection",
             name="region",
@@ -49,4 +66,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(migrations.RunPython.noop, lift_guard),
     ]
