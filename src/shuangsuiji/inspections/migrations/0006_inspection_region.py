@@ -4,8 +4,8 @@ keeps it following that path."""
 
 from importlib import import_module
 
-from django.db import migrations, models
 import django.db.models.deletion
+from django.db import migrations, models
 
 GUARD = import_module("shuangsuiji.inspections.migrations.0005_published_is_immutable")
 
