@@ -16,6 +16,7 @@ from tests.companies.scene import company_client, scene, staff_client
 pytestmark = pytest.mark.django_db
 
 NOT_A_NUMBER = "²"  # str.isdigit() is True, int() raises ValueError
+TOO_LONG = "1" * 5000  # int() refuses more than 4,300 digits (ValueError)
 
 
 def answered(client: Client, method: str, url: str, data: dict[str, str]) -> int:
@@ -41,6 +42,7 @@ def answered(client: Client, method: str, url: str, data: dict[str, str]) -> int
 )
 def test_the_public_search_reads_a_superscript_year_as_no_year(demo: None, url: str) -> None:
     assert answered(Client(), "get", url, {"year": NOT_A_NUMBER}) == 200
+    assert answered(Client(), "get", url, {"year": TOO_LONG}) == 200
 
 
 def test_a_superscript_score_on_the_code_card_is_refused_with_a_message(demo: None) -> None:
@@ -49,9 +51,12 @@ def test_a_superscript_score_on_the_code_card_is_refused_with_a_message(demo: No
     assert code is not None
     url = reverse("code", args=[code.code])
 
-    status = answered(Client(), "post", url, {"score": NOT_A_NUMBER, "rating_code": "X"})
+    statuses = [
+        answered(Client(), "post", url, {"score": score, "rating_code": "X"})
+        for score in (NOT_A_NUMBER, TOO_LONG)
+    ]
 
-    assert status == 302
+    assert statuses == [302, 302]
 
 
 def test_a_company_posting_superscript_ids_is_answered_with_a_message(demo: None) -> None:
@@ -63,10 +68,12 @@ def test_a_company_posting_superscript_ids_is_answered_with_a_message(demo: None
         for name, data in (
             ("companies:book", {"slot": NOT_A_NUMBER}),
             ("companies:rate", {"score": NOT_A_NUMBER}),
+            ("companies:book", {"slot": TOO_LONG}),
+            ("companies:rate", {"score": TOO_LONG}),
         )
     ]
 
-    assert statuses == [302, 302]
+    assert statuses == [302] * 4
 
 
 def test_the_undisturbed_list_reads_superscript_numbers_as_none(demo: Any) -> None:
@@ -76,6 +83,8 @@ def test_the_undisturbed_list_reads_superscript_numbers_as_none(demo: Any) -> No
     statuses = [
         answered(coordinator, "get", url, {"year": NOT_A_NUMBER}),
         answered(coordinator, "post", url, {"remove": NOT_A_NUMBER}),
+        answered(coordinator, "get", url, {"year": TOO_LONG}),
+        answered(coordinator, "post", url, {"remove": TOO_LONG}),
     ]
 
-    assert statuses == [200, 404]
+    assert statuses == [200, 404, 200, 404]

@@ -48,7 +48,9 @@ def _writable(user: Any) -> Any:
 def _year(request: HttpRequest) -> int:
     text = request.GET.get("year", "")
     return (
-        int(text) if text.isdecimal() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+        int(text)
+        if text.isdecimal() and len(text) == 4 and 2000 <= int(text) <= 2100
+        else timezone.localdate().year
     )
 
 
@@ -233,7 +235,8 @@ def frequent(request: HttpRequest) -> HttpResponse:
 
 
 def _bounded(text: str, default: int, low: int, high: int) -> int:
-    return min(max(int(text), low), high) if text.isdecimal() else default
+    # isdecimal and short: what int() reads (not ², nor more than 4,300 digits)
+    return min(max(int(text), low), high) if text.isdecimal() and len(text) <= 18 else default
 
 
 def code_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -253,7 +256,7 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
             rate_visit(
                 found,
                 rating_code_text=request.POST.get("rating_code", ""),
-                score=int(score) if score.isdecimal() else 0,
+                score=int(score) if score.isdecimal() and len(score) <= 2 else 0,
                 comment=request.POST.get("comment", ""),
             )
         except RatingError as error:

@@ -175,7 +175,7 @@ def notice(request: HttpRequest, company: Entity, visit_id: int, kind: str) -> H
 def book(request: HttpRequest, company: Entity, visit_id: int) -> HttpResponse:
     slot_id = request.POST.get("slot", "")
     try:
-        if not slot_id.isdecimal():
+        if not (slot_id.isdecimal() and len(slot_id) <= 18):  # int() takes it
             raise CompanyStepError("请选择一个时段")
         slot = book_slot(company, int(slot_id))
     except CompanyStepError as error:
@@ -194,7 +194,7 @@ def rate_page(request: HttpRequest, company: Entity, visit_id: int) -> HttpRespo
         rate(
             company,
             visit_id,
-            score=int(score) if score.isdecimal() else 0,
+            score=int(score) if score.isdecimal() and len(score) <= 2 else 0,
             comment=request.POST.get("comment", ""),
         )
     except RatingError as error:

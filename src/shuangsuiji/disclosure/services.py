@@ -216,9 +216,11 @@ def search_published(filters: Mapping[str, str]) -> QuerySet[Inspection]:
     tasks = PlanTask.objects.all()
     if department := filters.get("department", "").strip():
         tasks = tasks.filter(lead_department__name=department)
-    if (year := filters.get("year", "").strip()).isdecimal():
+    year = filters.get("year", "").strip()
+    year_given = year.isdecimal() and len(year) <= 4  # what int() reads: not ², not 5,000 digits
+    if year_given:
         tasks = tasks.filter(plan__year=int(year))
-    if department or year.isdecimal():
+    if department or year_given:
         results = results.filter(task_id__in=list(tasks.values_list("pk", flat=True)))
     if result := filters.get("result", "").strip():
         categories = ResultCategory.objects.filter(Q(code=result) | Q(parent__code=result))
