@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from shuangsuiji.accounts.permissions import SYSTEM
 from shuangsuiji.checks.codes import code_for
+from shuangsuiji.plans.models import Plan
 from tests.companies.scene import company_client, scene, staff_client
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,19 @@ def test_the_undisturbed_list_reads_superscript_numbers_as_none(demo: Any) -> No
     ]
 
     assert statuses == [200, 404, 200, 404]
+
+
+def test_the_analysis_pages_read_superscript_ids_as_none(demo: None) -> None:
+    coordinator = staff_client("lucheng-coordinator")
+    plan = Plan.objects.filter(region__code="140406").order_by("-year").first()
+    assert plan is not None
+
+    statuses = [
+        answered(coordinator, "get", reverse("analysis:latest"), {"plan": value})
+        for value in (NOT_A_NUMBER, TOO_LONG)
+    ] + [
+        answered(coordinator, "get", reverse("analysis:plan", args=[plan.pk]), {"department": v})
+        for v in (NOT_A_NUMBER, TOO_LONG)
+    ]
+
+    assert statuses == [302, 302, 200, 200]

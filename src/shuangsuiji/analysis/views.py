@@ -29,11 +29,16 @@ def _plans(request: HttpRequest) -> Any:
     return Plan.objects.visible_to(request.user).select_related("region")
 
 
+def _an_id(text: str) -> bool:
+    """Whether `text` reads as a row id: decimal digits int() takes (not ², nor 4,300 of them)."""
+    return text.isdecimal() and len(text) <= 18
+
+
 @login_required
 def latest(request: HttpRequest) -> HttpResponse:
     plans = _plans(request).order_by("-year", "title")
     chosen = request.GET.get("plan", "")
-    plan = plans.filter(pk=chosen).first() if chosen.isdigit() else plans.first()
+    plan = plans.filter(pk=chosen).first() if _an_id(chosen) else plans.first()
     if plan is None:
         return render(request, "analysis/plan.html", {"plan": None, "plans": []})
     return redirect("analysis:plan", plan.pk)
@@ -45,7 +50,7 @@ def plan_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(plans, pk=pk)
     leads = Department.objects.filter(led_tasks__plan=plan).distinct().order_by("name")
     chosen = request.GET.get("department", "")
-    department = leads.filter(pk=chosen).first() if chosen.isdigit() else None
+    department = leads.filter(pk=chosen).first() if _an_id(chosen) else None
     figures = plan_figures(plan, department)
     years = trend(plan)
     context = {
