@@ -25,6 +25,7 @@ from shuangsuiji.checks.models import CheckKind
 from shuangsuiji.checks.services import record_check, set_cap
 from shuangsuiji.core.draw import commitment
 from shuangsuiji.core.plans.parse import parse_plan
+from shuangsuiji.demo.approvals import approve_demo_visits
 from shuangsuiji.demo.catalog import DISTRICTS, QUALIFICATIONS, DistrictSpec
 from shuangsuiji.demo.companies import demo_company
 from shuangsuiji.demo.entities import EntityFactory
@@ -87,6 +88,7 @@ class DemoSummary:
     inspectors: dict[str, int] = field(default_factory=dict)
     check_items: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, department
+    approvals: dict[str, dict[str, int]] = field(default_factory=dict)  # approved, emergency …
     # 统一社会信用代码, its one-time sign-in token (as printed on its notice), name
     companies: list[tuple[str, str, str]] = field(default_factory=list)
     plans: dict[str, str] = field(default_factory=dict)
@@ -105,10 +107,13 @@ def build_demo(
     progress: Progress = lambda message: None,
     assign: bool = True,
     plans: bool = True,
+    approvals: bool = False,
 ) -> DemoSummary:
     """Create the demo data for every seed district in one transaction (all or nothing);
     `assign=False` stops after the draws, leaving the second random to be done;
-    `plans=False` builds the directory and the users only, for a year started from scratch."""
+    `plans=False` builds the directory and the users only, for a year started from scratch;
+    `approvals=True` (`make demo`) has each body's head approve most visits before their
+    window (`demo.approvals`) — the tests' demo leaves them unapproved, as a year starts."""
     summary = DemoSummary()
     with transaction.atomic():
         load_categories(ResultCategory)  # a flushed database has lost the migration's rows
@@ -138,6 +143,8 @@ def build_demo(
                 summary.inspections[label] = _demo_inspections(plan, Random(seed + number))
                 _put_inspector_login_on_a_team(region)
                 _demo_ledger(plan, departments)
+                if approvals:
+                    summary.approvals[label] = approve_demo_visits(plan)
                 if number == 0:
                     summary.companies.append(demo_company(plan))
             progress(f"{label}：完成")

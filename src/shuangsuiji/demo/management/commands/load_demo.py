@@ -22,7 +22,9 @@ class Command(BaseCommand):
             self.stdout.write("数据库中已有数据，跳过演示数据生成（如需重建请加 --rebuild）。")
             return
         started = time.perf_counter()
-        summary = build_demo(entities_per_district=options["entities"], progress=self.stdout.write)
+        summary = build_demo(
+            entities_per_district=options["entities"], progress=self.stdout.write, approvals=True
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(f"演示数据已生成，用时 {elapsed:.1f} 秒：")
         for region, count in summary.entities.items():
@@ -41,6 +43,11 @@ class Command(BaseCommand):
                 f"检查结果：已公示 {results.get('published', 0)} 项，待公示 "
                 f"{results.get('approved', 0)} 项，待审核 "
                 f"{results.get('submitted', 0)} 项，已退回 {results.get('returned', 0)} 项"
+            )
+        for region, counts in summary.approvals.items():
+            self.stdout.write(
+                f"  {region}：检查审批 {counts['approved']} 项已审批，紧急检查事后审批 "
+                f"{counts['emergency']} 项，待审批 {counts['pending']} 项"
             )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, department in summary.users:
