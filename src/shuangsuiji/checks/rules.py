@@ -4,7 +4,9 @@ The one place the ledger's writes are decided, whatever calls them (page, comman
 
 from typing import Any
 
-from shuangsuiji.accounts.permissions import SYSTEM, Role, role_of, within
+from django.db.models import QuerySet
+
+from shuangsuiji.accounts.permissions import SYSTEM, Role, restrict, role_of, within
 from shuangsuiji.directory.models import Department, Entity
 
 
@@ -15,6 +17,19 @@ def may_write_for(user: Any, department: Department) -> bool:
     if role is Role.COORDINATOR:
         return within(user, department, "view")
     return role is Role.DEPARTMENT_ADMIN and getattr(user, "department_id", None) == department.pk
+
+
+def writable_departments(user: Any, departments: QuerySet[Department]) -> QuerySet[Department]:
+    """`may_write_for` as a filter, for the forms' choices: one query instead of one per
+    body (a province's coordinator sees some 250)."""
+    if user is SYSTEM:
+        return departments
+    role = role_of(user)
+    if role is Role.COORDINATOR:
+        return restrict(departments, user, "view")
+    if role is Role.DEPARTMENT_ADMIN:
+        return departments.filter(pk=getattr(user, "department_id", None))
+    return departments.none()
 
 
 def may_record_check(user: Any, department: Department, entity: Entity) -> bool:

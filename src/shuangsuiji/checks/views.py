@@ -26,7 +26,7 @@ from shuangsuiji.checks.models import (
     VisitCode,
     VisitRating,
 )
-from shuangsuiji.checks.rules import may_enter_lists, may_write_for
+from shuangsuiji.checks.rules import may_enter_lists, writable_departments
 from shuangsuiji.checks.services import LedgerError, record_check, set_cap
 from shuangsuiji.checks.undisturbed import ListingError, list_undisturbed, unlist
 from shuangsuiji.directory.models import Department, Entity
@@ -41,8 +41,7 @@ def _reader(request: HttpRequest) -> None:
 
 def _writable(user: Any) -> Any:
     """The bodies whose caps and checks `user` may write, for the forms' choices."""
-    visible = Department.objects.visible_to(user).order_by("name")
-    return visible.filter(pk__in=[d.pk for d in visible if may_write_for(user, d)])
+    return writable_departments(user, Department.objects.visible_to(user).order_by("name"))
 
 
 def _year(request: HttpRequest) -> int:
