@@ -18,7 +18,7 @@ from shuangsuiji.companies.models import SignInToken
 from shuangsuiji.companies.session import SESSION_KEY
 from shuangsuiji.companies.tokens import notice_token, read
 from shuangsuiji.demo.build import DemoSummary
-from tests.companies.scene import company_client, scene, staff_client
+from tests.companies.scene import company_client, scene, staff_client, team_inspector
 from tests.demo_data import module_demo
 
 pytestmark = pytest.mark.django_db
@@ -59,9 +59,10 @@ def test_the_database_keeps_the_tokens_digest_and_the_notice_prints_the_token(
     demo: DemoSummary,
 ) -> None:
     visit = scene().visit
-    coordinator = staff_client("lucheng-coordinator")
+    team = Client()
+    team.force_login(team_inspector(visit))  # the team hands the notice over
 
-    notice = coordinator.get(reverse("inspections:notice", args=[visit.pk, "docx"]))
+    notice = team.get(reverse("inspections:notice", args=[visit.pk, "docx"]))
 
     text = "\n".join(p.text for p in Document(BytesIO(notice.content)).paragraphs)
     token = notice_token(visit)  # the same while unspent: the printing's

@@ -25,6 +25,23 @@ def may_offer_slots(user: Any, visit: Visit) -> bool:
     )
 
 
+def may_hand_over_secrets(user: Any, visit: Visit) -> bool:
+    """Who receives the notice with the company's one-time sign-in token and rating code: the
+    team that hands it over, or the lead body's admin who sends it. Everyone else who may read
+    the notice (the coordinator, the auditor, a partner body) gets it without them, so nobody
+    but those delivering it could sign in or rate as the company."""
+    if user is SYSTEM:
+        return True
+    role = role_of(user)
+    if role is Role.INSPECTOR:
+        return on_team(user, visit)
+    return (
+        role is Role.DEPARTMENT_ADMIN
+        and visit.lead_department_id is not None
+        and getattr(user, "department_id", None) == visit.lead_department_id
+    )
+
+
 def may_answer(user: Any, objection: Objection) -> bool:
     """The lead department of the result objected to: its admin, or the coordinator when the
     coordinating body itself leads the task."""

@@ -45,10 +45,21 @@ def notice_content(
                 [
                     f"检查码 {code}：检查前请扫描下方二维码或访问 {url}，核对本次检查和检查人员；"
                     "未出示检查码或人员与登记不符的，可以拒绝检查。",
+                ]
+                if code
+                else []
+            ),
+            *(
+                [
                     f"评价码 {rating}：检查结束后可在同一页面凭评价码评价本次检查"
                     "（不署名，检查部门看不到单次检查的评价）。",
                 ]
-                if code
+                if code and rating
+                else []
+            ),
+            *(
+                ["（本份不含评价码和企业端登录令牌：送达企业的通知书由牵头部门或检查组出具。）"]
+                if code and not rating and not token
                 else []
             ),
             *(

@@ -19,6 +19,7 @@ from shuangsuiji.assignments.models import Visit
 from shuangsuiji.assignments.services import visit_items
 from shuangsuiji.assignments.sheet import sheet_response
 from shuangsuiji.checks.codes import code_for, qr_png, qr_svg, rating_code, shown
+from shuangsuiji.companies.rules import may_hand_over_secrets
 from shuangsuiji.inspections.access import reachable_inspection, visible_visit
 from shuangsuiji.inspections.models import Attachment, Inspection, InspectionState, ResultCategory
 from shuangsuiji.inspections.notice import notice_content
@@ -188,6 +189,7 @@ def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
     if discrepancies := visit_discrepancies(visit):
         return _discrepant(request, visit, discrepancies)
     code = _check_code(request, visit)
+    delivers = may_hand_over_secrets(request.user, visit)
     content = (
         notice_content(
             visit,
@@ -195,7 +197,8 @@ def notice(request: HttpRequest, visit_id: int, kind: str) -> HttpResponse:
             code["code"],
             code["url"],
             qr_png(code["url"]),
-            code["rating"],
+            code["rating"] if delivers else "",
+            sign_in_token=None if delivers else "",
         )
         if code
         else notice_content(visit, visit_items(visit))
