@@ -105,3 +105,21 @@ def test_the_analysis_pages_read_superscript_ids_as_none(demo: None) -> None:
     ]
 
     assert statuses == [302, 302, 200, 200]
+
+
+def test_bulk_approval_and_bulk_review_read_superscript_ids_as_none(demo: None) -> None:
+    admin = staff_client("lucheng-dept-admin")
+    coordinator = staff_client("lucheng-coordinator")
+
+    statuses = [
+        answered(admin, "post", reverse("approvals:approve"), {"visits": value})
+        for value in (NOT_A_NUMBER, TOO_LONG)
+    ] + [
+        answered(coordinator, "post", reverse("inspections:review"), data)
+        for data in (
+            {"chosen": NOT_A_NUMBER, "action": "approve"},
+            {"chosen": TOO_LONG, "action": "approve"},
+        )
+    ]
+
+    assert 500 not in statuses

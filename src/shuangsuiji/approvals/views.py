@@ -34,6 +34,7 @@ from shuangsuiji.approvals.standing import approval_line, is_cleared, standing_o
 from shuangsuiji.assignments.integrity import visit_discrepancies
 from shuangsuiji.assignments.models import Visit
 from shuangsuiji.inspections.access import visible_visit
+from shuangsuiji.lib.ids import ids_in
 
 PER_PAGE = 50
 READ_REFUSED = "检查审批页面供部门管理员、协调员和审计员使用"
@@ -66,7 +67,7 @@ def pending(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def approve(request: HttpRequest) -> HttpResponse:
-    ids = {int(pk) for pk in request.POST.getlist("visits") if pk.isdigit()}
+    ids = ids_in(request.POST.getlist("visits"))
     visits = list(Visit.objects.visible_to(request.user).filter(pk__in=ids).distinct())
     if len(visits) != len(ids):
         raise Http404("所选检查中有您无权查看的")

@@ -36,6 +36,7 @@ from shuangsuiji.inspections.services import (
     submit,
 )
 from shuangsuiji.inspections.uninspectable import offered_by
+from shuangsuiji.lib.ids import ids_in
 
 
 @login_required
@@ -164,7 +165,7 @@ def _review_chosen(request: HttpRequest) -> HttpResponse:
     checks each against its rule (a forged id of a result the user may not review is
     refused, 403) and its state."""
     approve = request.POST.get("action") == "approve"
-    ids = [value for value in request.POST.getlist("chosen") if value.isdigit()]
+    ids = ids_in(request.POST.getlist("chosen"))
     chosen = list(Inspection.objects.filter(pk__in=ids).select_related("visit__entity", "task"))
     filters = QueryDict(request.POST.get("query", "")).urlencode()  # re-encoded: no raw text
     back = redirect(f"{request.path}?{filters}")
