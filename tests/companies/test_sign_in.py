@@ -14,6 +14,7 @@ from django.urls import reverse
 from docx import Document
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.companies.models import SignInToken
 from shuangsuiji.companies.session import SESSION_KEY
 from shuangsuiji.companies.tokens import notice_token, read
@@ -137,3 +138,19 @@ def test_a_staff_sign_in_never_acts_as_a_company(demo: DemoSummary, username: st
 
     assert (mine.status_code, mine.url) == (302, reverse("companies:sign_in"))
     assert (theirs.status_code, theirs.url) == (302, reverse("companies:sign_in"))
+
+
+def test_a_sign_in_as_the_company_is_in_the_audit_log(demo: DemoSummary) -> None:
+    visit = scene().visit
+    token = notice_token(visit)
+
+    sign_in(Client(), visit.entity.uscc, token)
+
+    spent = SignInToken.objects.get(visit=visit, used_at__isnull=False)
+    entry = AuditEntry.objects.get(
+        model="companies.signintoken", object_id=str(spent.pk), action="update"
+    )
+    assert (entry.before, entry.after["used_at"]) == (
+        {"used_at": None},
+        spent.used_at.isoformat(),
+    )

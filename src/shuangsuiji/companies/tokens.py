@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuangsuiji.assignments.models import Visit
+from shuangsuiji.audit.recorder import append
 from shuangsuiji.checks.codes import ALPHABET, READ_AS
 from shuangsuiji.companies.models import SignInToken
 from shuangsuiji.directory.models import Entity
@@ -88,11 +89,16 @@ def spend(uscc: str, token_text: str) -> Entity | None:
             match = candidate
     if match is None:
         return None
-    # Spent once: of two sign-ins racing with one token, only one updates the row.
-    spent = SignInToken.objects.filter(pk=match.pk, used_at__isnull=True).update(
-        used_at=timezone.now()
-    )
-    return match.visit.entity if spent == 1 else None
+    now = timezone.now()
+    with transaction.atomic():
+        # Spent once: of two sign-ins racing with one token, only one updates the row.
+        spent = SignInToken.objects.filter(pk=match.pk, used_at__isnull=True).update(used_at=now)
+        if spent != 1:
+            return None
+        # An UPDATE sends no signal: the audit chain is told itself that the token was spent
+        # (a sign-in as the company leaves a trace, whoever made it).
+        append("update", match, {"used_at": None}, {"used_at": now.isoformat()})
+    return match.visit.entity
 
 
 def sign_in_address(code_url: str) -> str:
