@@ -14,7 +14,13 @@ from shuangsuiji.draws.services import complete_draw, freeze_draw, task_populati
 from tests.checks.test_ledger import DICE, hotels_of
 from tests.conftest import World
 from tests.draws.test_services import make_task
-from tests.factories import EntityFactory, other_district_coordinator
+from tests.factories import (
+    DepartmentFactory,
+    EntityFactory,
+    lucheng,
+    make_user,
+    other_district_coordinator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +137,26 @@ def test_listing_twice_adds_nothing(world: World) -> None:
     list_undisturbed(company.uscc, year=2023, source=NOTICE, actor=world.coordinator)
 
     assert list_undisturbed(pasted(company), year=2023, source=NOTICE, actor=world.coordinator) == 0
+
+
+def test_a_list_applies_to_its_own_regions_plans_only(world: World) -> None:
+    """A city's list does not take companies out of a district's plan (nor could a district's
+    list reach a city's plan): each level publishes its own."""
+    task = make_task(world, entities=4)  # a 潞城区 plan
+    company = next(e for e in hotels_of(task) if e.risk_class == "A")
+    city = lucheng().parent
+    assert city is not None
+    city_office = DepartmentFactory(
+        region=city, name="长治市市场监督管理局", short_name="市市场监管局"
+    )
+    city_coordinator = make_user("city-coordinator", "协调员", city_office)
+
+    list_undisturbed(company.uscc, year=2023, source="长治市名单", actor=city_coordinator)
+    population, _ = task_population(task)
+    assert company.uscc in population
+    with pytest.raises(NotAllowed):  # not the district's list to change
+        unlist(UndisturbedListing.objects.get(), actor=world.coordinator)
+
+    list_undisturbed(company.uscc, year=2023, source=NOTICE, actor=world.coordinator)
+    population, _ = task_population(task)
+    assert company.uscc not in population

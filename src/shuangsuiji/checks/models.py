@@ -177,11 +177,20 @@ class VisitRating(models.Model):
 
 
 class UndisturbedListing(models.Model):
-    """A company on its region's 无事不扰 list for a year (苏州, 厦门 white lists of low-risk
-    companies of good credit; 54号's "无事不扰"): a random draw leaves it out, with this reason
-    in the bundle, unless the task checks an item on the 重点监管事项 list (public safety,
-    food and drugs, environment) or the company is high-risk (D) at the freeze."""
+    """A company on a region's 无事不扰 list for a year (苏州, 厦门 white lists of low-risk
+    companies of good credit; 54号's "无事不扰"): a random draw of that region's own plans
+    leaves it out (a district's list does not reach a city's plan, nor a city's list a
+    district's), with this reason in the bundle, unless the task checks an item on the
+    重点监管事项 list (public safety, food and drugs, environment) or the company is high-risk
+    (D) at the freeze."""
 
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name="发布名单的辖区",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="名单只适用于本辖区自己的抽查计划",
+    )
     entity = models.ForeignKey(
         "directory.Entity",
         verbose_name="企业",
@@ -200,7 +209,7 @@ class UndisturbedListing(models.Model):
     )
     listed_at = models.DateTimeField("录入时间", auto_now_add=True)
 
-    REGION_LOOKUP = "entity__region"
+    REGION_LOOKUP = "region"
 
     objects = ScopedQuerySet.as_manager()
 
@@ -209,7 +218,9 @@ class UndisturbedListing(models.Model):
         verbose_name_plural = "无事不扰企业名单"
         ordering = ["-year", "entity__uscc"]
         constraints = [
-            models.UniqueConstraint(fields=["entity", "year"], name="undisturbed_once_a_year")
+            models.UniqueConstraint(
+                fields=["region", "entity", "year"], name="undisturbed_once_a_year"
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
-from shuangsuiji.accounts.permissions import in_region_subtree, require
+from shuangsuiji.accounts.permissions import SYSTEM, require
 from shuangsuiji.checks.models import UndisturbedListing
 from shuangsuiji.checks.rules import may_enter_lists, may_list_undisturbed
 from shuangsuiji.directory.enums import ItemList
-from shuangsuiji.directory.models import CheckItem, Entity
+from shuangsuiji.directory.models import CheckItem, Entity, Region
 from shuangsuiji.plans.models import PlanTask
 
 USCC = re.compile(r"[0-9A-HJ-NP-RT-UW-Y]{2}\d{6}[0-9A-HJ-NP-RT-UW-Y]{10}")
@@ -45,11 +45,14 @@ def codes_in(text: str) -> list[tuple[int, str]]:
 
 
 @transaction.atomic
-def list_undisturbed(text: str, *, year: int, source: str, actor: Any) -> int:
-    """Put the pasted companies on the year's list; returns how many were new. All or
-    nothing: one unknown code, one outside the coordinator's region, or one rated D refuses
-    the whole paste, naming its line."""
+def list_undisturbed(
+    text: str, *, year: int, source: str, actor: Any, region: Region | None = None
+) -> int:
+    """Put the pasted companies on the year's list of the coordinator's region (`region` for
+    the system); returns how many were new. All or nothing: one unknown code, one outside the
+    coordinator's region, or one rated D refuses the whole paste, naming its line."""
     require(may_enter_lists(actor), "只有本辖区协调员可以录入无事不扰企业名单")
+    region = region or _own_region(actor)
     if not source.strip():
         raise ListingError("请填写公布依据：名单所在的文件名称、文号或网址")
     lines = codes_in(text)
@@ -66,6 +69,7 @@ def list_undisturbed(text: str, *, year: int, source: str, actor: Any) -> int:
                 "不能列入无事不扰名单"
             )
         _, created = UndisturbedListing.objects.get_or_create(
+            region=region,
             entity=entity,
             year=year,
             defaults={"source": source.strip(), "listed_by": _user(actor)},
@@ -76,19 +80,30 @@ def list_undisturbed(text: str, *, year: int, source: str, actor: Any) -> int:
 
 @transaction.atomic
 def unlist(listing: UndisturbedListing, *, actor: Any) -> None:
-    require(may_list_undisturbed(actor, listing.entity), "只有本辖区协调员可以修改无事不扰企业名单")
+    """Only the region that published the list changes it: a city's coordinator does not
+    take companies off a district's list, nor the reverse."""
+    own = actor is SYSTEM or getattr(actor.department, "region_id", None) == listing.region_id
+    require(may_enter_lists(actor) and own, "只有发布名单辖区的协调员可以修改无事不扰企业名单")
     listing.delete()
 
 
+def _own_region(actor: Any) -> Region:
+    department = getattr(actor, "department", None)
+    if department is None:
+        raise ListingError("请指定名单所属的辖区")
+    region: Region = department.region
+    return region
+
+
 def undisturbed_in(task: PlanTask, population: dict[str, str]) -> dict[str, str]:
-    """Companies of `population` (code → stratum) on the list for the plan's year in the
-    plan's region, each with its reason; none when the task checks a 重点监管事项."""
+    """Companies of `population` (code → stratum) on the list the plan's own region published
+    for the plan's year, each with its reason; none when the task checks a 重点监管事项."""
     plan = task.plan
     if checks_key_items(task):
         return {}
-    rows = UndisturbedListing.objects.filter(
-        in_region_subtree("entity__region", plan.region_id), year=plan.year
-    ).values_list("entity__uscc", "source")
+    rows = UndisturbedListing.objects.filter(region_id=plan.region_id, year=plan.year).values_list(
+        "entity__uscc", "source"
+    )
     return {
         code: f"列入{plan.year}年度无事不扰企业名单（{source}），本任务不含重点监管事项"
         for code, source in rows

@@ -209,7 +209,7 @@ def undisturbed(request: HttpRequest) -> HttpResponse:
     listings = (
         UndisturbedListing.objects.visible_to(request.user)
         .filter(year=year)
-        .select_related("entity")
+        .select_related("entity", "region")
         .order_by("entity__name")
     )
     context = {

@@ -37,5 +37,6 @@ def demo_undisturbed(tasks: list[PlanTask]) -> list[str]:
             year=plan.year,
             source=f"{plan.region.full_name}{plan.year}年度无事不扰企业名单（演示数据）",
             actor=SYSTEM,
+            region=plan.region,
         )
     return chosen
