@@ -145,8 +145,9 @@ def build_demo(
                 _demo_ledger(plan, departments)
                 if approvals:
                     summary.approvals[label] = approve_demo_visits(plan)
-                if number == 0:
-                    summary.companies.append(demo_company(plan))
+                company = demo_company(plan) if number == 0 else None
+                if company is not None:
+                    summary.companies.append(company)
             progress(f"{label}：完成")
         tally.rebuild()  # the population pages count from it from the first request
     return summary

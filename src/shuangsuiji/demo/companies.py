@@ -24,19 +24,22 @@ from shuangsuiji.plans.models import Plan
 EVIDENCE = b"%PDF-1.4\n% demo evidence\n%%EOF\n"
 
 
-def demo_company(plan: Plan) -> tuple[str, str, str]:
+def demo_company(plan: Plan) -> tuple[str, str, str] | None:
     """The company account as `DemoSummary.companies` lists it: (统一社会信用代码, its
-    sign-in token, its name). The token is spent by its first sign-in; a notice printed again
-    from the visit's page carries the next one."""
-    visit = _visit_with_two_published_results(plan)
+    sign-in token, its name); None for a demo too small to have published a result. The token
+    is spent by its first sign-in; a notice printed again from the visit's page carries the
+    next one."""
+    visit = _visit_with_published_results(plan)
+    if visit is None:
+        return None
     company = visit.entity
     code_for(visit, actor=SYSTEM)
     _booked_slot(visit)
     rate(company, visit.pk, score=4, comment="提前预约了检查时段，检查人员出示了检查码（演示数据）")
-    first, second = visit.inspections.filter(state=InspectionState.PUBLISHED).order_by("pk")[:2]
+    published = list(visit.inspections.filter(state=InspectionState.PUBLISHED).order_by("pk")[:2])
     answered = object_to(
         company,
-        first.pk,
+        published[0].pk,
         reason="检查后已按要求整改完毕，附整改报告（演示数据）",
         upload=SimpleUploadedFile("整改报告.pdf", EVIDENCE, content_type="application/pdf"),
     )
@@ -46,18 +49,25 @@ def demo_company(plan: Plan) -> tuple[str, str, str]:
         answer="检查结果反映检查当日的情况，整改情况已记入后续处理（演示数据）",
         actor=SYSTEM,
     )
-    object_to(company, second.pk, reason="检查事项与我单位经营范围不符（演示数据）", upload=None)
+    if len(published) > 1:
+        reason = "检查事项与我单位经营范围不符（演示数据）"
+        object_to(company, published[1].pk, reason=reason, upload=None)
     token = notice_token(visit)
     return company.uscc, token, company.name
 
 
-def _visit_with_two_published_results(plan: Plan) -> Visit:
+def _visit_with_published_results(plan: Plan) -> Visit | None:
+    """The first visit (by code) with two published results, else with one, else None."""
     visits = Visit.objects.filter(assignment__plan=plan, assignment__superseded_by__isnull=True)
-    for visit in sorted(visits.prefetch_related("inspections"), key=lambda v: v.code):
-        published = [i for i in visit.inspections.all() if i.state == InspectionState.PUBLISHED]
-        if len(published) >= 2:
-            return visit
-    raise LookupError(f"{plan} 没有两项结果已公示的检查")
+    counted = [
+        (sum(i.state == InspectionState.PUBLISHED for i in visit.inspections.all()), visit)
+        for visit in sorted(visits.prefetch_related("inspections"), key=lambda v: v.code)
+    ]
+    for wanted in (2, 1):
+        chosen = next((visit for n, visit in counted if n >= wanted), None)
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def _booked_slot(visit: Visit) -> None:
